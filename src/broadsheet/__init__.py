@@ -1,0 +1,1 @@
+"""Broadsheet: a news publishing platform on Django."""

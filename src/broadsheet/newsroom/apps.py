@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+
+
+class NewsroomConfig(AppConfig):
+    name = "broadsheet.newsroom"
+    label = "newsroom"
+    verbose_name = "Newsroom"
+
+    def ready(self):
+        from django.db.models.signals import post_delete
+
+        from .models import Article
+        from .signals import articles_deleted
+
+        def deleted(sender, instance, **kwargs):
+            articles_deleted.send(sender=Article, article_ids=[instance.pk])
+
+        post_delete.connect(deleted, sender=Article, dispatch_uid="newsroom.article_deleted", weak=False)
+
+        from django.urls import reverse
+
+        from . import slots
+
+        def desk_counts():
+            base = reverse("admin:newsroom_article_changelist")
+            return [
+                {"label": "Stories in review", "count": Article.objects.filter(status=Article.Status.REVIEW).count(), "url": f"{base}?status__exact=review"},
+                {"label": "Drafts", "count": Article.objects.filter(status=Article.Status.DRAFT).count(), "url": f"{base}?status__exact=draft"},
+                {"label": "Scheduled stories", "count": Article.objects.scheduled().count(), "url": f"{base}?status__exact=published"},
+            ]
+
+        slots.register_dashboard_panel("newsroom", desk_counts, order=10)

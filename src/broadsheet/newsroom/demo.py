@@ -1,0 +1,176 @@
+"""Synthetic demo content: original invented stories, deterministic for a given seed.
+
+Every word here is generated from small vocabularies written for Broadsheet; no real articles.
+"""
+
+import io
+import random
+from dataclasses import dataclass, field
+
+from PIL import Image, ImageDraw
+
+SECTIONS = [
+    ("World", "Reporting from every continent."),
+    ("Politics", "Parliaments, campaigns and the people who run them."),
+    ("Business", "Companies, markets and the economy."),
+    ("Technology", "Software, hardware and the networks between them."),
+    ("Science", "Discoveries, research and the people behind them."),
+    ("Health", "Medicine, care and public health."),
+    ("Sport", "Results, transfers and the stories behind the scores."),
+    ("Culture", "Books, film, music, art and ideas."),
+]
+
+_OUTLET_FIRST = ["Harbor", "Northgate", "Meridian", "Lantern", "Granite", "Riverside", "Copper", "Summit",
+                 "Juniper", "Beacon", "Tidewater", "Prairie", "Cobalt", "Highland", "Saltmarsh", "Ironbridge",
+                 "Willow", "Eastfield", "Larkspur", "Basalt"]
+_OUTLET_SECOND = ["Ledger", "Post", "Wire", "Courier", "Herald", "Dispatch", "Chronicle", "Gazette", "Observer", "Bulletin"]
+COUNTRIES = ["Norland", "Estavia", "Quessa", "Marudia", "Tirol Vale", "Oskaria", "Belmora", "Kestria",
+             "Valdoria", "Sundrel", "Carpathe", "Ilyria"]
+CITIES = ["Port Amsel", "Veldhaven", "Qarim", "São Tavio", "Lodrecht", "Nyberg", "Calvora", "Drummond Falls",
+          "Ostrava Nova", "Kelmarsh", "Aurelio", "Penhallow", "Zürvik", "Marrowgate", "Tessaloun", "Brindle Bay"]
+_GIVEN = ["Amara", "Tomas", "Ines", "Yusuf", "Lena", "Dmitri", "Sofia", "Kwame", "Mei", "Rafael", "Ingrid",
+          "Omar", "Priya", "Jonah", "Elif", "Mateo", "Hana", "Ruben", "Zara", "Ansel", "Noor", "Felix", "Keiko", "Bruno"]
+_FAMILY = ["Okafor", "Lindqvist", "Haddad", "Moreau", "Castellanos", "Novak", "Achterberg", "Tanaka", "Osei",
+           "Kowalczyk", "Ferreira", "Baptiste", "Eriksen", "Rahimi", "Delacroix", "Mbeki", "Varga", "Holm",
+           "Quintero", "Sato", "Brennan", "Adeyemi", "Petrov", "Lachance"]
+ORGS = ["Halden Motors", "Crestline Energy", "Brightwater Foods", "Solvane Pharma", "Northwind Airways",
+        "Kettering Mining", "Arclight Systems", "Pelham Bank", "Greyfield Telecom", "Oriel Shipping",
+        "Valeport Steel", "Lumen Robotics"]
+CLUBS = ["Port Amsel Rovers", "Veldhaven United", "Calvora Athletic", "Nyberg City", "Kelmarsh Wanderers",
+         "Brindle Bay Harriers", "Aurelio FC", "Lodrecht Lions"]
+
+TOPICS = {
+    "World": ["border talks", "flood relief", "refugee crossings", "a ceasefire", "drought response", "a port blockade"],
+    "Politics": ["an election reform bill", "a coalition crisis", "a budget vote", "a corruption inquiry", "a referendum", "a cabinet reshuffle"],
+    "Business": ["quarterly earnings", "a merger", "a factory closure", "interest rates", "a product recall", "a labour dispute"],
+    "Technology": ["a data breach", "a chip shortage", "a satellite launch", "an app ban", "an outage", "a new battery plant"],
+    "Science": ["a fossil discovery", "a telescope survey", "coral bleaching", "a vaccine trial", "a glacier study", "a comet flyby"],
+    "Health": ["a measles outbreak", "hospital waiting lists", "a nurses' strike", "a new cancer screening", "air pollution", "a drug shortage"],
+    "Sport": ["a cup final", "a transfer saga", "a doping ban", "a marathon record", "a stadium vote", "a coaching change"],
+    "Culture": ["a museum reopening", "a literary prize", "a film festival", "a disputed statue", "an orchestra tour", "a gallery theft"],
+}
+TAG_WORDS = ["elections", "climate", "energy", "trade", "transport", "housing", "courts", "education", "football",
+             "research", "startups", "banking", "diplomacy", "weather", "labour", "privacy", "space", "music",
+             "film", "books", "agriculture", "migration", "healthcare", "cycling", "tennis", "oceans"]
+
+HEADLINES = [
+    "{place} braces for {topic} as {person} steps in",
+    "{org} and {topic}: what we know so far",
+    "{person} warns of {topic} in {place}",
+    "Inside {place}'s week of {topic}",
+    "{topic_cap} leaves {place} divided",
+    "How {topic} reshaped {place} in {number} days",
+    "{person} defends handling of {topic}",
+    "{org} under pressure after {topic}",
+    "Questions mount over {topic} in {country}",
+    "{number} things to know about {topic} in {place}",
+]
+OPENINGS = [
+    "Officials in {place} confirmed on {weekday} that {topic} had moved to the top of the agenda, with {person} promising a full statement within {number} hours.",
+    "The first signs of {topic} appeared in {place} early on {weekday}, and by the afternoon {person} had called an emergency meeting.",
+    "{person} spent most of {weekday} in {place}, where {topic} has dominated conversation for a fortnight.",
+    "For residents of {place}, {topic} is no longer an abstract debate: {number} households say they have already felt its effects.",
+]
+MIDDLES = [
+    "According to figures shared with reporters, about {number} people in {country} are directly affected, and local groups expect that number to rise.",
+    "{person2}, who has followed the issue for years, said the response so far had been \"slower than anyone hoped, but not hopeless\".",
+    "{org} said in a short written statement that it was reviewing its options and would cooperate with any inquiry.",
+    "Critics point out that a similar plan was shelved {number} months ago after a dispute over who would pay for it.",
+    "The numbers tell only part of the story. Shop owners along the main road in {place} describe quieter streets and longer evenings.",
+    "A spokesperson for the regional government in {country} declined to comment on the timetable, citing continuing talks.",
+    "Analysts at a university in {place2} estimate the cost at {number} million, a figure the ministry disputes.",
+    "Supporters of the measure argue that waiting any longer would only make {topic} harder to manage.",
+]
+CLOSINGS = [
+    "A further update is expected on {weekday}, when {person} is due to meet representatives from {place2}.",
+    "For now, many in {place} say they will believe the promises when they see them.",
+    "The debate is likely to return to parliament in {country} before the end of the month.",
+    "{person2} said the coming weeks would show whether the plan was \"a turning point or a footnote\".",
+]
+SUBHEADS = ["What happens next", "The background", "Reaction", "The numbers", "Why it matters"]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def outlet_names(count=40):
+    names = [f"The {a} {b}" if i % 3 == 0 else f"{a} {b}" for i, (a, b) in enumerate(
+        (a, b) for b in _OUTLET_SECOND for a in _OUTLET_FIRST)]
+    return names[:count]
+
+
+def person_name(rng):
+    return f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)}"
+
+
+@dataclass
+class DemoStory:
+    headline: str
+    summary: str
+    body: str
+    section: str
+    tags: list = field(default_factory=list)
+    republished: bool = False
+    image_index: int | None = None
+    caption: str = ""
+    credit: str = ""
+
+
+def make_story(rng, index):
+    section = SECTIONS[index % len(SECTIONS)][0]
+    topic = rng.choice(TOPICS[section])
+    person = person_name(rng)
+    values = {
+        "place": rng.choice(CITIES),
+        "place2": rng.choice(CITIES),
+        "country": rng.choice(COUNTRIES),
+        "person": person,
+        "person2": person_name(rng),
+        "org": rng.choice(CLUBS if section == "Sport" else ORGS),
+        "topic": topic,
+        "topic_cap": topic[0].upper() + topic[1:],
+        "number": rng.randint(3, 900),
+        "weekday": rng.choice(WEEKDAYS),
+    }
+    headline = rng.choice(HEADLINES).format(**values)
+    headline = headline[0].upper() + headline[1:]
+    summary = rng.choice(OPENINGS).format(**values)
+    paragraphs = [rng.choice(OPENINGS).format(**values)]
+    for chosen in rng.sample(MIDDLES, k=rng.randint(2, 4)):
+        paragraphs.append(chosen.format(**values))
+    paragraphs.append(f"## {rng.choice(SUBHEADS)}")
+    for chosen in rng.sample(MIDDLES, k=2):
+        paragraphs.append(chosen.format(**values))
+    paragraphs.append(rng.choice(CLOSINGS).format(**values))
+    tags = sorted(set(rng.sample(TAG_WORDS, k=rng.randint(1, 3))))
+    has_image = rng.random() < 0.6
+    return DemoStory(
+        headline=headline,
+        summary=summary,
+        body="\n\n".join(paragraphs),
+        section=section,
+        tags=tags,
+        republished=rng.random() < 1 / 3,
+        image_index=rng.randrange(24) if has_image else None,
+        caption=f"A street scene in {values['place']}." if has_image else "",
+        credit=person_name(rng) if has_image else "",
+    )
+
+
+def draw_picture(index, size=(1200, 675)):
+    """A generated picture (bands and circles in a palette picked by index), as JPEG bytes."""
+    rng = random.Random(f"picture-{index}")
+    base = [rng.randint(40, 200) for _ in range(3)]
+    image = Image.new("RGB", size, tuple(base))
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    for band in range(8):
+        shade = tuple(max(0, min(255, c + rng.randint(-60, 60))) for c in base)
+        top = band * height // 8
+        draw.rectangle([0, top, width, top + height // 8], fill=shade)
+    for _ in range(6):
+        r = rng.randint(40, 220)
+        x, y = rng.randint(0, width), rng.randint(0, height)
+        colour = tuple(rng.randint(0, 255) for _ in range(3))
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=colour)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()

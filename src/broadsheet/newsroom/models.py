@@ -1,0 +1,276 @@
+"""The newsroom's own words: Section, Tag, Author, Source, Article, Correction, Revision."""
+
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .text import render_markdown
+
+SLUG_MAX = 200
+
+
+def unique_slug(model, text, *, instance_pk=None, field="slug", max_length=SLUG_MAX):
+    """A slug from `text` that no other row of `model` uses: `name`, `name-2`, `name-3`..."""
+    base = slugify(text, allow_unicode=False)[: max_length - 8].strip("-") or "story"
+    candidate, n = base, 1
+    others = model._default_manager.exclude(pk=instance_pk) if instance_pk else model._default_manager.all()
+    while others.filter(**{field: candidate}).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+class SluggedModel(models.Model):
+    """A named thing with a unique slug made from its name."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=140, unique=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.name, instance_pk=self.pk, max_length=140)
+        super().save(*args, **kwargs)
+
+
+class SectionQuerySet(models.QuerySet):
+    def navigation(self):
+        return self.filter(in_navigation=True).order_by("position", "name")
+
+
+class Section(SluggedModel):
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the site header.")
+    in_navigation = models.BooleanField(default=True)
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta(SluggedModel.Meta):
+        ordering = ["position", "name"]
+
+    def get_absolute_url(self):
+        return reverse("newsroom:section", args=[self.slug])
+
+
+class Tag(SluggedModel):
+    def get_absolute_url(self):
+        return reverse("newsroom:tag", args=[self.slug])
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True, blank=True)
+    bio = models.TextField(blank=True)
+    photo = models.ImageField(upload_to="authors/%Y/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="author_profile"
+    )
+    is_guest = models.BooleanField(default=False, help_text="An outside contributor, not staff.")
+    # Private: used by editors to reach a guest contributor. Never rendered on a public page.
+    contact_email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Author, self.name, instance_pk=self.pk, max_length=140)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("newsroom:author", args=[self.slug])
+
+
+class Source(SluggedModel):
+    """Another outlet whose stories we republish."""
+
+    homepage = models.URLField(blank=True)
+    country = models.CharField(max_length=80, blank=True)
+    language = models.CharField(max_length=12, blank=True, default="en")
+
+    def get_absolute_url(self):
+        return reverse("newsroom:source", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
+
+    def scheduled(self, now=None):
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=now or timezone.now())
+
+    def in_section(self, section):
+        return self.filter(section=section)
+
+    def latest_first(self):
+        return self.order_by("-publish_at", "-id")
+
+    def for_listing(self):
+        """What a list of teasers shows: no bodies, the section and source in the same query."""
+        return self.select_related("section", "source").defer("body", "body_html")
+
+    def editable_by(self, user):
+        if user.has_perm("newsroom.publish_article"):
+            return self
+        return self.filter(created_by=user)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=SLUG_MAX, unique=True, blank=True)
+    summary = models.TextField(blank=True, max_length=1000)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the story appears. A future time schedules it."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    authors = models.ManyToManyField(Author, blank=True, related_name="articles")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    image_caption = models.CharField(max_length=300, blank=True)
+    image_credit = models.CharField(max_length=200, blank=True)
+    image_alt = models.CharField(max_length=300, blank=True, help_text="Describes the picture for screen readers.")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    source_url = models.URLField(max_length=1000, blank=True, help_text="The original story, when republished.")
+    language = models.CharField(max_length=12, default="en")
+    comments_open = models.BooleanField(default=True)
+    external_id = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        permissions = [("publish_article", "Can publish, unpublish and schedule articles")]
+        indexes = [
+            models.Index(fields=["status", "-publish_at", "-id"], name="article_public_idx"),
+            models.Index(fields=["section", "status", "-publish_at"], name="article_section_idx"),
+            models.Index(fields=["source", "status", "-publish_at"], name="article_source_idx"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.headline, instance_pk=self.pk)
+        self.body_html = render_markdown(self.body)
+        if self.external_id == "":
+            self.external_id = None
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "updated_at" in update_fields:
+            self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    # --- questions about one article ---
+
+    def is_published(self, now=None):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= (now or timezone.now())
+        )
+
+    def is_scheduled(self, now=None):
+        return self.status == self.Status.PUBLISHED and self.publish_at is not None and self.publish_at > (
+            now or timezone.now()
+        )
+
+    def was_updated(self):
+        return bool(self.publish_at and self.updated_at and self.updated_at - self.publish_at > timezone.timedelta(minutes=5))
+
+    def is_republished(self):
+        return self.source_id is not None or bool(self.source_url)
+
+    # --- addresses ---
+
+    def get_absolute_url(self):
+        return reverse("newsroom:article", args=[self.slug])
+
+    def preview_token(self):
+        return signing.TimestampSigner(salt="newsroom.preview").sign(str(self.pk))
+
+    def get_preview_url(self):
+        return reverse("newsroom:preview", args=[self.preview_token()])
+
+    @staticmethod
+    def from_preview_token(token, max_age=7 * 24 * 3600):
+        pk = signing.TimestampSigner(salt="newsroom.preview").unsign(token, max_age=max_age)
+        return Article.objects.get(pk=int(pk))
+
+    # --- revisions ---
+
+    REVISION_FIELDS = (
+        "headline", "summary", "body", "status", "publish_at", "section_id", "source_id", "source_url",
+        "image_caption", "image_credit", "image_alt", "language", "comments_open",
+    )
+
+    def snapshot(self):
+        data = {}
+        for name in self.REVISION_FIELDS:
+            value = getattr(self, name)
+            data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        if self.pk:
+            data["tags"] = sorted(self.tags.values_list("name", flat=True))
+            data["authors"] = sorted(self.authors.values_list("pk", flat=True))
+        return data
+
+
+class Correction(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+        CLARIFICATION = "clarification", "Clarification"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.created_at:%Y-%m-%d}"
+
+
+class Revision(models.Model):
+    """A copy of an article's words and settings as they were after one save."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["article", "-created_at"], name="revision_article_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} @ {self.created_at:%Y-%m-%d %H:%M:%S}"
+

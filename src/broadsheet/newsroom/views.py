@@ -1,0 +1,128 @@
+"""Public newsroom pages: home, article, section, tag, author, source, date archive, preview."""
+
+import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from . import slots
+from .models import Article, Author, Correction, Section, Source, Tag
+
+PAGE_SIZE = settings.BROADSHEET_PAGE_SIZE
+SECTION_BLOCK_SIZE = 4
+
+
+def paginate(request, queryset):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def home(request):
+    latest = list(Article.objects.published().for_listing().latest_first()[:13])
+    lead, latest = (latest[0], latest[1:]) if latest else (None, [])
+    shown = {a.pk for a in latest} | ({lead.pk} if lead else set())
+    blocks = []
+    for section in Section.objects.navigation():
+        stories = [
+            a
+            for a in Article.objects.published().for_listing().in_section(section).latest_first()[: SECTION_BLOCK_SIZE + 4]
+            if a.pk not in shown
+        ][:SECTION_BLOCK_SIZE]
+        if stories:
+            blocks.append({"section": section, "stories": stories})
+    return render(request, "newsroom/home.html", {"lead": lead, "latest": latest, "blocks": blocks})
+
+
+def article_queryset():
+    return Article.objects.select_related("section", "source").prefetch_related(
+        Prefetch("authors", queryset=Author.objects.only("name", "slug").order_by("name")),
+        Prefetch("tags", queryset=Tag.objects.order_by("name")),
+        Prefetch("corrections", queryset=Correction.objects.order_by("created_at")),
+    )
+
+
+def render_article(request, article, *, preview=False):
+    context = {
+        "article": article,
+        "preview": preview,
+        "blocks": [] if preview else slots.article_blocks(request, article),
+    }
+    return render(request, "newsroom/article_detail.html", context)
+
+
+def article_detail(request, slug):
+    article = get_object_or_404(article_queryset().published(), slug=slug)
+    return render_article(request, article)
+
+
+@never_cache
+def article_preview(request, token):
+    try:
+        article = Article.from_preview_token(token)
+    except (signing.BadSignature, Article.DoesNotExist, ValueError):
+        raise Http404("This preview link is not valid or has expired.") from None
+    article = article_queryset().get(pk=article.pk)
+    response = render_article(request, article, preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def listing(request, *, title, queryset, description="", kind="", subject=None):
+    page = paginate(request, queryset.for_listing().latest_first())
+    return render(
+        request,
+        "newsroom/listing.html",
+        {"title": title, "description": description, "page": page, "kind": kind, "subject": subject},
+    )
+
+
+def section_detail(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    return listing(
+        request, title=section.name, description=section.description, kind="Section", subject=section,
+        queryset=Article.objects.published().in_section(section),
+    )
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    return listing(request, title=tag.name, kind="Tag", subject=tag, queryset=Article.objects.published().filter(tags=tag))
+
+
+def author_detail(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    return listing(
+        request, title=author.name, description=author.bio, kind="Author", subject=author,
+        queryset=Article.objects.published().filter(authors=author),
+    )
+
+
+def source_detail(request, slug):
+    source = get_object_or_404(Source, slug=slug)
+    description = ", ".join(x for x in [source.country, source.homepage] if x)
+    return listing(
+        request, title=source.name, description=description, kind="Source", subject=source,
+        queryset=Article.objects.published().filter(source=source),
+    )
+
+
+def archive(request, year, month=None, day=None):
+    try:
+        start = datetime.datetime(year, month or 1, day or 1, tzinfo=timezone.get_current_timezone())
+    except ValueError:
+        raise Http404("No such date.") from None
+    if day:
+        end, title = start + datetime.timedelta(days=1), start.strftime("%-d %B %Y")
+    elif month:
+        end = start.replace(year=year + (month == 12), month=month % 12 + 1)
+        title = start.strftime("%B %Y")
+    else:
+        end, title = start.replace(year=year + 1), str(year)
+    queryset = Article.objects.published().filter(publish_at__gte=start, publish_at__lt=end)
+    return listing(request, title=f"Archive: {title}", kind="Archive", queryset=queryset)
