@@ -52,7 +52,11 @@ class ArticleForm(CleanImageMixin, forms.ModelForm):
         if user is not None and not user.has_perm("newsroom.publish_article") and "status" in self.fields:
             self.fields["status"].choices = [
                 c for c in Article.Status.choices if c[0] != Article.Status.PUBLISHED
-            ] + ([(Article.Status.PUBLISHED, "Published")] if self.instance.status == Article.Status.PUBLISHED else [])
+            ] + (
+                [(Article.Status.PUBLISHED, "Published")]
+                if self.instance.status == Article.Status.PUBLISHED
+                else []
+            )
 
     def clean_status(self):
         status = self.cleaned_data.get("status")
@@ -82,7 +86,9 @@ class CorrectionInline(admin.TabularInline):
 
 class ScheduleForm(forms.Form):
     publish_at = forms.DateTimeField(
-        label="Publish at", help_text="Date and time, e.g. 2026-12-01 08:00", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="Publish at",
+        help_text="Date and time, e.g. 2026-12-01 08:00",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
     def clean_publish_at(self):
@@ -143,7 +149,10 @@ class ArticleAdmin(admin.ModelAdmin):
     def preview_link(self, obj):
         if not obj or not obj.pk:
             return "Save the story to get a preview link."
-        return format_html('<a href="{}" target="_blank" rel="noopener">Preview link</a> (valid for 7 days; share it with anyone)', obj.get_preview_url())
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Preview link</a> (valid for 7 days; share it with anyone)',
+            obj.get_preview_url(),
+        )
 
     @admin.display(description="Revisions")
     def revision_link(self, obj):
@@ -189,7 +198,9 @@ class ArticleAdmin(admin.ModelAdmin):
             for article in queryset:
                 services.schedule(article, at=form.cleaned_data["publish_at"], by=request.user)
             self.message_user(
-                request, f"Scheduled {queryset.count()} stories for {form.cleaned_data['publish_at']:%Y-%m-%d %H:%M}.", messages.SUCCESS
+                request,
+                f"Scheduled {queryset.count()} stories for {form.cleaned_data['publish_at']:%Y-%m-%d %H:%M}.",
+                messages.SUCCESS,
             )
             return None
         context = {
@@ -206,7 +217,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         extra = [
-            path("<int:pk>/revisions/", self.admin_site.admin_view(self.revisions_view), name="newsroom_article_revisions"),
+            path(
+                "<int:pk>/revisions/",
+                self.admin_site.admin_view(self.revisions_view),
+                name="newsroom_article_revisions",
+            ),
             path(
                 "<int:pk>/revisions/<int:rev>/restore/",
                 self.admin_site.admin_view(self.restore_view),
@@ -246,10 +261,16 @@ class ArticleAdmin(admin.ModelAdmin):
         revision = get_object_or_404(Revision, pk=rev, article=article)
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:newsroom_article_revisions", args=[pk]))
-        if revision.data.get("status") == Article.Status.PUBLISHED and not request.user.has_perm("newsroom.publish_article"):
-            revision.data["status"] = article.status if article.status != Article.Status.PUBLISHED else Article.Status.DRAFT
+        if revision.data.get("status") == Article.Status.PUBLISHED and not request.user.has_perm(
+            "newsroom.publish_article"
+        ):
+            revision.data["status"] = (
+                article.status if article.status != Article.Status.PUBLISHED else Article.Status.DRAFT
+            )
         services.restore_revision(revision, by=request.user)
-        self.message_user(request, f"Restored the revision of {revision.created_at:%Y-%m-%d %H:%M:%S}.", messages.SUCCESS)
+        self.message_user(
+            request, f"Restored the revision of {revision.created_at:%Y-%m-%d %H:%M:%S}.", messages.SUCCESS
+        )
         return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[pk]))
 
 

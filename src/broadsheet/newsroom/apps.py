@@ -24,9 +24,21 @@ class NewsroomConfig(AppConfig):
         def desk_counts():
             base = reverse("admin:newsroom_article_changelist")
             return [
-                {"label": "Stories in review", "count": Article.objects.filter(status=Article.Status.REVIEW).count(), "url": f"{base}?status__exact=review"},
-                {"label": "Drafts", "count": Article.objects.filter(status=Article.Status.DRAFT).count(), "url": f"{base}?status__exact=draft"},
-                {"label": "Scheduled stories", "count": Article.objects.scheduled().count(), "url": f"{base}?status__exact=published"},
+                {
+                    "label": "Stories in review",
+                    "count": Article.objects.filter(status=Article.Status.REVIEW).count(),
+                    "url": f"{base}?status__exact=review",
+                },
+                {
+                    "label": "Drafts",
+                    "count": Article.objects.filter(status=Article.Status.DRAFT).count(),
+                    "url": f"{base}?status__exact=draft",
+                },
+                {
+                    "label": "Scheduled stories",
+                    "count": Article.objects.scheduled().count(),
+                    "url": f"{base}?status__exact=published",
+                },
             ]
 
         slots.register_dashboard_panel("newsroom", desk_counts, order=10)

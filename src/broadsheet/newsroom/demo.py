@@ -20,38 +20,243 @@ SECTIONS = [
     ("Culture", "Books, film, music, art and ideas."),
 ]
 
-_OUTLET_FIRST = ["Harbor", "Northgate", "Meridian", "Lantern", "Granite", "Riverside", "Copper", "Summit",
-                 "Juniper", "Beacon", "Tidewater", "Prairie", "Cobalt", "Highland", "Saltmarsh", "Ironbridge",
-                 "Willow", "Eastfield", "Larkspur", "Basalt"]
-_OUTLET_SECOND = ["Ledger", "Post", "Wire", "Courier", "Herald", "Dispatch", "Chronicle", "Gazette", "Observer", "Bulletin"]
-COUNTRIES = ["Norland", "Estavia", "Quessa", "Marudia", "Tirol Vale", "Oskaria", "Belmora", "Kestria",
-             "Valdoria", "Sundrel", "Carpathe", "Ilyria"]
-CITIES = ["Port Amsel", "Veldhaven", "Qarim", "São Tavio", "Lodrecht", "Nyberg", "Calvora", "Drummond Falls",
-          "Ostrava Nova", "Kelmarsh", "Aurelio", "Penhallow", "Zürvik", "Marrowgate", "Tessaloun", "Brindle Bay"]
-_GIVEN = ["Amara", "Tomas", "Ines", "Yusuf", "Lena", "Dmitri", "Sofia", "Kwame", "Mei", "Rafael", "Ingrid",
-          "Omar", "Priya", "Jonah", "Elif", "Mateo", "Hana", "Ruben", "Zara", "Ansel", "Noor", "Felix", "Keiko", "Bruno"]
-_FAMILY = ["Okafor", "Lindqvist", "Haddad", "Moreau", "Castellanos", "Novak", "Achterberg", "Tanaka", "Osei",
-           "Kowalczyk", "Ferreira", "Baptiste", "Eriksen", "Rahimi", "Delacroix", "Mbeki", "Varga", "Holm",
-           "Quintero", "Sato", "Brennan", "Adeyemi", "Petrov", "Lachance"]
-ORGS = ["Halden Motors", "Crestline Energy", "Brightwater Foods", "Solvane Pharma", "Northwind Airways",
-        "Kettering Mining", "Arclight Systems", "Pelham Bank", "Greyfield Telecom", "Oriel Shipping",
-        "Valeport Steel", "Lumen Robotics"]
-CLUBS = ["Port Amsel Rovers", "Veldhaven United", "Calvora Athletic", "Nyberg City", "Kelmarsh Wanderers",
-         "Brindle Bay Harriers", "Aurelio FC", "Lodrecht Lions"]
+_OUTLET_FIRST = [
+    "Harbor",
+    "Northgate",
+    "Meridian",
+    "Lantern",
+    "Granite",
+    "Riverside",
+    "Copper",
+    "Summit",
+    "Juniper",
+    "Beacon",
+    "Tidewater",
+    "Prairie",
+    "Cobalt",
+    "Highland",
+    "Saltmarsh",
+    "Ironbridge",
+    "Willow",
+    "Eastfield",
+    "Larkspur",
+    "Basalt",
+]
+_OUTLET_SECOND = [
+    "Ledger",
+    "Post",
+    "Wire",
+    "Courier",
+    "Herald",
+    "Dispatch",
+    "Chronicle",
+    "Gazette",
+    "Observer",
+    "Bulletin",
+]
+COUNTRIES = [
+    "Norland",
+    "Estavia",
+    "Quessa",
+    "Marudia",
+    "Tirol Vale",
+    "Oskaria",
+    "Belmora",
+    "Kestria",
+    "Valdoria",
+    "Sundrel",
+    "Carpathe",
+    "Ilyria",
+]
+CITIES = [
+    "Port Amsel",
+    "Veldhaven",
+    "Qarim",
+    "São Tavio",
+    "Lodrecht",
+    "Nyberg",
+    "Calvora",
+    "Drummond Falls",
+    "Ostrava Nova",
+    "Kelmarsh",
+    "Aurelio",
+    "Penhallow",
+    "Zürvik",
+    "Marrowgate",
+    "Tessaloun",
+    "Brindle Bay",
+]
+_GIVEN = [
+    "Amara",
+    "Tomas",
+    "Ines",
+    "Yusuf",
+    "Lena",
+    "Dmitri",
+    "Sofia",
+    "Kwame",
+    "Mei",
+    "Rafael",
+    "Ingrid",
+    "Omar",
+    "Priya",
+    "Jonah",
+    "Elif",
+    "Mateo",
+    "Hana",
+    "Ruben",
+    "Zara",
+    "Ansel",
+    "Noor",
+    "Felix",
+    "Keiko",
+    "Bruno",
+]
+_FAMILY = [
+    "Okafor",
+    "Lindqvist",
+    "Haddad",
+    "Moreau",
+    "Castellanos",
+    "Novak",
+    "Achterberg",
+    "Tanaka",
+    "Osei",
+    "Kowalczyk",
+    "Ferreira",
+    "Baptiste",
+    "Eriksen",
+    "Rahimi",
+    "Delacroix",
+    "Mbeki",
+    "Varga",
+    "Holm",
+    "Quintero",
+    "Sato",
+    "Brennan",
+    "Adeyemi",
+    "Petrov",
+    "Lachance",
+]
+ORGS = [
+    "Halden Motors",
+    "Crestline Energy",
+    "Brightwater Foods",
+    "Solvane Pharma",
+    "Northwind Airways",
+    "Kettering Mining",
+    "Arclight Systems",
+    "Pelham Bank",
+    "Greyfield Telecom",
+    "Oriel Shipping",
+    "Valeport Steel",
+    "Lumen Robotics",
+]
+CLUBS = [
+    "Port Amsel Rovers",
+    "Veldhaven United",
+    "Calvora Athletic",
+    "Nyberg City",
+    "Kelmarsh Wanderers",
+    "Brindle Bay Harriers",
+    "Aurelio FC",
+    "Lodrecht Lions",
+]
 
 TOPICS = {
-    "World": ["border talks", "flood relief", "refugee crossings", "a ceasefire", "drought response", "a port blockade"],
-    "Politics": ["an election reform bill", "a coalition crisis", "a budget vote", "a corruption inquiry", "a referendum", "a cabinet reshuffle"],
-    "Business": ["quarterly earnings", "a merger", "a factory closure", "interest rates", "a product recall", "a labour dispute"],
-    "Technology": ["a data breach", "a chip shortage", "a satellite launch", "an app ban", "an outage", "a new battery plant"],
-    "Science": ["a fossil discovery", "a telescope survey", "coral bleaching", "a vaccine trial", "a glacier study", "a comet flyby"],
-    "Health": ["a measles outbreak", "hospital waiting lists", "a nurses' strike", "a new cancer screening", "air pollution", "a drug shortage"],
-    "Sport": ["a cup final", "a transfer saga", "a doping ban", "a marathon record", "a stadium vote", "a coaching change"],
-    "Culture": ["a museum reopening", "a literary prize", "a film festival", "a disputed statue", "an orchestra tour", "a gallery theft"],
+    "World": [
+        "border talks",
+        "flood relief",
+        "refugee crossings",
+        "a ceasefire",
+        "drought response",
+        "a port blockade",
+    ],
+    "Politics": [
+        "an election reform bill",
+        "a coalition crisis",
+        "a budget vote",
+        "a corruption inquiry",
+        "a referendum",
+        "a cabinet reshuffle",
+    ],
+    "Business": [
+        "quarterly earnings",
+        "a merger",
+        "a factory closure",
+        "interest rates",
+        "a product recall",
+        "a labour dispute",
+    ],
+    "Technology": [
+        "a data breach",
+        "a chip shortage",
+        "a satellite launch",
+        "an app ban",
+        "an outage",
+        "a new battery plant",
+    ],
+    "Science": [
+        "a fossil discovery",
+        "a telescope survey",
+        "coral bleaching",
+        "a vaccine trial",
+        "a glacier study",
+        "a comet flyby",
+    ],
+    "Health": [
+        "a measles outbreak",
+        "hospital waiting lists",
+        "a nurses' strike",
+        "a new cancer screening",
+        "air pollution",
+        "a drug shortage",
+    ],
+    "Sport": [
+        "a cup final",
+        "a transfer saga",
+        "a doping ban",
+        "a marathon record",
+        "a stadium vote",
+        "a coaching change",
+    ],
+    "Culture": [
+        "a museum reopening",
+        "a literary prize",
+        "a film festival",
+        "a disputed statue",
+        "an orchestra tour",
+        "a gallery theft",
+    ],
 }
-TAG_WORDS = ["elections", "climate", "energy", "trade", "transport", "housing", "courts", "education", "football",
-             "research", "startups", "banking", "diplomacy", "weather", "labour", "privacy", "space", "music",
-             "film", "books", "agriculture", "migration", "healthcare", "cycling", "tennis", "oceans"]
+TAG_WORDS = [
+    "elections",
+    "climate",
+    "energy",
+    "trade",
+    "transport",
+    "housing",
+    "courts",
+    "education",
+    "football",
+    "research",
+    "startups",
+    "banking",
+    "diplomacy",
+    "weather",
+    "labour",
+    "privacy",
+    "space",
+    "music",
+    "film",
+    "books",
+    "agriculture",
+    "migration",
+    "healthcare",
+    "cycling",
+    "tennis",
+    "oceans",
+]
 
 HEADLINES = [
     "{place} braces for {topic} as {person} steps in",
@@ -73,7 +278,7 @@ OPENINGS = [
 ]
 MIDDLES = [
     "According to figures shared with reporters, about {number} people in {country} are directly affected, and local groups expect that number to rise.",
-    "{person2}, who has followed the issue for years, said the response so far had been \"slower than anyone hoped, but not hopeless\".",
+    '{person2}, who has followed the issue for years, said the response so far had been "slower than anyone hoped, but not hopeless".',
     "{org} said in a short written statement that it was reviewing its options and would cooperate with any inquiry.",
     "Critics point out that a similar plan was shelved {number} months ago after a dispute over who would pay for it.",
     "The numbers tell only part of the story. Shop owners along the main road in {place} describe quieter streets and longer evenings.",
@@ -85,15 +290,17 @@ CLOSINGS = [
     "A further update is expected on {weekday}, when {person} is due to meet representatives from {place2}.",
     "For now, many in {place} say they will believe the promises when they see them.",
     "The debate is likely to return to parliament in {country} before the end of the month.",
-    "{person2} said the coming weeks would show whether the plan was \"a turning point or a footnote\".",
+    '{person2} said the coming weeks would show whether the plan was "a turning point or a footnote".',
 ]
 SUBHEADS = ["What happens next", "The background", "Reaction", "The numbers", "Why it matters"]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 def outlet_names(count=40):
-    names = [f"The {a} {b}" if i % 3 == 0 else f"{a} {b}" for i, (a, b) in enumerate(
-        (a, b) for b in _OUTLET_SECOND for a in _OUTLET_FIRST)]
+    names = [
+        f"The {a} {b}" if i % 3 == 0 else f"{a} {b}"
+        for i, (a, b) in enumerate((a, b) for b in _OUTLET_SECOND for a in _OUTLET_FIRST)
+    ]
     return names[:count]
 
 

@@ -16,11 +16,15 @@ ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 def process_upload(upload):
     """Return a clean re-encoded copy of an uploaded picture, or raise ValidationError."""
     if upload.size is not None and upload.size > MAX_BYTES:
-        raise ValidationError(f"The picture is too large: the limit is {MAX_BYTES // (1024 * 1024)} MB.", code="too_large")
+        raise ValidationError(
+            f"The picture is too large: the limit is {MAX_BYTES // (1024 * 1024)} MB.", code="too_large"
+        )
     upload.seek(0)
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise ValidationError(f"The picture is too large: the limit is {MAX_BYTES // (1024 * 1024)} MB.", code="too_large")
+        raise ValidationError(
+            f"The picture is too large: the limit is {MAX_BYTES // (1024 * 1024)} MB.", code="too_large"
+        )
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format
@@ -49,8 +53,17 @@ def process_upload(upload):
                 content_type = "image/png"
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, ValueError, SyntaxError):
-        raise ValidationError("This file is not a picture we can read. Send a JPEG, PNG, WebP or GIF.", code="not_image")
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        ValueError,
+        SyntaxError,
+    ):
+        raise ValidationError(
+            "This file is not a picture we can read. Send a JPEG, PNG, WebP or GIF.", code="not_image"
+        ) from None
     stem = os.path.splitext(os.path.basename(getattr(upload, "name", "") or "picture"))[0][:60] or "picture"
     return SimpleUploadedFile(f"{stem}.{ext}", out.getvalue(), content_type=content_type)
 

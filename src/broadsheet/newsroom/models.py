@@ -5,16 +5,17 @@ from django.core import signing
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from .text import render_markdown
+from .text import clean_text, render_markdown
 
 SLUG_MAX = 200
 
 
 def unique_slug(model, text, *, instance_pk=None, field="slug", max_length=SLUG_MAX):
     """A slug from `text` that no other row of `model` uses: `name`, `name-2`, `name-3`..."""
-    base = slugify(text, allow_unicode=False)[: max_length - 8].strip("-") or "story"
+    base = slugify(strip_tags(text or ""), allow_unicode=False)[: max_length - 8].strip("-") or "story"
     candidate, n = base, 1
     others = model._default_manager.exclude(pk=instance_pk) if instance_pk else model._default_manager.all()
     while others.filter(**{field: candidate}).exists():
@@ -72,7 +73,11 @@ class Author(models.Model):
     bio = models.TextField(blank=True)
     photo = models.ImageField(upload_to="authors/%Y/", blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="author_profile"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
     )
     is_guest = models.BooleanField(default=False, help_text="An outside contributor, not staff.")
     # Private: used by editors to reach a guest contributor. Never rendered on a public page.
@@ -150,9 +155,15 @@ class Article(models.Model):
     image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
     image_caption = models.CharField(max_length=300, blank=True)
     image_credit = models.CharField(max_length=200, blank=True)
-    image_alt = models.CharField(max_length=300, blank=True, help_text="Describes the picture for screen readers.")
-    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
-    source_url = models.URLField(max_length=1000, blank=True, help_text="The original story, when republished.")
+    image_alt = models.CharField(
+        max_length=300, blank=True, help_text="Describes the picture for screen readers."
+    )
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    source_url = models.URLField(
+        max_length=1000, blank=True, help_text="The original story, when republished."
+    )
     language = models.CharField(max_length=12, default="en")
     comments_open = models.BooleanField(default=True)
     external_id = models.CharField(max_length=200, null=True, blank=True, unique=True)
@@ -175,6 +186,11 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField) and isinstance(
+                getattr(self, field.attname), str
+            ):
+                setattr(self, field.attname, clean_text(getattr(self, field.attname)))
         if not self.slug:
             self.slug = unique_slug(Article, self.headline, instance_pk=self.pk)
         self.body_html = render_markdown(self.body)
@@ -197,12 +213,18 @@ class Article(models.Model):
         )
 
     def is_scheduled(self, now=None):
-        return self.status == self.Status.PUBLISHED and self.publish_at is not None and self.publish_at > (
-            now or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > (now or timezone.now())
         )
 
     def was_updated(self):
-        return bool(self.publish_at and self.updated_at and self.updated_at - self.publish_at > timezone.timedelta(minutes=5))
+        return bool(
+            self.publish_at
+            and self.updated_at
+            and self.updated_at - self.publish_at > timezone.timedelta(minutes=5)
+        )
 
     def is_republished(self):
         return self.source_id is not None or bool(self.source_url)
@@ -226,8 +248,19 @@ class Article(models.Model):
     # --- revisions ---
 
     REVISION_FIELDS = (
-        "headline", "summary", "body", "status", "publish_at", "section_id", "source_id", "source_url",
-        "image_caption", "image_credit", "image_alt", "language", "comments_open",
+        "headline",
+        "summary",
+        "body",
+        "status",
+        "publish_at",
+        "section_id",
+        "source_id",
+        "source_url",
+        "image_caption",
+        "image_credit",
+        "image_alt",
+        "language",
+        "comments_open",
     )
 
     def snapshot(self):
@@ -273,4 +306,3 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.article_id} @ {self.created_at:%Y-%m-%d %H:%M:%S}"
-

@@ -31,7 +31,10 @@ def home(request):
     for section in Section.objects.navigation():
         stories = [
             a
-            for a in Article.objects.published().for_listing().in_section(section).latest_first()[: SECTION_BLOCK_SIZE + 4]
+            for a in Article.objects.published()
+            .for_listing()
+            .in_section(section)
+            .latest_first()[: SECTION_BLOCK_SIZE + 4]
             if a.pk not in shown
         ][:SECTION_BLOCK_SIZE]
         if stories:
@@ -85,20 +88,34 @@ def listing(request, *, title, queryset, description="", kind="", subject=None):
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     return listing(
-        request, title=section.name, description=section.description, kind="Section", subject=section,
+        request,
+        title=section.name,
+        description=section.description,
+        kind="Section",
+        subject=section,
         queryset=Article.objects.published().in_section(section),
     )
 
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    return listing(request, title=tag.name, kind="Tag", subject=tag, queryset=Article.objects.published().filter(tags=tag))
+    return listing(
+        request,
+        title=tag.name,
+        kind="Tag",
+        subject=tag,
+        queryset=Article.objects.published().filter(tags=tag),
+    )
 
 
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     return listing(
-        request, title=author.name, description=author.bio, kind="Author", subject=author,
+        request,
+        title=author.name,
+        description=author.bio,
+        kind="Author",
+        subject=author,
         queryset=Article.objects.published().filter(authors=author),
     )
 
@@ -107,7 +124,11 @@ def source_detail(request, slug):
     source = get_object_or_404(Source, slug=slug)
     description = ", ".join(x for x in [source.country, source.homepage] if x)
     return listing(
-        request, title=source.name, description=description, kind="Source", subject=source,
+        request,
+        title=source.name,
+        description=description,
+        kind="Source",
+        subject=source,
         queryset=Article.objects.published().filter(source=source),
     )
 

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,132 +15,265 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(blank=True, max_length=140, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Order in the site header.')),
-                ('in_navigation', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(blank=True, max_length=140, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, help_text="Order in the site header."),
+                ),
+                ("in_navigation", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['position', 'name'],
-                'abstract': False,
+                "ordering": ["position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(blank=True, max_length=140, unique=True)),
-                ('homepage', models.URLField(blank=True)),
-                ('country', models.CharField(blank=True, max_length=80)),
-                ('language', models.CharField(blank=True, default='en', max_length=12)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(blank=True, max_length=140, unique=True)),
+                ("homepage", models.URLField(blank=True)),
+                ("country", models.CharField(blank=True, max_length=80)),
+                ("language", models.CharField(blank=True, default="en", max_length=12)),
             ],
             options={
-                'ordering': ['name'],
-                'abstract': False,
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(blank=True, max_length=140, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(blank=True, max_length=140, unique=True)),
             ],
             options={
-                'ordering': ['name'],
-                'abstract': False,
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Author',
+            name="Author",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(blank=True, max_length=140, unique=True)),
-                ('bio', models.TextField(blank=True)),
-                ('photo', models.ImageField(blank=True, upload_to='authors/%Y/')),
-                ('is_guest', models.BooleanField(default=False, help_text='An outside contributor, not staff.')),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='author_profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(blank=True, max_length=140, unique=True)),
+                ("bio", models.TextField(blank=True)),
+                ("photo", models.ImageField(blank=True, upload_to="authors/%Y/")),
+                (
+                    "is_guest",
+                    models.BooleanField(default=False, help_text="An outside contributor, not staff."),
+                ),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="author_profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('headline', models.CharField(max_length=300)),
-                ('slug', models.SlugField(blank=True, max_length=200, unique=True)),
-                ('summary', models.TextField(blank=True, max_length=1000)),
-                ('body', models.TextField(blank=True, help_text='Markdown.')),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published')], default='draft', max_length=12)),
-                ('publish_at', models.DateTimeField(blank=True, help_text='When the story appears. A future time schedules it.', null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('image', models.ImageField(blank=True, upload_to='articles/%Y/%m/')),
-                ('image_caption', models.CharField(blank=True, max_length=300)),
-                ('image_credit', models.CharField(blank=True, max_length=200)),
-                ('image_alt', models.CharField(blank=True, help_text='Describes the picture for screen readers.', max_length=300)),
-                ('source_url', models.URLField(blank=True, help_text='The original story, when republished.', max_length=1000)),
-                ('language', models.CharField(default='en', max_length=12)),
-                ('comments_open', models.BooleanField(default=True)),
-                ('external_id', models.CharField(blank=True, max_length=200, null=True, unique=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('authors', models.ManyToManyField(blank=True, related_name='articles', to='newsroom.author')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='newsroom.section')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='newsroom.source')),
-                ('tags', models.ManyToManyField(blank=True, related_name='articles', to='newsroom.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("headline", models.CharField(max_length=300)),
+                ("slug", models.SlugField(blank=True, max_length=200, unique=True)),
+                ("summary", models.TextField(blank=True, max_length=1000)),
+                ("body", models.TextField(blank=True, help_text="Markdown.")),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("review", "In review"), ("published", "Published")],
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "publish_at",
+                    models.DateTimeField(
+                        blank=True, help_text="When the story appears. A future time schedules it.", null=True
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("image", models.ImageField(blank=True, upload_to="articles/%Y/%m/")),
+                ("image_caption", models.CharField(blank=True, max_length=300)),
+                ("image_credit", models.CharField(blank=True, max_length=200)),
+                (
+                    "image_alt",
+                    models.CharField(
+                        blank=True, help_text="Describes the picture for screen readers.", max_length=300
+                    ),
+                ),
+                (
+                    "source_url",
+                    models.URLField(
+                        blank=True, help_text="The original story, when republished.", max_length=1000
+                    ),
+                ),
+                ("language", models.CharField(default="en", max_length=12)),
+                ("comments_open", models.BooleanField(default=True)),
+                ("external_id", models.CharField(blank=True, max_length=200, null=True, unique=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "authors",
+                    models.ManyToManyField(blank=True, related_name="articles", to="newsroom.author"),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles",
+                        to="newsroom.section",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="articles",
+                        to="newsroom.source",
+                    ),
+                ),
+                ("tags", models.ManyToManyField(blank=True, related_name="articles", to="newsroom.tag")),
             ],
             options={
-                'ordering': ['-publish_at', '-id'],
-                'permissions': [('publish_article', 'Can publish, unpublish and schedule articles')],
+                "ordering": ["-publish_at", "-id"],
+                "permissions": [("publish_article", "Can publish, unpublish and schedule articles")],
             },
         ),
         migrations.CreateModel(
-            name='Correction',
+            name="Correction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('correction', 'Correction'), ('update', 'Update'), ('clarification', 'Clarification')], default='correction', max_length=20)),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='newsroom.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("correction", "Correction"),
+                            ("update", "Update"),
+                            ("clarification", "Clarification"),
+                        ],
+                        default="correction",
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="corrections",
+                        to="newsroom.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Revision',
+            name="Revision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('data', models.JSONField()),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='newsroom.article')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("data", models.JSONField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="newsroom.article",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['article', '-created_at'], name='revision_article_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["article", "-created_at"], name="revision_article_idx")],
             },
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', '-publish_at', '-id'], name='article_public_idx'),
+            model_name="article",
+            index=models.Index(fields=["status", "-publish_at", "-id"], name="article_public_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['section', 'status', '-publish_at'], name='article_section_idx'),
+            model_name="article",
+            index=models.Index(fields=["section", "status", "-publish_at"], name="article_section_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['source', 'status', '-publish_at'], name='article_source_idx'),
+            model_name="article",
+            index=models.Index(fields=["source", "status", "-publish_at"], name="article_source_idx"),
         ),
     ]

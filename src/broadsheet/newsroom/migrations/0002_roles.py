@@ -3,10 +3,18 @@
 from django.db import migrations
 
 WRITER_PERMISSIONS = [
-    ("newsroom", "add_article"), ("newsroom", "change_article"), ("newsroom", "view_article"),
-    ("newsroom", "add_correction"), ("newsroom", "change_correction"), ("newsroom", "view_correction"),
-    ("newsroom", "view_section"), ("newsroom", "view_tag"), ("newsroom", "add_tag"),
-    ("newsroom", "view_author"), ("newsroom", "view_source"), ("newsroom", "view_revision"),
+    ("newsroom", "add_article"),
+    ("newsroom", "change_article"),
+    ("newsroom", "view_article"),
+    ("newsroom", "add_correction"),
+    ("newsroom", "change_correction"),
+    ("newsroom", "view_correction"),
+    ("newsroom", "view_section"),
+    ("newsroom", "view_tag"),
+    ("newsroom", "add_tag"),
+    ("newsroom", "view_author"),
+    ("newsroom", "view_source"),
+    ("newsroom", "view_revision"),
 ]
 
 

@@ -17,7 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
-        parser.add_argument("--server", choices=["granian", "gunicorn"], default=os.environ.get("BROADSHEET_SERVER", "granian"))
+        parser.add_argument(
+            "--server",
+            choices=["granian", "gunicorn"],
+            default=os.environ.get("BROADSHEET_SERVER", "granian"),
+        )
         parser.add_argument("--no-worker", action="store_true", help="Do not start a background task worker.")
 
     def server_command(self, options):
@@ -26,26 +30,39 @@ class Command(BaseCommand):
             return [
                 shutil.which("gunicorn", path=bin_dir) or "gunicorn",
                 "broadsheet.wsgi:application",
-                "--bind", f"{options['host']}:{options['port']}",
-                "--workers", str(options["workers"]),
-                "--access-logfile", "-",
+                "--bind",
+                f"{options['host']}:{options['port']}",
+                "--workers",
+                str(options["workers"]),
+                "--access-logfile",
+                "-",
             ]
         return [
             shutil.which("granian", path=bin_dir) or "granian",
-            "--interface", "wsgi",
-            "--host", options["host"],
-            "--port", str(options["port"]),
-            "--workers", str(options["workers"]),
+            "--interface",
+            "wsgi",
+            "--host",
+            options["host"],
+            "--port",
+            str(options["port"]),
+            "--workers",
+            str(options["workers"]),
             "--no-ws",
             "broadsheet.wsgi:application",
         ]
 
     def handle(self, *args, **options):
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "broadsheet.settings", "BROADSHEET_DATA": str(settings.DATA_DIR)}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "broadsheet.settings",
+            "BROADSHEET_DATA": str(settings.DATA_DIR),
+        }
         children = []
         if not options["no_worker"]:
             children.append(subprocess.Popen([sys.executable, "-m", "broadsheet", "worker"], env=env))
-        self.stdout.write(f"Serving {settings.BROADSHEET_SITE_NAME} at http://{options['host']}:{options['port']}/")
+        self.stdout.write(
+            f"Serving {settings.BROADSHEET_SITE_NAME} at http://{options['host']}:{options['port']}/"
+        )
         server = subprocess.Popen(self.server_command(options), env=env)
         children.append(server)
 

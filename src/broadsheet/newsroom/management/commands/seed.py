@@ -29,7 +29,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--articles", type=int, default=300)
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--if-empty", action="store_true", help="Do nothing when there are articles already.")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when there are articles already."
+        )
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, **options):
@@ -48,11 +50,19 @@ class Command(BaseCommand):
 
         prefix = f"seed-{seed}-"
         already = Article.objects.filter(external_id__startswith=prefix).count()
-        used_slugs = set(Article.objects.values_list("slug", flat=True)) if Article.objects.exists() else set()
+        used_slugs = (
+            set(Article.objects.values_list("slug", flat=True)) if Article.objects.exists() else set()
+        )
         now = timezone.now()
         created_ids = []
-        progress = tqdm(total=total, initial=min(already, total), desc="Seeding articles", unit="article",
-                        disable=options["no_progress"] or total < 1000, file=self.stdout)
+        progress = tqdm(
+            total=total,
+            initial=min(already, total),
+            desc="Seeding articles",
+            unit="article",
+            disable=options["no_progress"] or total < 1000,
+            file=self.stdout,
+        )
         for start in range(already, total, BATCH):
             stop = min(start + BATCH, total)
             batch, batch_tags, batch_authors = [], [], []
@@ -98,16 +108,28 @@ class Command(BaseCommand):
             with transaction.atomic():
                 Article.objects.bulk_create(batch)
                 if batch[0].pk is None:  # backends that don't return ids
-                    ids = dict(Article.objects.filter(external_id__in=[a.external_id for a in batch]).values_list("external_id", "pk"))
+                    ids = dict(
+                        Article.objects.filter(external_id__in=[a.external_id for a in batch]).values_list(
+                            "external_id", "pk"
+                        )
+                    )
                     for article in batch:
                         article.pk = ids[article.external_id]
                 Tagging = Article.tags.through
                 Byline = Article.authors.through
                 Tagging.objects.bulk_create(
-                    [Tagging(article_id=a.pk, tag_id=t.pk) for a, ts in zip(batch, batch_tags, strict=True) for t in ts]
+                    [
+                        Tagging(article_id=a.pk, tag_id=t.pk)
+                        for a, ts in zip(batch, batch_tags, strict=True)
+                        for t in ts
+                    ]
                 )
                 Byline.objects.bulk_create(
-                    [Byline(article_id=a.pk, author_id=w.pk) for a, ws in zip(batch, batch_authors, strict=True) for w in ws]
+                    [
+                        Byline(article_id=a.pk, author_id=w.pk)
+                        for a, ws in zip(batch, batch_authors, strict=True)
+                        for w in ws
+                    ]
                 )
             created_ids.extend(a.pk for a in batch)
             progress.update(len(batch))
@@ -115,12 +137,16 @@ class Command(BaseCommand):
         if created_ids:
             articles_loaded.send(sender=Article, article_ids=created_ids)
         elapsed = time.monotonic() - started
-        self.stdout.write(self.style.SUCCESS(f"Seeded {len(created_ids)} articles in {elapsed:.1f}s (seed {seed})."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Seeded {len(created_ids)} articles in {elapsed:.1f}s (seed {seed}).")
+        )
 
     def make_sections(self):
         result = {}
         for position, (name, description) in enumerate(demo.SECTIONS):
-            section, _ = Section.objects.get_or_create(name=name, defaults={"description": description, "position": position})
+            section, _ = Section.objects.get_or_create(
+                name=name, defaults={"description": description, "position": position}
+            )
             result[name] = section
         return result
 
@@ -131,7 +157,11 @@ class Command(BaseCommand):
             domain = slugify(name.removeprefix("The "))
             source, _ = Source.objects.get_or_create(
                 name=name,
-                defaults={"homepage": f"https://{domain}.example/", "country": rng.choice(demo.COUNTRIES), "language": "en"},
+                defaults={
+                    "homepage": f"https://{domain}.example/",
+                    "country": rng.choice(demo.COUNTRIES),
+                    "language": "en",
+                },
             )
             sources.append(source)
         return sources
@@ -141,7 +171,8 @@ class Command(BaseCommand):
         for i in range(30):
             name = demo.person_name(random.Random(f"author-{i}"))
             author = Author.objects.filter(name=name).first() or Author.objects.create(
-                name=name, bio=f"{name} reports for {settings.BROADSHEET_SITE_NAME} on {demo.SECTIONS[i % 8][0].lower()}."
+                name=name,
+                bio=f"{name} reports for {settings.BROADSHEET_SITE_NAME} on {demo.SECTIONS[i % 8][0].lower()}.",
             )
             authors.append(author)
         return authors
@@ -168,6 +199,8 @@ class Command(BaseCommand):
         editor.groups.add(Group.objects.get(name="Editor"))
         writer.groups.add(Group.objects.get(name="Writer"))
         path = settings.DATA_DIR / "demo-logins.txt"
-        path.write_text(f"Back office: /admin/\neditor / {password}  (Editor)\nwriter / {password}  (Writer)\n")
+        path.write_text(
+            f"Back office: /admin/\neditor / {password}  (Editor)\nwriter / {password}  (Writer)\n"
+        )
         path.chmod(0o600)
         self.stdout.write(f"Demo sign-ins for /admin/ are in {path}")

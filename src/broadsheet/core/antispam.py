@@ -1,0 +1,120 @@
+"""Abuse defence for public forms, without third-party services.
+
+- `client_ip(request)`: the reader's address (X-Forwarded-For only behind a trusted proxy).
+- `SpamDefenceMixin`: a form mixin adding a honeypot field and a signed "form loaded at" stamp;
+  a form sent back faster than MIN_SECONDS after it was loaded is refused (people paste, so
+  the limit is never longer).
+- `hit_rate_limit(scope, key, limit, window)`: a fixed-window counter in the shared cache.
+"""
+
+import hashlib
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+
+MIN_SECONDS = 3
+MAX_FORM_AGE = 24 * 3600
+HONEYPOT_NAME = "website_url_confirm"
+STAMP_SALT = "broadsheet.form-stamp"
+
+
+def client_ip(request):
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()[:64]
+    return request.META.get("REMOTE_ADDR", "")[:64] or "unknown"
+
+
+def make_stamp(now=None):
+    return signing.TimestampSigner(salt=STAMP_SALT).sign(str(int(now or time.time())))
+
+
+def check_stamp(value, *, min_seconds=MIN_SECONDS, now=None):
+    """Raise ValidationError unless `value` is a stamp signed by us at least min_seconds ago."""
+    try:
+        loaded_at = int(signing.TimestampSigner(salt=STAMP_SALT).unsign(value or "", max_age=MAX_FORM_AGE))
+    except signing.SignatureExpired:
+        raise ValidationError(
+            "This form was open for more than a day. Please send it again now.", code="stale"
+        ) from None
+    except (signing.BadSignature, ValueError):
+        raise ValidationError(
+            "This form could not be checked. Please send it again.", code="bad_stamp"
+        ) from None
+    if (now or time.time()) - loaded_at < min_seconds:
+        raise ValidationError(
+            "That was faster than a person can fill in this form. Please wait a few seconds and send it again.",
+            code="too_fast",
+        )
+
+
+class SpamDefenceMixin:
+    """Add to a Form: a hidden honeypot field and a signed load-time stamp, checked in clean()."""
+
+    min_seconds = MIN_SECONDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[HONEYPOT_NAME] = forms.CharField(
+            required=False,
+            label="Leave this field empty",
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        )
+        self.fields["form_stamp"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        if not self.is_bound:
+            self.initial["form_stamp"] = make_stamp()
+
+    def clean(self):
+        data = super().clean()
+        if data.get(HONEYPOT_NAME):
+            raise ValidationError("Your message looks automated and was not accepted.", code="honeypot")
+        check_stamp(data.get("form_stamp"), min_seconds=self.min_seconds)
+        return data
+
+    def refresh_stamp(self):
+        """A form shown again after an error gets a new stamp but keeps everything typed."""
+        if self.is_bound:
+            data = self.data.copy()
+            data["form_stamp"] = make_stamp(time.time() - self.min_seconds)
+            self.data = data
+
+
+def _key(scope, key):
+    digest = hashlib.sha256(f"{scope}:{key}".encode("utf-8", "replace")).hexdigest()[:32]
+    return f"ratelimit:{scope}:{digest}"
+
+
+def hit_rate_limit(scope, key, *, limit, window):
+    """Count one hit; return True when `key` has gone over `limit` hits in the current window."""
+    if not key:
+        return False
+    bucket = int(time.time() // window)
+    cache_key = f"{_key(scope, key)}:{bucket}"
+    try:
+        if cache.add(cache_key, 1, timeout=window + 5):
+            count = 1
+        else:
+            count = cache.incr(cache_key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(cache_key, 1, timeout=window + 5)
+        count = 1
+    except Exception:  # a cache that is down must not take the form down with it
+        return False
+    return count > limit
+
+
+def seconds_since_last(scope, key, *, remember_for):
+    """Seconds since the last call with this key (None the first time); records this call."""
+    cache_key = _key(scope, key)
+    now = time.time()
+    try:
+        previous = cache.get(cache_key)
+        cache.set(cache_key, now, timeout=remember_for)
+    except Exception:
+        return None
+    return None if previous is None else now - previous

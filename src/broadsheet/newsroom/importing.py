@@ -1,0 +1,169 @@
+"""Import articles from JSON Lines: one article a line, updated in place by `external_id`."""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from .models import Article, Author, Section, Source, Tag
+from .text import clean_text
+
+REQUIRED = ("external_id", "title", "body", "section", "published")
+MAX_BODY = 200_000
+MAX_LINE = 1_000_000
+_url = URLValidator(schemes=["http", "https"])
+
+
+class BadLine(ValueError):
+    pass
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    errors: list = field(default_factory=list)  # (line number, message)
+    article_ids: list = field(default_factory=list)
+
+
+def _text(record, key, *, required=False, limit=None):
+    value = record.get(key)
+    if value is None or value == "":
+        if required:
+            raise BadLine(f"missing field '{key}'")
+        return ""
+    if not isinstance(value, str):
+        if isinstance(value, int | float) and not isinstance(value, bool) and key == "external_id":
+            value = str(value)
+        else:
+            raise BadLine(f"field '{key}' must be text")
+    value = clean_text(value).strip()
+    if required and not value:
+        raise BadLine(f"missing field '{key}'")
+    if limit and len(value) > limit:
+        raise BadLine(f"field '{key}' is too long ({len(value)} characters, limit {limit})")
+    return value
+
+
+def parse_record(line):
+    """Check one line and return clean values, or raise BadLine saying what is wrong."""
+    if len(line) > MAX_LINE:
+        raise BadLine(f"line is too long ({len(line)} bytes, limit {MAX_LINE})")
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise BadLine(f"not valid JSON ({error.msg if hasattr(error, 'msg') else error})") from None
+    if not isinstance(record, dict):
+        raise BadLine("each line must be a JSON object")
+    values = {
+        "external_id": _text(record, "external_id", required=True, limit=200),
+        "headline": _text(record, "title", required=True, limit=300),
+        "body": _text(record, "body", required=True, limit=MAX_BODY),
+        "section": _text(record, "section", required=True, limit=120),
+        "summary": _text(record, "summary", limit=1000),
+        "source": _text(record, "source", limit=120),
+        "source_url": _text(record, "source_url", limit=1000),
+        "author": _text(record, "author", limit=120),
+        "language": _text(record, "language", limit=12) or "en",
+    }
+    published = _text(record, "published", required=True, limit=64)
+    try:
+        when = parse_datetime(published)
+    except ValueError:
+        when = None
+    if when is None:
+        try:
+            when = datetime.datetime.combine(datetime.date.fromisoformat(published), datetime.time())
+        except ValueError:
+            raise BadLine(f"'published' is not an ISO 8601 date: {published[:40]!r}") from None
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when, datetime.UTC)
+    values["publish_at"] = when
+    if values["source_url"]:
+        try:
+            _url(values["source_url"])
+        except ValidationError:
+            raise BadLine(f"'source_url' is not a web address: {values['source_url'][:80]!r}") from None
+    tags = record.get("tags") or []
+    if isinstance(tags, str):
+        tags = [t for t in tags.split(",")]
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise BadLine("'tags' must be a list of text")
+    values["tags"] = [t for t in (clean_text(t).strip()[:120] for t in tags) if t][:30]
+    return values
+
+
+@transaction.atomic
+def import_record(values):
+    """Create or update one article from parsed values. Returns (article, created)."""
+    section = Section.objects.filter(name__iexact=values["section"]).first() or Section.objects.create(
+        name=values["section"]
+    )
+    source = None
+    if values["source"]:
+        source = Source.objects.filter(name__iexact=values["source"]).first() or Source.objects.create(
+            name=values["source"]
+        )
+    article = Article.objects.filter(external_id=values["external_id"]).first()
+    created = article is None
+    if created:
+        article = Article(external_id=values["external_id"], status=Article.Status.PUBLISHED)
+    article.headline = values["headline"]
+    article.summary = values["summary"]
+    article.body = values["body"]
+    article.section = section
+    article.source = source
+    article.source_url = values["source_url"]
+    article.language = values["language"]
+    article.publish_at = values["publish_at"]
+    if created:
+        article.created_at = values["publish_at"]
+    article.save()
+    article.tags.set([_tag(name) for name in values["tags"]])
+    if values["author"]:
+        author = Author.objects.filter(name=values["author"]).first() or Author.objects.create(
+            name=values["author"]
+        )
+        article.authors.set([author])
+    from .services import announce, record_revision
+
+    record_revision(article)
+    announce(article)
+    return article, created
+
+
+def _tag(name):
+    return Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+
+
+def import_lines(lines, *, progress=None):
+    """Import every good line; collect every bad one with its line number."""
+    report = ImportReport()
+    for number, raw in enumerate(lines, start=1):
+        if progress:
+            progress.update(1)
+        if isinstance(raw, bytes):
+            raw = raw.decode("utf-8", "replace")
+        line = raw.strip()
+        if not line:
+            continue
+        try:
+            values = parse_record(line)
+            article, created = import_record(values)
+        except BadLine as error:
+            report.errors.append((number, str(error)))
+            continue
+        except Exception as error:  # a database refusal on one line must not stop the others
+            report.errors.append((number, f"could not be stored: {type(error).__name__}: {str(error)[:200]}"))
+            continue
+        report.article_ids.append(article.pk)
+        if created:
+            report.created += 1
+        else:
+            report.updated += 1
+    return report

@@ -1,0 +1,21 @@
+"""Test settings: the project's settings, with a data folder of its own and tasks run in-line."""
+
+import os
+from pathlib import Path
+
+if not os.environ.get("BROADSHEET_DATA"):
+    os.environ["BROADSHEET_DATA"] = str(Path(__file__).resolve().parent.parent / "var" / "test")
+os.environ.setdefault("BROADSHEET_CACHE_PREFIX", f"bs-test-{os.getpid()}")
+
+from broadsheet.settings import *  # noqa: E402,F403
+from broadsheet.settings import DATA_DIR  # noqa: E402
+
+# Background tasks run at once, inside the request or command that queued them.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = DATA_DIR / "media"
