@@ -41,3 +41,20 @@ def dashboard_panels():
     for _order, _name, provider in _dashboard_panels:
         rows.extend(provider())
     return rows
+
+
+_listing_annotators = []
+
+
+def register_listing_annotator(name, annotator):
+    """annotator(articles) sets attributes on each article of a list in one query, e.g. a count."""
+    _listing_annotators[:] = [a for a in _listing_annotators if a[0] != name]
+    _listing_annotators.append((name, annotator))
+
+
+def annotate_listing(articles):
+    articles = [a for a in articles if a is not None]
+    if articles:
+        for _name, annotator in _listing_annotators:
+            annotator(articles)
+    return articles

@@ -39,6 +39,7 @@ def home(request):
         ][:SECTION_BLOCK_SIZE]
         if stories:
             blocks.append({"section": section, "stories": stories})
+    slots.annotate_listing([lead, *latest, *(a for b in blocks for a in b["stories"])])
     return render(request, "newsroom/home.html", {"lead": lead, "latest": latest, "blocks": blocks})
 
 
@@ -78,6 +79,7 @@ def article_preview(request, token):
 
 def listing(request, *, title, queryset, description="", kind="", subject=None):
     page = paginate(request, queryset.for_listing().latest_first())
+    page.object_list = slots.annotate_listing(list(page.object_list))
     return render(
         request,
         "newsroom/listing.html",
