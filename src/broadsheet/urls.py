@@ -13,6 +13,7 @@ handler500 = "broadsheet.core.views.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("accounts/", include("broadsheet.accounts.urls")),
     path("admin/", admin.site.urls),
     path("publish/", include("broadsheet.submissions.urls")),
     path("comments/", include("broadsheet.comments.urls")),
