@@ -4,7 +4,6 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -13,14 +12,14 @@ from django.views.decorators.cache import never_cache
 
 from . import slots
 from .models import Article, Author, Correction, Section, Source, Tag
+from .pagination import keyset_page
 
 PAGE_SIZE = settings.BROADSHEET_PAGE_SIZE
 SECTION_BLOCK_SIZE = 4
 
 
 def paginate(request, queryset):
-    paginator = Paginator(queryset, PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
+    return keyset_page(queryset, request.GET, PAGE_SIZE)
 
 
 def home(request):
@@ -78,7 +77,7 @@ def article_preview(request, token):
 
 
 def listing(request, *, title, queryset, description="", kind="", subject=None):
-    page = paginate(request, queryset.for_listing().latest_first())
+    page = paginate(request, queryset.for_listing())
     page.object_list = slots.annotate_listing(list(page.object_list))
     return render(
         request,
@@ -138,14 +137,14 @@ def source_detail(request, slug):
 def archive(request, year, month=None, day=None):
     try:
         start = datetime.datetime(year, month or 1, day or 1, tzinfo=timezone.get_current_timezone())
-    except ValueError:
+        if day:
+            end, title = start + datetime.timedelta(days=1), start.strftime("%-d %B %Y")
+        elif month:
+            end = start.replace(year=year + (month == 12), month=month % 12 + 1)
+            title = start.strftime("%B %Y")
+        else:
+            end, title = start.replace(year=year + 1), str(year)
+    except (ValueError, OverflowError):
         raise Http404("No such date.") from None
-    if day:
-        end, title = start + datetime.timedelta(days=1), start.strftime("%-d %B %Y")
-    elif month:
-        end = start.replace(year=year + (month == 12), month=month % 12 + 1)
-        title = start.strftime("%B %Y")
-    else:
-        end, title = start.replace(year=year + 1), str(year)
     queryset = Article.objects.published().filter(publish_at__gte=start, publish_at__lt=end)
     return listing(request, title=f"Archive: {title}", kind="Archive", queryset=queryset)
