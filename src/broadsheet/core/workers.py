@@ -1,0 +1,87 @@
+"""Task workers that can die: heartbeats, and requeueing the tasks an absent worker left running.
+
+django-tasks' database worker marks a task RUNNING when it claims it. If the process is killed
+before it finishes, the row would stay RUNNING for ever. Each `broadsheet worker` records a
+heartbeat; a RUNNING task whose worker has not been seen for STALE_SECONDS goes back to READY
+and runs again (tasks here are written to be safe to run twice).
+"""
+
+import datetime
+import logging
+import os
+import socket
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+from .models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+STALE_SECONDS = int(os.environ.get("BROADSHEET_WORKER_STALE_SECONDS", "60"))
+BEAT_SECONDS = max(1, min(10, STALE_SECONDS // 4))
+
+
+def new_worker_id():
+    return f"{socket.gethostname()[:20]}-{os.getpid()}-{get_random_string(8)}"
+
+
+def beat(worker_id):
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={"host": socket.gethostname()[:255], "pid": os.getpid(), "last_seen": timezone.now()},
+    )
+
+
+def requeue_abandoned(now=None):
+    """Put back to READY every RUNNING task whose worker's heartbeat is stale. Returns the count."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    alive = set(
+        WorkerHeartbeat.objects.filter(
+            last_seen__gte=now - datetime.timedelta(seconds=STALE_SECONDS)
+        ).values_list("worker_id", flat=True)
+    )
+    requeued = 0
+    with transaction.atomic():
+        for task in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only(
+            "id", "worker_ids", "started_at"
+        ):
+            last_worker = task.worker_ids[-1] if task.worker_ids else None
+            if last_worker in alive:
+                continue
+            if task.started_at and task.started_at > now - datetime.timedelta(seconds=STALE_SECONDS):
+                continue  # just claimed; its worker may not have beaten yet
+            DBTaskResult.objects.filter(pk=task.pk, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.READY, started_at=None
+            )
+            requeued += 1
+            logger.warning("Requeued task %s abandoned by worker %s", task.pk, last_worker)
+    WorkerHeartbeat.objects.filter(last_seen__lt=now - datetime.timedelta(days=1)).delete()
+    return requeued
+
+
+class Heartbeat(threading.Thread):
+    """Beats every few seconds and requeues abandoned tasks, beside the worker loop."""
+
+    def __init__(self, worker_id):
+        super().__init__(daemon=True, name="worker-heartbeat")
+        self.worker_id = worker_id
+        self.stopped = threading.Event()
+
+    def run(self):
+        while not self.stopped.is_set():
+            try:
+                close_old_connections()
+                beat(self.worker_id)
+                requeue_abandoned()
+            except Exception:  # the database may be restarting; try again at the next beat
+                logger.exception("Worker heartbeat failed")
+            finally:
+                if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+                    connection.close()
+            self.stopped.wait(BEAT_SECONDS)
