@@ -1,0 +1,66 @@
+"""A Redis cache that degrades to "no cache" when Redis is away, instead of failing the request.
+
+Every cache use in Broadsheet is an optimisation or a soft limit, so a miss is always a safe
+answer. After a failure the backend stops asking Redis for RETRY_AFTER seconds (a small
+circuit breaker), so a stopped Redis costs one refused connection per second, not one per call.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER = 1.0
+
+
+class ResilientRedisCache(RedisCache):
+    _down_until = 0.0
+
+    def _guard(self, default, method, *args, **kwargs):
+        if time.monotonic() < self._down_until:
+            return default
+        try:
+            return method(*args, **kwargs)
+        except Exception as error:  # redis.ConnectionError, TimeoutError, ...: treat as a miss
+            if time.monotonic() >= self._down_until:
+                logger.warning("Cache unavailable (%s); serving without it", type(error).__name__)
+            type(self)._down_until = time.monotonic() + RETRY_AFTER
+            return default
+
+    def get(self, key, default=None, version=None):
+        return self._guard(default, super().get, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._guard({}, super().get_many, keys, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(None, super().set, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(list(data), super().set_many, data, timeout, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(False, super().add, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(False, super().touch, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._guard(False, super().delete, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._guard(None, super().delete_many, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._guard(False, super().has_key, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        result = self._guard(None, super().incr, key, delta, version)
+        if result is None:
+            raise ValueError(f"Key '{key}' not found or cache unavailable.")
+        return result
+
+    def clear(self):
+        return self._guard(False, super().clear)
