@@ -1,0 +1,40 @@
+"""Editors may see sign-in attempts and lockouts and lift a lockout."""
+
+from django.db import migrations
+
+EDITOR_PERMISSIONS = ["view_loginattempt", "view_lockout", "unlock_lockout"]
+
+
+def grant(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    editor, _ = Group.objects.get_or_create(name="Editor")
+    editor.permissions.add(
+        *Permission.objects.filter(content_type__app_label="accounts", codename__in=EDITOR_PERMISSIONS)
+    )
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for editor in Group.objects.filter(name="Editor"):
+        editor.permissions.remove(
+            *Permission.objects.filter(content_type__app_label="accounts", codename__in=EDITOR_PERMISSIONS)
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0001_initial"),
+        ("newsroom", "0002_roles"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(grant, revoke)]
