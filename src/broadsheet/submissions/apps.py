@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class SubmissionsConfig(AppConfig):
     name = "broadsheet.submissions"
     label = "submissions"
+    verbose_name = "Publish Your Article"
+
+    def ready(self):
+        from broadsheet.newsroom import signals, slots
+
+        from . import receivers
+
+        slots.register_dashboard_panel("submissions", receivers.dashboard_counts, order=10)
+        signals.article_changed.connect(receivers.article_changed, dispatch_uid="submissions-fingerprint")
+        signals.articles_loaded.connect(
+            receivers.articles_loaded, dispatch_uid="submissions-fingerprint-bulk"
+        )
+        signals.articles_deleted.connect(receivers.articles_deleted, dispatch_uid="submissions-forget")

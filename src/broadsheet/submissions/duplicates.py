@@ -1,0 +1,109 @@
+"""The near-duplicate check: fingerprints kept for every article and submission, looked up by band."""
+
+from django.db import transaction
+from django.db.models import Count
+
+from broadsheet.newsroom.models import Article
+
+from . import conf
+from .fingerprints import band_keys, pack, signature, similarity, text_hash, unpack
+from .models import Fingerprint, FingerprintBand
+
+CANDIDATES = 50
+
+
+def article_text(article):
+    return "\n".join([article.headline or "", article.summary or "", article.body or ""])
+
+
+def submission_text(submission):
+    return "\n".join([submission.headline or "", submission.summary or "", submission.body or ""])
+
+
+@transaction.atomic
+def _store(objs_and_texts, *, owner):
+    """Replace the fingerprints of (object, text, body) triples owned through `owner` ("article"...)."""
+    Fingerprint.objects.filter(**{f"{owner}__in": [o for o, _t, _b in objs_and_texts]}).delete()
+    prints, keys = [], []
+    for obj, text, body in objs_and_texts:
+        sig = signature(text)
+        if sig is None:
+            continue
+        prints.append(Fingerprint(**{owner: obj}, signature=pack(sig), body_hash=text_hash(body)))
+        keys.append(band_keys(sig))
+    Fingerprint.objects.bulk_create(prints)
+    FingerprintBand.objects.bulk_create(
+        [FingerprintBand(fingerprint=p, key=k) for p, ks in zip(prints, keys, strict=True) for k in ks],
+        batch_size=2000,
+    )
+    return prints
+
+
+def fingerprint_articles(article_ids):
+    articles = list(Article.objects.filter(pk__in=list(article_ids)).only("headline", "summary", "body"))
+    return _store([(a, article_text(a), a.body) for a in articles], owner="article")
+
+
+def fingerprint_submission(submission):
+    prints = _store([(submission, submission_text(submission), submission.body)], owner="submission")
+    return prints[0] if prints else None
+
+
+def find_exact_duplicate(body, *, exclude_submission=None):
+    """An article or submission with the very same body words, or None."""
+    found = Fingerprint.objects.filter(body_hash=text_hash(body))
+    if exclude_submission is not None and exclude_submission.pk:
+        found = found.exclude(submission=exclude_submission)
+    return found.first()
+
+
+def closest_matches(submission, *, limit=None, at_least=None):
+    """[{"kind", "object", "similarity"}] for the articles and submissions most like this one."""
+    limit = limit or conf.DUPLICATE_MATCHES
+    at_least = conf.DUPLICATE_SHOW_AT if at_least is None else at_least
+    own = Fingerprint.objects.filter(submission=submission).first()
+    if own is None:
+        return []
+    sig = unpack(own.signature)
+    candidate_ids = (
+        FingerprintBand.objects.filter(key__in=band_keys(sig))
+        .exclude(fingerprint=own)
+        .values("fingerprint")
+        .annotate(shared=Count("id"))
+        .order_by("-shared")
+        .values_list("fingerprint", flat=True)[:CANDIDATES]
+    )
+    candidates = (
+        Fingerprint.objects.filter(pk__in=list(candidate_ids))
+        .select_related("article", "submission")
+        .only(
+            "signature",
+            "article__headline",
+            "article__slug",
+            "article__status",
+            "article__publish_at",
+            "submission__headline",
+            "submission__status",
+            "submission__created_at",
+        )
+    )
+    matches = []
+    for candidate in candidates:
+        score = similarity(sig, unpack(candidate.signature))
+        if score < at_least:
+            continue
+        if candidate.article_id:
+            matches.append({"kind": "article", "object": candidate.article, "similarity": score})
+        elif candidate.submission_id:
+            matches.append({"kind": "submission", "object": candidate.submission, "similarity": score})
+    matches.sort(key=lambda m: (-m["similarity"], m["kind"], m["object"].pk))
+    return matches[:limit]
+
+
+def closest_score(submission):
+    matches = closest_matches(submission, limit=1, at_least=0.0)
+    return matches[0]["similarity"] if matches else 0.0
+
+
+def missing_article_ids():
+    return Article.objects.exclude(pk__in=Fingerprint.objects.filter(article__isnull=False).values("article"))

@@ -1,0 +1,223 @@
+"""The public "Publish Your Article" form and the contributor's resend form."""
+
+import re
+import secrets
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from broadsheet.core.antispam import SpamDefenceMixin
+from broadsheet.newsroom.images import process_upload
+from broadsheet.newsroom.models import Section
+from broadsheet.newsroom.text import clean_text
+
+from . import conf, duplicates, pictures
+from .fingerprints import words
+
+_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+_FORM_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+PICTURE_TYPES = "image/jpeg,image/png,image/webp,image/gif"
+
+
+def _textarea(rows):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class SubmissionForm(SpamDefenceMixin, forms.Form):
+    headline = forms.CharField(max_length=200, help_text="Up to 200 characters.")
+    summary = forms.CharField(
+        max_length=500, required=False, widget=_textarea(3), help_text="One or two sentences. Optional."
+    )
+    body = forms.CharField(
+        max_length=conf.MAX_BODY_CHARS,
+        widget=_textarea(18),
+        help_text=(
+            f"Markdown: *italic*, **bold**, [link](https://…), ## subheading. At least "
+            f"{conf.MIN_BODY_WORDS} words; at most {conf.MAX_LINKS} links in the whole article."
+        ),
+    )
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.order_by("position", "name"), empty_label="Choose…"
+    )
+    tags = forms.CharField(
+        max_length=400, required=False, help_text=f"Optional, separated by commas (up to {conf.MAX_TAGS})."
+    )
+    picture = forms.FileField(
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": PICTURE_TYPES}),
+        help_text="Optional. JPEG, PNG, WebP or GIF, up to 10 MB. Send only a picture you may publish.",
+    )
+    held_picture = forms.CharField(required=False, widget=forms.HiddenInput)
+    remove_picture = forms.BooleanField(required=False, label="Remove the picture")
+    image_caption = forms.CharField(max_length=300, required=False, label="Picture caption")
+    image_credit = forms.CharField(max_length=200, required=False, label="Picture credit")
+    original_source = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Originally published by",
+        help_text="If the article appeared elsewhere first: the outlet's name.",
+    )
+    original_url = forms.URLField(
+        max_length=1000, required=False, label="Original address", help_text="The address of the original."
+    )
+    contributor_name = forms.CharField(max_length=120, label="Your name", help_text="Shown as the byline.")
+    contributor_email = forms.EmailField(
+        max_length=254,
+        label="Your email",
+        help_text="Never published. We use it only to tell you about this article.",
+    )
+    contributor_bio = forms.CharField(
+        max_length=600,
+        required=False,
+        widget=_textarea(3),
+        label="A short bio",
+        help_text="Optional. May appear with your article.",
+    )
+    rights_confirmed = forms.BooleanField(
+        label="I wrote this article, or I have the right to republish it here.",
+        error_messages={"required": "Please confirm that you wrote the article or may republish it."},
+    )
+    form_key = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, previewing=False, submission=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.previewing = previewing
+        self.submission = submission
+        if not self.is_bound:
+            self.initial.setdefault("form_key", secrets.token_urlsafe(24))
+        self.held_picture_name = pictures.held_name(self.data.get("held_picture")) if self.is_bound else None
+        if not self.held_picture_name and not (submission and submission.image):
+            del self.fields["remove_picture"]
+
+    # --- one field at a time ---
+
+    def _text(self, name):
+        return clean_text(self.cleaned_data.get(name) or "").strip()
+
+    def _no_links(self, name):
+        value = self._text(name)
+        if _LINK.search(value):
+            raise ValidationError("Links are not allowed here.", code="link")
+        return value
+
+    def clean_headline(self):
+        return " ".join(self._no_links("headline").split())
+
+    def clean_contributor_name(self):
+        return " ".join(self._no_links("contributor_name").split())
+
+    def clean_summary(self):
+        return self._text("summary")
+
+    def clean_contributor_bio(self):
+        return self._text("contributor_bio")
+
+    def clean_image_caption(self):
+        return self._text("image_caption")
+
+    def clean_image_credit(self):
+        return self._text("image_credit")
+
+    def clean_original_source(self):
+        return self._text("original_source")
+
+    def clean_contributor_email(self):
+        return (self.cleaned_data.get("contributor_email") or "").strip().lower()
+
+    def clean_body(self):
+        body = self._text("body")
+        count = len(words(body))
+        if count < conf.MIN_BODY_WORDS:
+            raise ValidationError(
+                f"The article is {count} words long; send at least {conf.MIN_BODY_WORDS}.", code="short"
+            )
+        return body
+
+    def clean_tags(self):
+        names = [" ".join(t.split()) for t in self._text("tags").split(",") if t.strip()]
+        if len(names) > conf.MAX_TAGS:
+            raise ValidationError(f"Use at most {conf.MAX_TAGS} tags; you gave {len(names)}.", code="tags")
+        if any(len(n) > 50 for n in names):
+            raise ValidationError("Keep each tag under 50 characters.", code="tag_length")
+        return ", ".join(names)
+
+    def clean_picture(self):
+        upload = self.cleaned_data.get("picture")
+        if not upload:
+            return None
+        clean = process_upload(upload)  # raises a ValidationError that explains itself
+        reference = pictures.hold(clean)
+        self.held_picture_name = pictures.held_name(reference)
+        data = self.data.copy()
+        data["held_picture"] = reference
+        data.pop("remove_picture", None)
+        self.data = data
+        return clean
+
+    def clean_form_key(self):
+        value = self.cleaned_data.get("form_key") or ""
+        return value if _FORM_KEY.match(value) else None
+
+    # --- the whole form ---
+
+    def clean(self):
+        if self.previewing:  # a preview stores nothing: no need for the anti-robot checks
+            data = forms.Form.clean(self)
+        else:
+            data = super().clean()
+        data["held_picture"] = self.held_picture_name
+        if data.get("remove_picture") and not data.get("picture"):
+            data["held_picture"] = self.held_picture_name = None
+            self.data = self.data.copy()
+            self.data.pop("held_picture", None)
+        links = sum(len(_LINK.findall(data.get(n) or "")) for n in ("body", "summary", "contributor_bio"))
+        if links > conf.MAX_LINKS:
+            self.add_error(
+                "body", f"The article has {links} links; we accept at most {conf.MAX_LINKS}. Remove some."
+            )
+        body = data.get("body")
+        if (
+            body
+            and not self.previewing
+            and duplicates.find_exact_duplicate(body, exclude_submission=self.submission)
+        ):
+            self.add_error(
+                "body",
+                ValidationError(
+                    "We already have an article with exactly this text, so we cannot take it again. "
+                    "If you sent it before, follow the status link in the email we sent you.",
+                    code="duplicate",
+                ),
+            )
+        return data
+
+    def cleaned_content(self):
+        data = dict(self.cleaned_data)
+        data.pop("picture", None)
+        return data
+
+
+class ResendForm(SubmissionForm):
+    """The contributor edits a submission the editors sent back; their name and email stay."""
+
+    def __init__(self, *args, submission, **kwargs):
+        if not args and "data" not in kwargs:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "headline": submission.headline,
+                    "summary": submission.summary,
+                    "body": submission.body,
+                    "section": submission.section_id,
+                    "tags": submission.tags,
+                    "image_caption": submission.image_caption,
+                    "image_credit": submission.image_credit,
+                    "original_source": submission.original_source,
+                    "original_url": submission.original_url,
+                    "contributor_bio": submission.contributor_bio,
+                },
+            )
+        super().__init__(*args, submission=submission, **kwargs)
+        del self.fields["contributor_name"]
+        del self.fields["contributor_email"]
+        del self.fields["form_key"]

@@ -1,0 +1,177 @@
+"""Public pages of "Publish Your Article": the form, thank-you, status, resend, deletion."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+
+from broadsheet.core.antispam import client_ip, hit_rate_limit
+from broadsheet.newsroom.text import render_markdown
+
+from . import conf, services
+from .forms import ResendForm, SubmissionForm
+from .models import Guidelines, Submission
+
+PREVIEW_RATE = (60, 3600)
+
+
+def _private(response):
+    """Pages reached through a private link: never cached, indexed, or leaked through a referrer."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _preview(request, form):
+    """Render the body as it would appear; nothing is stored except a picture held for the send."""
+    if hit_rate_limit(
+        "submissions-preview", client_ip(request), limit=PREVIEW_RATE[0], window=PREVIEW_RATE[1]
+    ):
+        form.add_error(None, "Too many previews from your connection. Please wait a while and try again.")
+        return ""
+    form.is_valid()
+    return render_markdown(form.data.get("body", ""))
+
+
+def _rate_limited(request, form):
+    ip_limit, ip_window = conf.IP_RATE
+    if hit_rate_limit("submissions-ip", client_ip(request), limit=ip_limit, window=ip_window):
+        form.add_error(
+            None,
+            "We have received several articles from your connection in the last hour. "
+            "Your text is kept below: please send it again later.",
+        )
+        return True
+    email_limit, email_window = conf.EMAIL_RATE
+    if hit_rate_limit(
+        "submissions-email", form.cleaned_data["contributor_email"], limit=email_limit, window=email_window
+    ):
+        form.add_error(
+            "contributor_email",
+            "We have received several articles from this email address in the last hour. "
+            "Your text is kept: please send it again later.",
+        )
+        return True
+    return False
+
+
+@never_cache
+def submit(request):
+    preview_html, status = "", 200
+    if request.method == "POST":
+        previewing = "preview" in request.POST
+        existing = _already_sent(request)
+        if existing and not previewing:
+            return redirect(existing.get_thanks_url())
+        form = SubmissionForm(request.POST, request.FILES, previewing=previewing)
+        if previewing:
+            preview_html = _preview(request, form)
+        elif form.is_valid():
+            if _rate_limited(request, form):
+                status = 429
+            else:
+                try:
+                    submission = services.create_submission(
+                        data=form.cleaned_content(),
+                        held_picture=form.cleaned_data["held_picture"],
+                        form_key=form.cleaned_data.get("form_key"),
+                    )
+                except services.AlreadySent as sent:
+                    submission = sent.submission
+                return redirect(submission.get_thanks_url())
+        form.refresh_stamp()
+    else:
+        form = SubmissionForm()
+    context = {
+        "form": form,
+        "preview_html": preview_html,
+        "guidelines": Guidelines.load(),
+        "held_picture": form.held_picture_name,
+    }
+    return render(request, "submissions/submit.html", context, status=status)
+
+
+def _already_sent(request):
+    key = request.POST.get("form_key") or ""
+    if not key or len(key) > 64:
+        return None
+    return Submission.objects.filter(form_key=key).only("token").first()
+
+
+def _by_token(token):
+    if not token or len(token) > 64:
+        raise Http404("No submission at this address.")
+    return get_object_or_404(Submission.objects.select_related("section"), token=token)
+
+
+@never_cache
+def thanks(request, token):
+    submission = _by_token(token)
+    return _private(render(request, "submissions/thanks.html", {"submission": submission}))
+
+
+@never_cache
+def status(request, token):
+    submission = _by_token(token)
+    events = list(submission.events.all())
+    context = {
+        "submission": submission,
+        "messages_for_contributor": [e for e in events if e.shown_to_contributor and e.message],
+        "events": events,
+        "body_html": render_markdown(submission.body),
+    }
+    return _private(render(request, "submissions/status.html", context))
+
+
+@never_cache
+def edit(request, token):
+    submission = _by_token(token)
+    if not submission.can_be_edited_by_contributor():
+        return redirect(submission.get_status_url())
+    preview_html, code = "", 200
+    if request.method == "POST":
+        previewing = "preview" in request.POST
+        form = ResendForm(request.POST, request.FILES, submission=submission, previewing=previewing)
+        if previewing:
+            preview_html = _preview(request, form)
+        elif form.is_valid():
+            limit, window = conf.TOKEN_RATE
+            if hit_rate_limit("submissions-token", submission.token, limit=limit, window=window):
+                form.add_error(
+                    None, "This submission was changed too often in the last hour. Try again later."
+                )
+                code = 429
+            else:
+                try:
+                    services.resend(
+                        submission,
+                        data=form.cleaned_content(),
+                        held_picture=form.cleaned_data["held_picture"],
+                        remove_picture=form.cleaned_data.get("remove_picture", False),
+                    )
+                except services.DecisionError:
+                    pass  # resent already (a second click): the status page says so
+                return redirect(submission.get_status_url() + "?resent=1")
+        form.refresh_stamp()
+    else:
+        form = ResendForm(submission=submission)
+    context = {
+        "form": form,
+        "submission": submission,
+        "preview_html": preview_html,
+        "held_picture": form.held_picture_name,
+        "guidelines": Guidelines.load(),
+    }
+    return _private(render(request, "submissions/edit.html", context, status=code))
+
+
+@never_cache
+def delete(request, token):
+    submission = _by_token(token)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        services.delete_for_contributor(submission)
+        return redirect("submissions:deleted")
+    return _private(render(request, "submissions/delete.html", {"submission": submission}))
+
+
+def deleted(request):
+    return render(request, "submissions/deleted.html")
