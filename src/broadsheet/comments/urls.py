@@ -1,3 +1,13 @@
+from django.urls import path
+
+from . import feeds, views
+
 app_name = "comments"
 
-urlpatterns = []
+urlpatterns = [
+    path("post/<int:article_id>/", views.post_comment, name="post"),
+    path("<int:pk>/", views.permalink, name="permalink"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("feed/", feeds.LatestCommentsFeed(), name="feed"),
+    path("feed/<int:article_id>/", feeds.ArticleCommentsFeed(), name="article-feed"),
+]

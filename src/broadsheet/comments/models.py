@@ -1,0 +1,239 @@
+"""Reader comments, the editors' moderation settings, and the spam classifier's word counts."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from broadsheet.newsroom.models import Article
+
+from .text import clean_comment_text, render_comment
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def spam(self):
+        return self.filter(status=Comment.Status.SPAM)
+
+    def on(self, article):
+        return self.filter(article=article)
+
+    def by_email(self, email):
+        return self.filter(author_email=normalise_email(email))
+
+    def top_level(self):
+        return self.filter(parent__isnull=True)
+
+
+def normalise_email(email):
+    return (email or "").strip().lower()
+
+
+def body_fingerprint(body):
+    """Same words, same fingerprint: case and spacing do not make a comment new."""
+    words = " ".join((body or "").lower().split())
+    return hashlib.sha256(words.encode("utf-8", "replace")).hexdigest()
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting moderation"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        TRASH = "trash", "Trash"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    # The top-level comment of the thread (null for a top-level comment itself): a page of
+    # threads is fetched in one query by it.
+    thread = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="thread_replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=1, help_text="1 for a top-level comment.")
+    author_name = models.CharField("name", max_length=100)
+    # Private: used to recognise a returning commenter and to tell them of replies. Never rendered
+    # on a public page, feed or API answer.
+    author_email = models.EmailField("email", max_length=254)
+    author_url = models.URLField("website", max_length=200, blank=True)
+    body = models.TextField("comment")
+    body_html = models.TextField(editable=False, blank=True)
+    fingerprint = models.CharField(max_length=64, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    held_reason = models.CharField(max_length=200, blank=True, help_text="Why it was held or marked spam.")
+    spam_score = models.FloatField(null=True, blank=True, help_text="The classifier's guess, 0 to 1.")
+    # What the classifier last learned from this comment ("spam", "ham" or ""), so a changed
+    # decision is unlearned before it is learned again.
+    learned_as = models.CharField(max_length=4, blank=True, editable=False)
+    notify_replies = models.BooleanField(default=False)
+    announced = models.BooleanField(default=False, editable=False, help_text="Approval emails sent.")
+    ip_address = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Set when an editor wrote it from the back office.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        permissions = [("view_commenter_history", "Can see a commenter's history by email")]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
+            models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+            models.Index(fields=["author_email", "status"], name="comment_email_idx"),
+            models.Index(fields=["ip_address", "created_at"], name="comment_ip_idx"),
+        ]
+        constraints = [
+            # The same words from the same person on the same story are stored once, even when
+            # two requests race (a double click).
+            models.UniqueConstraint(
+                fields=["article", "author_email", "fingerprint"], name="comment_no_duplicates"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name}: {self.body[:60]}"
+
+    def save(self, *args, **kwargs):
+        for name in ("author_name", "author_url", "user_agent", "held_reason"):
+            setattr(self, name, clean_comment_text(getattr(self, name)))
+        self.author_email = normalise_email(clean_comment_text(self.author_email))
+        self.body = clean_comment_text(self.body)
+        self.body_html = render_comment(self.body)
+        self.fingerprint = body_fingerprint(self.body)
+        self.updated_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"updated_at"}
+            if "body" in update_fields:
+                kwargs["update_fields"] |= {"body_html", "fingerprint"}
+        super().save(*args, **kwargs)
+
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    def root_id(self):
+        return self.thread_id or self.pk
+
+    def get_absolute_url(self):
+        return reverse("comments:permalink", args=[self.pk])
+
+    @property
+    def avatar_initials(self):
+        words = [w for w in self.author_name.split() if w[:1].isalnum()]
+        if not words:
+            return "?"
+        letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+        return letters.upper()
+
+    @property
+    def avatar_colour(self):
+        """One of eight colours, from a hash of the name: drawn here, fetched from nowhere."""
+        digest = hashlib.blake2s(self.author_name.encode("utf-8", "replace"), digest_size=2).digest()
+        return digest[0] % 8
+
+    @property
+    def by_editor(self):
+        return self.user_id is not None
+
+
+class ModerationSettings(models.Model):
+    """The editors' rules for new comments: one row, edited in the back office."""
+
+    manual_approval = models.BooleanField(
+        "Comments must be approved by an editor", default=False, help_text="Hold every new comment."
+    )
+    auto_approve_known = models.BooleanField(
+        "Approve commenters with an earlier approved comment",
+        default=True,
+        help_text="A first comment from an email address waits; later ones appear at once.",
+    )
+    hold_link_count = models.PositiveSmallIntegerField(
+        "Hold a comment with this many links or more", default=2, help_text="0 switches the rule off."
+    )
+    moderation_words = models.TextField(
+        "Hold a comment containing",
+        blank=True,
+        help_text="One word, phrase, address or IP per line. Matched inside words, any case, "
+        "against the comment, name, email, website and IP.",
+    )
+    disallowed_words = models.TextField(
+        "Send to spam a comment containing", blank=True, help_text="Same format as the list above."
+    )
+    flood_seconds = models.PositiveIntegerField(
+        "Seconds between two comments from the same IP or email",
+        default=15,
+        help_text="0 switches flood protection off.",
+    )
+    close_after_days = models.PositiveIntegerField(
+        "Close comments on stories older than this many days",
+        default=0,
+        help_text="0 keeps comments open on every story whose comments are open.",
+    )
+    max_depth = models.PositiveSmallIntegerField("Deepest reply level", default=5)
+    per_page = models.PositiveSmallIntegerField("Threads per page", default=50)
+    newest_first = models.BooleanField("Show newest threads first", default=False)
+    notify_editors = models.BooleanField("Email editors when a comment is held", default=True)
+    notify_authors = models.BooleanField("Email a story's authors when a comment appears on it", default=True)
+
+    CACHE_KEY = "comments:moderation-settings"
+
+    class Meta:
+        verbose_name = "moderation settings"
+        verbose_name_plural = "moderation settings"
+
+    def __str__(self):
+        return "Comment moderation settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def load(cls):
+        try:
+            found = cache.get(cls.CACHE_KEY)
+        except Exception:
+            found = None
+        if found is None:
+            found, _ = cls.objects.get_or_create(pk=1)
+            try:
+                cache.set(cls.CACHE_KEY, found, 300)
+            except Exception:
+                pass
+        return found
+
+    def word_list(self, name):
+        return [line.strip().lower() for line in getattr(self, name).splitlines() if line.strip()]
+
+
+class SpamWord(models.Model):
+    """How often a token appeared in comments editors called spam and not spam."""
+
+    token = models.CharField(max_length=64, unique=True)
+    spam = models.PositiveIntegerField(default=0)
+    ham = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.token} (spam {self.spam}, not spam {self.ham})"

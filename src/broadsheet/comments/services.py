@@ -1,0 +1,344 @@
+"""Comment operations: posting, moderating, replying as an editor, and what pages and the API show."""
+
+import logging
+
+from django.core import signing
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+
+from . import moderation, notifications, spam
+from .models import Comment, ModerationSettings, body_fingerprint, normalise_email
+from .signals import comments_changed
+
+log = logging.getLogger(__name__)
+PUBLIC_FIELDS = ("id", "parent_id", "author_name", "author_url", "body", "body_html", "created_at")
+PRIVATE_FIELDS = ("author_email", "ip_address", "user_agent")
+
+
+class CommentRefused(Exception):
+    """A comment that could not be taken; `message` is for the reader, `field` where to show it."""
+
+    def __init__(self, message, *, field=None, code=""):
+        super().__init__(message)
+        self.message, self.field, self.code = message, field, code
+
+
+# --- what readers and the API see -------------------------------------------------------------
+
+
+def public_comments(article):
+    """The approved comments of `article`, oldest first, as dicts without any private field."""
+    return (
+        Comment.objects.approved().filter(article=article).order_by("created_at", "id").values(*PUBLIC_FIELDS)
+    )
+
+
+def annotate_comment_counts(articles):
+    """Set article.comment_count (approved comments) on each of `articles` with one query."""
+    ids = [a.pk for a in articles]
+    counts = dict(
+        Comment.objects.approved()
+        .filter(article_id__in=ids)
+        .values("article_id")
+        .annotate(n=Count("id"))
+        .values_list("article_id", "n")
+    )
+    for article in articles:
+        article.comment_count = counts.get(article.pk, 0)
+    return articles
+
+
+def _visible(mine_ids):
+    shown = Q(status=Comment.Status.APPROVED)
+    if mine_ids:
+        shown |= Q(pk__in=list(mine_ids), status=Comment.Status.PENDING)
+    return shown
+
+
+def _root_order(rules):
+    return ["-created_at", "-id"] if rules.newest_first else ["created_at", "id"]
+
+
+def discussion(article, *, page_number=1, mine_ids=(), rules=None):
+    """One page of threads: top-level comments with their replies nested as `.children`.
+
+    The reader's own pending comments (ids from their signed cookie) are included, marked
+    `.awaiting`. Three queries: the count, the page of top-level comments, their replies.
+    """
+    rules = rules or ModerationSettings.load()
+    shown = _visible(mine_ids)
+    roots = (
+        Comment.objects.filter(article=article, parent__isnull=True)
+        .filter(shown)
+        .defer(*PRIVATE_FIELDS)
+        .order_by(*_root_order(rules))
+    )
+    page = Paginator(roots, max(rules.per_page, 1)).get_page(page_number)
+    top = list(page.object_list)
+    replies = list(
+        Comment.objects.filter(thread_id__in=[c.pk for c in top])
+        .filter(shown)
+        .defer(*PRIVATE_FIELDS)
+        .order_by("created_at", "id")
+    )
+    by_id = {c.pk: c for c in top}
+    for comment in [*top, *replies]:
+        comment.children = []
+        comment.awaiting = comment.status == Comment.Status.PENDING
+        comment.can_reply = comment.status == Comment.Status.APPROVED and comment.depth < rules.max_depth
+    for reply in replies:
+        by_id[reply.pk] = reply
+    for reply in replies:
+        parent = by_id.get(reply.parent_id)
+        if parent is not None:
+            parent.children.append(reply)
+    page.object_list = top
+    return page
+
+
+def approved_count(article):
+    return Comment.objects.approved().filter(article=article).count()
+
+
+def page_of(comment, rules=None):
+    """The page of its article's discussion on which `comment` appears."""
+    rules = rules or ModerationSettings.load()
+    root = comment.thread if comment.thread_id else comment
+    before = Comment.objects.approved().filter(article_id=comment.article_id, parent__isnull=True)
+    if rules.newest_first:
+        before = before.filter(
+            Q(created_at__gt=root.created_at) | Q(created_at=root.created_at, id__gt=root.pk)
+        )
+    else:
+        before = before.filter(
+            Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, id__lt=root.pk)
+        )
+    return before.count() // max(rules.per_page, 1) + 1
+
+
+def reply_target(article, parent_id, rules=None):
+    """The approved comment of `article` a reply may hang under, or None."""
+    rules = rules or ModerationSettings.load()
+    try:
+        parent_id = int(parent_id)
+    except (TypeError, ValueError):
+        return None
+    parent = Comment.objects.approved().filter(pk=parent_id, article=article).defer(*PRIVATE_FIELDS).first()
+    return parent
+
+
+# --- posting -----------------------------------------------------------------------------------
+
+
+def _after_commit(comment):
+    def run():
+        if comment.status == Comment.Status.PENDING:
+            notifications.queue(notifications.tell_editors_of_held_comment, comment.pk)
+        elif comment.status == Comment.Status.APPROVED:
+            notifications.queue(notifications.announce_approved_comment, comment.pk)
+            comments_changed.send(sender=Comment, article_id=comment.article_id)
+
+    transaction.on_commit(run)
+
+
+def post_comment(*, article, body, name, email, url="", parent_id=None, ip="", user_agent="", notify=False):
+    """Take a reader's comment and apply the moderation rules; raise CommentRefused with a reason."""
+    rules = ModerationSettings.load()
+    with transaction.atomic():
+        reason = moderation.closed_reason(article, rules)
+        if reason:
+            raise CommentRefused(reason, code="closed")
+        parent = None
+        if parent_id not in (None, ""):
+            parent = reply_target(article, parent_id, rules)
+            if parent is None:
+                raise CommentRefused(
+                    "The comment you are replying to is not available any more. "
+                    "Your text is kept: send it as a new comment instead.",
+                    field="parent",
+                    code="bad_parent",
+                )
+            # Past the deepest level a reply joins its parent's conversation one level up.
+            while parent.depth >= max(rules.max_depth, 1) and parent.parent_id:
+                parent = Comment.objects.get(pk=parent.parent_id)
+            if parent.depth >= max(rules.max_depth, 1):
+                parent = None
+        email = normalise_email(email)
+        existing = Comment.objects.filter(
+            article=article, author_email=email, fingerprint=body_fingerprint(body)
+        )
+        if existing.exists():
+            raise CommentRefused(_duplicate_message(), field="comment", code="duplicate")
+        if moderation.is_flooding(email=email, ip=ip, rules=rules):
+            seconds = moderation.effective_flood_seconds(rules)
+            raise CommentRefused(
+                f"You are posting comments too quickly. Please wait {seconds} seconds and send it again: "
+                "your text is kept below.",
+                code="flood",
+            )
+        decision = moderation.decide(body=body, name=name, email=email, url=url, ip=ip, rules=rules)
+        comment = Comment(
+            article=article,
+            parent=parent,
+            thread_id=(parent.thread_id or parent.pk) if parent else None,
+            depth=parent.depth + 1 if parent else 1,
+            author_name=name,
+            author_email=email,
+            author_url=url or "",
+            body=body,
+            status=decision.status,
+            held_reason=decision.reason,
+            spam_score=decision.score,
+            notify_replies=bool(notify),
+            ip_address=ip or "",
+            user_agent=(user_agent or "")[:300],
+        )
+        try:
+            with transaction.atomic():
+                comment.save()
+        except IntegrityError:
+            raise CommentRefused(_duplicate_message(), field="comment", code="duplicate") from None
+        _after_commit(comment)
+    return comment
+
+
+def _duplicate_message():
+    return "You have already posted this comment on this story. It looks like it was sent twice."
+
+
+# --- moderating ---------------------------------------------------------------------------------
+
+
+def _set_status(comment, status, *, reason=None):
+    was = comment.status
+    comment.status = status
+    fields = ["status"]
+    if reason is not None:
+        comment.held_reason = reason
+        fields.append("held_reason")
+    comment.save(update_fields=fields)
+    if status == Comment.Status.APPROVED and was != status:
+        transaction.on_commit(
+            lambda: notifications.queue(notifications.announce_approved_comment, comment.pk)
+        )
+    if Comment.Status.APPROVED in (was, status) and was != status:
+        transaction.on_commit(lambda: comments_changed.send(sender=Comment, article_id=comment.article_id))
+    return comment
+
+
+@transaction.atomic
+def approve(comment, *, by=None):
+    """An editor approves: the comment appears, and the classifier learns it is not spam."""
+    spam.learn(comment, is_spam=False)
+    return _set_status(comment, Comment.Status.APPROVED, reason="")
+
+
+@transaction.atomic
+def unapprove(comment, *, by=None):
+    return _set_status(comment, Comment.Status.PENDING, reason="Unapproved by an editor.")
+
+
+@transaction.atomic
+def mark_spam(comment, *, by=None):
+    spam.learn(comment, is_spam=True)
+    return _set_status(comment, Comment.Status.SPAM, reason="Marked as spam by an editor.")
+
+
+@transaction.atomic
+def mark_not_spam(comment, *, by=None):
+    """Back to the queue (not published), and the classifier learns it was not spam."""
+    spam.learn(comment, is_spam=False)
+    if comment.status == Comment.Status.SPAM:
+        return _set_status(comment, Comment.Status.PENDING, reason="Not spam, says an editor.")
+    return comment
+
+
+@transaction.atomic
+def trash(comment, *, by=None):
+    return _set_status(comment, Comment.Status.TRASH, reason="Trashed by an editor.")
+
+
+@transaction.atomic
+def edit(comment, *, body=None, name=None, url=None, by=None):
+    if body is not None:
+        comment.body = body
+    if name is not None:
+        comment.author_name = name
+    if url is not None:
+        comment.author_url = url
+    comment.save()
+    if comment.is_approved():
+        transaction.on_commit(lambda: comments_changed.send(sender=Comment, article_id=comment.article_id))
+    return comment
+
+
+@transaction.atomic
+def reply_as_editor(parent, *, body, by):
+    """An editor answers a comment from the queue; the reply is published at once. Replying to a
+    held comment approves it first, as an editor would not answer something readers cannot see."""
+    if parent.status != Comment.Status.APPROVED:
+        approve(parent, by=by)
+    rules = ModerationSettings.load()
+    anchor = parent
+    while anchor.depth >= max(rules.max_depth, 1) and anchor.parent_id:
+        anchor = anchor.parent
+    name = (by.get_full_name() or by.get_username()).strip()
+    reply = Comment(
+        article=parent.article,
+        parent=anchor,
+        thread_id=anchor.thread_id or anchor.pk,
+        depth=anchor.depth + 1,
+        author_name=name,
+        author_email=by.email or f"{by.get_username()}@editors.invalid",
+        body=body,
+        status=Comment.Status.APPROVED,
+        user=by,
+    )
+    reply.save()
+    _after_commit(reply)
+    return reply
+
+
+def unsubscribe(comment):
+    """Stop reply emails for every comment this person left on this story."""
+    return Comment.objects.filter(article_id=comment.article_id, author_email=comment.author_email).update(
+        notify_replies=False
+    )
+
+
+def commenter_history(email):
+    email = normalise_email(email)
+    comments = Comment.objects.filter(author_email=email).select_related("article").order_by("-created_at")
+    counts = dict(comments.order_by().values("status").annotate(n=Count("id")).values_list("status", "n"))
+    return comments, counts
+
+
+# --- the reader's own comments (a signed cookie of ids, nothing personal) ----------------------
+
+MINE_SALT = "comments.mine"
+
+
+def read_mine(request, cookie_name):
+    try:
+        raw = request.get_signed_cookie(cookie_name, salt=MINE_SALT, default="")
+    except (signing.BadSignature, ValueError):
+        raw = ""
+    ids = []
+    for part in (raw or "").split(","):
+        if part.isdigit():
+            ids.append(int(part))
+    return ids[-20:]
+
+
+def remember_mine(response, request, cookie_name, comment_id, max_age):
+    ids = [i for i in read_mine(request, cookie_name) if i != comment_id] + [comment_id]
+    response.set_signed_cookie(
+        cookie_name,
+        ",".join(str(i) for i in ids[-20:]),
+        salt=MINE_SALT,
+        max_age=max_age,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )

@@ -1,0 +1,187 @@
+"""Comment pages: the form's target, permalinks, the unsubscribe link; and the block under articles."""
+
+import logging
+import time
+
+from django.core import signing
+from django.db import OperationalError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from broadsheet.core.antispam import client_ip
+from broadsheet.newsroom.views import article_queryset, render_article
+
+from . import conf, moderation, services
+from .forms import CommentForm
+from .models import Comment, ModerationSettings
+from .notifications import comment_from_unsubscribe_token
+
+log = logging.getLogger(__name__)
+COMMENTER_SALT = "comments.commenter"
+BUSY_MESSAGE = (
+    "So many readers are commenting right now that yours could not be saved. "
+    "Please send it again in a moment: your text is kept below."
+)
+
+
+def read_commenter(request):
+    """Name, email and website saved by the reader's own choice, or {}."""
+    raw = request.COOKIES.get(conf.COMMENTER_COOKIE)
+    if not raw:
+        return {}
+    try:
+        data = signing.loads(raw, salt=COMMENTER_SALT, max_age=conf.COOKIE_MAX_AGE)
+    except (signing.BadSignature, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: str(data.get(k, ""))[:254] for k in ("author", "email", "url")}
+
+
+def _is_busy(error):
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def _post_with_retry(**kwargs):
+    """SQLite queues writers with a busy timeout; if a write still times out, try again briefly."""
+    for attempt in range(4):
+        try:
+            return services.post_comment(**kwargs)
+        except OperationalError as error:
+            if not _is_busy(error) or attempt == 3:
+                raise
+            log.warning("database busy while saving a comment, retrying (%s)", error)
+            time.sleep(0.1 * (2**attempt))
+    return None  # not reached
+
+
+def comment_url(comment, rules=None):
+    page = services.page_of(comment, rules)
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}"
+
+
+@require_POST
+def post_comment(request, article_id):
+    article = article_queryset().published().filter(pk=article_id).first()
+    if article is None:
+        return render(request, "comments/unavailable.html", status=404)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            comment = _post_with_retry(
+                article=article,
+                body=data["comment"],
+                name=data["author"],
+                email=data["email"],
+                url=data["url"],
+                parent_id=data["parent"],
+                ip=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                notify=data["notify"],
+            )
+        except services.CommentRefused as refusal:
+            if refusal.code == "bad_parent":
+                form.data = form.data.copy()
+                form.data["parent"] = ""
+            form.add_error(refusal.field if refusal.field in ("comment",) else None, refusal.message)
+        except OperationalError as error:
+            if not _is_busy(error):
+                raise
+            form.add_error(None, BUSY_MESSAGE)
+        else:
+            return _posted(request, comment, remember=data["remember"])
+    form.refresh_stamp()
+    request._comment_form = form
+    return render_article(request, article)
+
+
+def _posted(request, comment, *, remember):
+    response = HttpResponseRedirect(comment_url(comment))
+    if comment.status == Comment.Status.PENDING:
+        services.remember_mine(response, request, conf.PENDING_COOKIE, comment.pk, conf.PENDING_MAX_AGE)
+    if remember:
+        value = signing.dumps(
+            {"author": comment.author_name, "email": comment.author_email, "url": comment.author_url},
+            salt=COMMENTER_SALT,
+            compress=True,
+        )
+        response.set_cookie(
+            conf.COMMENTER_COOKIE,
+            value,
+            max_age=conf.COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    elif conf.COMMENTER_COOKIE in request.COOKIES:
+        response.delete_cookie(conf.COMMENTER_COOKIE, samesite="Lax")
+    return response
+
+
+def permalink(request, pk):
+    comment = get_object_or_404(Comment.objects.approved().select_related("article", "thread"), pk=pk)
+    if not comment.article.is_published():
+        raise Http404("No such comment.")
+    return HttpResponseRedirect(comment_url(comment))
+
+
+@never_cache
+@csrf_exempt  # the signed token is the proof; mail programs send RFC 8058 one-click POSTs
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    comment = comment_from_unsubscribe_token(token)
+    if comment is None:
+        return render(request, "comments/unsubscribe.html", {"ok": False}, status=404)
+    services.unsubscribe(comment)
+    response = render(request, "comments/unsubscribe.html", {"ok": True, "article": comment.article})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- the block under each article (registered in apps.py) --------------------------------------
+
+
+def _page_number(request):
+    value = request.GET.get("cpage", "1")
+    return value if value.isdigit() else 1
+
+
+def article_block(request, article):
+    """The discussion and the "Leave a Reply" form under `article`: (template, context)."""
+    rules = ModerationSettings.load()
+    form = getattr(request, "_comment_form", None)
+    replying_to = None
+    if form is None:
+        initial = read_commenter(request)
+        if initial:
+            initial["remember"] = True
+        wanted = request.GET.get("replytocom")
+        if wanted:
+            replying_to = services.reply_target(article, wanted, rules)
+            if replying_to is not None and replying_to.depth >= rules.max_depth:
+                replying_to = None
+        if replying_to is not None:
+            initial["parent"] = replying_to.pk
+        form = CommentForm(initial=initial)
+    elif form.data.get("parent"):
+        replying_to = services.reply_target(article, form.data.get("parent"), rules)
+    mine = services.read_mine(request, conf.PENDING_COOKIE)
+    page = services.discussion(article, page_number=_page_number(request), mine_ids=mine, rules=rules)
+    context = {
+        "article": article,
+        "page": page,
+        "threads": page.object_list,
+        "count": services.approved_count(article),
+        "form": form,
+        "closed_reason": moderation.closed_reason(article, rules),
+        "replying_to": replying_to,
+        "max_length": conf.max_length(),
+        "action": f"/comments/post/{article.pk}/",
+    }
+    return "comments/_article_comments.html", context
