@@ -16,7 +16,7 @@ PASSWORD = "a-long-test-password"
         ("short1", "This password is too short"),
         ("password123", "This password is too common"),
         ("98127364501928", "This password is entirely numeric"),
-        ("editor-editor", "The password is too similar to the username"),
+        ("editor-2026", "The password is too similar to the username"),
     ],
 )
 def test_weak_password_is_refused_when_changing_your_own(client, editor, weak, message):
