@@ -1,0 +1,88 @@
+"""Page-cache settings, read here and nowhere else.
+
+BROADSHEET_PAGECACHE                 on/off for the WSGI wrapper (default on)
+BROADSHEET_PAGECACHE_TTL             seconds a 200 page is kept at most (default 300)
+BROADSHEET_PAGECACHE_SHORT_TTL       seconds a 301 or 404 is kept at most (default 60)
+BROADSHEET_PAGECACHE_BYPASS_COOKIES  cookie names that mean "this reader may see a page of
+                                     their own" (default: session, messages, comment cookies);
+                                     any cookie whose name starts with "bs_nocache" also bypasses
+BROADSHEET_PAGECACHE_EXCLUDED_PATHS  path prefixes never cached
+BROADSHEET_PAGECACHE_WATCH_APPS      app labels whose model saves/deletes make every page stale
+BROADSHEET_PAGECACHE_MEMORY          bytes of pages each worker keeps in its own memory
+BROADSHEET_PAGECACHE_BACKEND         dotted path of the store class (default: chosen from CACHES)
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+BYPASS_COOKIE_PREFIX = "bs_nocache"
+
+
+@dataclass(frozen=True)
+class PageCacheConf:
+    enabled: bool
+    ttl: int
+    short_ttl: int
+    bypass_cookies: frozenset
+    excluded_paths: tuple
+    memory_bytes: int
+    max_body_bytes: int
+    browser_max_age: int
+
+
+def load():
+    """The settings as they are now (tests override settings, then build a new wrapper)."""
+    return PageCacheConf(
+        enabled=bool(getattr(settings, "BROADSHEET_PAGECACHE", True)),
+        ttl=int(getattr(settings, "BROADSHEET_PAGECACHE_TTL", 300)),
+        short_ttl=int(getattr(settings, "BROADSHEET_PAGECACHE_SHORT_TTL", 60)),
+        bypass_cookies=frozenset(
+            getattr(
+                settings,
+                "BROADSHEET_PAGECACHE_BYPASS_COOKIES",
+                [settings.SESSION_COOKIE_NAME, "messages", "comment_pending", "comment_author"],
+            )
+        ),
+        excluded_paths=tuple(
+            getattr(
+                settings,
+                "BROADSHEET_PAGECACHE_EXCLUDED_PATHS",
+                [
+                    "/admin/",
+                    "/accounts/",
+                    "/preview/",
+                    "/publish/status/",
+                    "/healthz",
+                    "/static/",
+                    "/media/",
+                ],
+            )
+        ),
+        memory_bytes=int(getattr(settings, "BROADSHEET_PAGECACHE_MEMORY", 32 * 1024 * 1024)),
+        max_body_bytes=int(getattr(settings, "BROADSHEET_PAGECACHE_MAX_BODY", 2 * 1024 * 1024)),
+        browser_max_age=int(getattr(settings, "BROADSHEET_PAGECACHE_BROWSER_MAX_AGE", 0)),
+    )
+
+
+def watched_apps():
+    return frozenset(
+        getattr(settings, "BROADSHEET_PAGECACHE_WATCH_APPS", ["newsroom", "comments", "related"])
+    )
+
+
+# Saved on every edit but never shown to readers: no reason to empty the cache for them.
+IGNORED_MODELS = frozenset({"newsroom.revision"})
+
+
+def backend_path():
+    configured = getattr(settings, "BROADSHEET_PAGECACHE_BACKEND", None)
+    if configured:
+        return configured
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        return "broadsheet.pagecache.redis.RedisStore"
+    return "broadsheet.pagecache.local.LocalStore"
+
+
+def state_path():
+    return settings.DATA_DIR / "pagecache.state"

@@ -1,0 +1,273 @@
+"""The page cache as a WSGI wrapper around Django: a hit is answered before Django runs.
+
+Only anonymous GET/HEAD requests are looked up: no session or other bypass cookie, no
+Authorization header, not under an excluded path. A page is stored when Django answered 200
+(or 301/404, for a shorter time) to a GET, in full (not streamed), with no cookie but the CSRF
+one, no `Cache-Control: private/no-cache/no-store`, a text content type and no Vary beyond
+Cookie and Accept-Encoding. `Vary: Cookie` is accepted on purpose: for a request without any
+bypass cookie the only cookie that can change the page is the CSRF one, and each reader gets
+a token of their own.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.http import HttpResponse
+
+from . import conf as conf_module
+from . import csrf, entry, get_store, invalidation
+from .base import MemoryLayer
+
+logger = logging.getLogger(__name__)
+
+_CACHEABLE_TYPES = {
+    "application/json",
+    "application/xml",
+    "application/javascript",
+}
+_NOT_MODIFIED_HEADERS = {"cache-control", "vary", "last-modified", "expires", "content-location"}
+
+
+def wrap(app):
+    """`app` wrapped in the page cache, or `app` itself when BROADSHEET_PAGECACHE is off."""
+    settings_now = conf_module.load()
+    return PageCache(app, conf=settings_now) if settings_now.enabled else app
+
+
+class PageCache:
+    def __init__(self, app, *, store=None, conf=None):
+        self.app = app
+        self.conf = conf or conf_module.load()
+        self._store = store
+        self.memory = MemoryLayer(self.conf.memory_bytes)
+        self.csrf_cookie_name = csrf.cookie_name()
+        self.csrf_in_cookie = csrf.uses_cookie()
+
+    @property
+    def store(self):
+        if self._store is None:
+            self._store = get_store()
+        return self._store
+
+    # --- the request ------------------------------------------------------------------------
+
+    def __call__(self, environ, start_response):
+        method = environ.get("REQUEST_METHOD")
+        if method != "GET" and method != "HEAD":
+            return self.pass_through(environ, start_response, "BYPASS")
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(self.conf.excluded_paths) or "HTTP_AUTHORIZATION" in environ:
+            return self.pass_through(environ, start_response, "BYPASS")
+        secret = None
+        cookies = environ.get("HTTP_COOKIE")
+        if cookies:
+            bypass, csrf_value = self.read_cookies(cookies)
+            if bypass:
+                return self.pass_through(environ, start_response, "BYPASS")
+            secret = csrf.secret_from_cookie(csrf_value)
+
+        key = "|".join(
+            (
+                environ.get("wsgi.url_scheme", ""),
+                environ.get("HTTP_X_FORWARDED_PROTO", ""),
+                (environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")).lower(),
+                environ.get("SCRIPT_NAME", ""),
+                path,
+                environ.get("QUERY_STRING", ""),
+            )
+        )
+        now = time.time()
+        try:
+            generation, next_at = self.store.state()
+            if now >= next_at:
+                generation, next_at = self.roll_over()
+                if now >= next_at:
+                    return self.pass_through(environ, start_response, "MISS")
+            found = self.memory.get(key)
+            if found is None or found.generation != generation or now >= found.expires:
+                found = self.store.get(shared_key(key))
+                if found is not None and found.generation == generation:
+                    self.memory.set(key, found)
+        except Exception:
+            logger.exception("page cache: store unavailable, answering without it")
+            return self.pass_through(environ, start_response, "BYPASS")
+        if found is not None and found.generation == generation and now < found.expires:
+            return self.serve(found, "HIT", environ, start_response, secret)
+        if method == "HEAD":
+            return self.pass_through(environ, start_response, "MISS")
+        return self.render_and_store(environ, start_response, key, generation, now)
+
+    def read_cookies(self, header):
+        """(bypass?, CSRF cookie value) from a Cookie header."""
+        csrf_value = None
+        bypass_names = self.conf.bypass_cookies
+        for part in header.split(";"):
+            name, _, value = part.partition("=")
+            name = name.strip()
+            if name in bypass_names or name.startswith(conf_module.BYPASS_COOKIE_PREFIX):
+                return True, None
+            if name == self.csrf_cookie_name:
+                csrf_value = value.strip().strip('"')
+        return False, csrf_value
+
+    def roll_over(self):
+        """The next scheduled story is due: one process refreshes the state, the others wait."""
+        if self.store.claim_rollover():
+            invalidation.invalidate()
+        return self.store.state()
+
+    def pass_through(self, environ, start_response, label):
+        def start(status, headers, exc_info=None):
+            headers = [*headers, ("X-Cache", label)]
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        return self.app(environ, start)
+
+    # --- a miss -----------------------------------------------------------------------------
+
+    def render_and_store(self, environ, start_response, key, generation, now):
+        captured = []
+
+        def capture(status, headers, exc_info=None):
+            captured[:] = [status, headers]
+            return _no_write
+
+        result = self.app(environ, capture)
+        status, headers = captured
+        ttl, csrf_cookie = self.storable_for(status, headers, result)
+        if not ttl:
+            start_response(status, [*headers, ("X-Cache", "MISS")])
+            return result
+        body = result.content
+        result.close()
+        secret = environ.get("CSRF_COOKIE") if csrf_cookie else None
+        page = entry.build(
+            status,
+            headers,
+            body,
+            secret=secret,
+            sets_csrf_cookie=csrf_cookie is not None,
+            generation=generation,
+            now=now,
+            expires=now + ttl,
+            browser_max_age=self.conf.browser_max_age,
+        )
+        try:
+            self.store.set(shared_key(key), page, ttl)
+            self.memory.set(key, page)
+        except Exception:
+            logger.exception("page cache: could not store a page")
+        return self.serve(page, "MISS", environ, start_response, secret, set_cookie=csrf_cookie)
+
+    def storable_for(self, status, headers, result):
+        """(seconds to keep, CSRF Set-Cookie value or None); 0 seconds means do not store."""
+        if not isinstance(result, HttpResponse):
+            return 0, None
+        code = status[:3]
+        ttl = self.conf.ttl if code == "200" else self.conf.short_ttl if code in ("301", "404") else 0
+        if not ttl or len(result.content) > self.conf.max_body_bytes:
+            return 0, None
+        csrf_cookie, typed = None, False
+        for name, value in headers:
+            name = name.lower()
+            if name == "set-cookie":
+                value = value.strip()
+                if not self.csrf_in_cookie or value.split("=", 1)[0] != self.csrf_cookie_name:
+                    return 0, None
+                csrf_cookie = value
+            elif name == "cache-control":
+                for directive in value.lower().split(","):
+                    word, _, amount = directive.strip().partition("=")
+                    if word in ("private", "no-store", "no-cache") or (
+                        word in ("max-age", "s-maxage") and amount.strip() == "0"
+                    ):
+                        return 0, None
+            elif name == "content-type":
+                kind = value.split(";", 1)[0].strip().lower()
+                typed = (
+                    kind.startswith("text/")
+                    or kind in _CACHEABLE_TYPES
+                    or kind.endswith("+xml")
+                    or kind.endswith("+json")
+                )
+                if not typed:
+                    return 0, None
+            elif name == "content-encoding":
+                return 0, None
+            elif name == "vary":
+                if any(v.strip().lower() not in ("cookie", "accept-encoding") for v in value.split(",")):
+                    return 0, None
+        return (ttl if typed else 0), csrf_cookie
+
+    # --- an answer from the cache ---------------------------------------------------------------
+
+    def serve(self, page, label, environ, start_response, secret, *, set_cookie=None):
+        wants_gzip = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
+        token = None
+        extra = []
+        if page.has_tokens or page.sets_csrf_cookie:
+            if secret is None:
+                secret = csrf.new_secret()
+                set_cookie = csrf.cookie_header(secret)
+            if set_cookie:
+                extra.append(("Set-Cookie", set_cookie))
+        if page.has_tokens:
+            # Each reader has their own token, so the validator names their secret too.
+            etag = f'W/{page.etag[:-1]}-{hashlib.blake2b(secret.encode(), digest_size=4).hexdigest()}"'
+            if not set_cookie and self.not_modified(page, environ, etag, dates=False):
+                return self.answer_not_modified(page, etag, label, start_response)
+            token = csrf.mask(secret)
+            headers, body = page.answer(label, token=token, accepts_gzip=wants_gzip)
+            headers.append(("ETag", etag))
+        else:
+            if self.not_modified(page, environ, page.etag, dates=True):
+                return self.answer_not_modified(page, "W/" + page.etag, label, start_response)
+            headers, body = page.answer(label, accepts_gzip=wants_gzip)
+        if extra:
+            headers.extend(extra)
+        start_response(page.status, headers)
+        if environ.get("REQUEST_METHOD") == "HEAD":
+            return [b""]
+        return [body]
+
+    def not_modified(self, page, environ, etag, *, dates):
+        if page.status[:3] != "200":
+            return False
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        if if_none_match is not None:
+            opaque = etag[2:] if etag.startswith("W/") else etag
+            return if_none_match.strip() == "*" or opaque in if_none_match
+        if dates:
+            since = environ.get("HTTP_IF_MODIFIED_SINCE")
+            if since:
+                from django.utils.http import parse_http_date_safe
+
+                when = parse_http_date_safe(since)
+                return when is not None and page.last_modified <= when
+        return False
+
+    def answer_not_modified(self, page, etag, label, start_response):
+        headers = [(n, v) for n, v in page.headers if n.lower() in _NOT_MODIFIED_HEADERS]
+        headers += [("ETag", etag), ("X-Cache", label)]
+        start_response("304 Not Modified", headers)
+        return [b""]
+
+
+def shared_key(key):
+    return hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+def accepts_gzip(header):
+    if not header or "gzip" not in header:
+        return False
+    for item in header.split(","):
+        coding, _, params = item.partition(";")
+        if coding.strip().lower() == "gzip":
+            params = params.replace(" ", "")
+            return not (params.startswith("q=0") and params.strip("q=0.") == "")
+    return False
+
+
+def _no_write(data):
+    raise RuntimeError("the page cache does not support the WSGI write() callable")

@@ -1,0 +1,108 @@
+"""Signed-in editors, readers with a comment awaiting moderation and private pages bypass the cache."""
+
+import pytest
+from django.test import Client
+
+from tests.conftest import make_article
+from tests.pagecache.conftest import Reader
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(site, user):
+    client = Client()
+    client.force_login(user)
+    return Reader(site, cookies={name: morsel.value for name, morsel in client.cookies.items()})
+
+
+def test_signed_in_editor_never_gets_a_cached_page(site, editor):
+    make_article("Harbour dredging begins")
+    anonymous = Reader(site)
+    anonymous.get("/")
+    assert anonymous.get("/").cache == "HIT"
+    editor_browser = signed_in(site, editor)
+    page = editor_browser.get("/")
+    assert (page.status_code, page.cache) == (200, "BYPASS")
+    assert editor_browser.get("/").cache == "BYPASS"
+
+
+def test_signed_in_editor_never_fills_the_cache(site, editor):
+    make_article("Lifeboat crew honoured")
+    editor_browser = signed_in(site, editor)
+    editor_browser.get("/")
+    editor_browser.get("/")
+    assert Reader(site).get("/").cache == "MISS"
+
+
+def test_admin_is_never_cached(site, editor):
+    reader = Reader(site)
+    assert reader.get("/admin/login/").cache == "BYPASS"
+    assert reader.get("/admin/login/").cache == "BYPASS"
+    assert signed_in(site, editor).get("/admin/").cache == "BYPASS"
+
+
+@pytest.mark.parametrize("cookie", ["comment_pending", "comment_author", "messages", "bs_nocache_draft"])
+def test_reader_with_a_cookie_of_their_own_is_never_served_anothers_page(site, cookie):
+    make_article("Bakery wins award")
+    Reader(site).get("/")
+    assert Reader(site).get("/").cache == "HIT"
+    mine = Reader(site, cookies={cookie: "abc123"})
+    page = mine.get("/")
+    assert (page.status_code, page.cache) == (200, "BYPASS")
+    # ...and what they were shown never reaches anyone else.
+    assert Reader(site).get("/").cache == "HIT"
+
+
+def test_bypass_cookie_names_are_a_setting(settings, db):
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from broadsheet.pagecache import conf, get_store
+    from broadsheet.pagecache.middleware import PageCache
+
+    settings.BROADSHEET_PAGECACHE_BYPASS_COOKIES = ["my_draft"]
+    site = PageCache(WSGIHandler(), store=get_store(), conf=conf.load())
+    assert Reader(site, cookies={"my_draft": "1"}).get("/").cache == "BYPASS"
+    assert Reader(site, cookies={"bs_nocache": "1"}).get("/").cache == "BYPASS"
+    Reader(site, cookies={"unrelated": "1"}).get("/")
+    assert Reader(site, cookies={"unrelated": "1"}).get("/").cache == "HIT"
+
+
+def test_post_is_never_cached(reader):
+    reader.get("/test-pagecache/form/")
+    answer = reader.post("/test-pagecache/submit/", {"csrfmiddlewaretoken": "x"})
+    assert answer.cache == "BYPASS"
+
+
+def test_preview_links_are_never_cached(reader):
+    story = make_article("Secret plans for the pier", status="draft")
+    first = reader.get(story.get_preview_url())
+    assert (first.status_code, first.cache) == (200, "BYPASS")
+    assert reader.get(story.get_preview_url()).cache == "BYPASS"
+
+
+def test_page_marked_never_cache_is_not_stored(reader):
+    reader.get("/test-pagecache/private/")
+    assert reader.get("/test-pagecache/private/").cache == "MISS"
+
+
+def test_page_setting_its_own_cookie_is_not_stored(reader):
+    reader.get("/test-pagecache/cookie/")
+    assert Reader(reader.app).get("/test-pagecache/cookie/").cache == "MISS"
+
+
+def test_authorization_header_bypasses(reader):
+    make_article("Tram line extension approved")
+    reader.get("/")
+    assert reader.get("/", authorization="Bearer abc").cache == "BYPASS"
+
+
+def test_a_broken_store_only_slows_pages_down(site, monkeypatch):
+    make_article("Power cut hits the old town")
+
+    def down():
+        raise ConnectionError("store is down")
+
+    monkeypatch.setattr(site.store, "state", down)
+    page = Reader(site).get("/")
+    assert (page.status_code, page.cache) == (200, "BYPASS")
+    assert "Power cut hits the old town" in page.text

@@ -1,0 +1,84 @@
+"""The shared state and the gzip splicing, checked directly."""
+
+import gzip
+import os
+
+import pytest
+
+from broadsheet.pagecache import csrf, entry
+from broadsheet.pagecache.local import LocalStore
+
+
+def test_two_processes_share_the_generation_through_the_state_file(tmp_path, settings):
+    # Two stores on one file stand for two worker processes.
+    first = LocalStore(path=tmp_path / "state")
+    second = LocalStore(path=tmp_path / "state")
+    generation, next_at = first.state()
+    assert second.state() == (generation, next_at)
+    assert first.bump(1234.5) == generation + 1
+    assert second.state() == (generation + 1, 1234.5)
+
+
+def test_only_one_process_refreshes_a_due_schedule(tmp_path):
+    first = LocalStore(path=tmp_path / "state")
+    second = LocalStore(path=tmp_path / "state")
+    assert first.claim_rollover() is True
+    assert second.claim_rollover() is False
+    first.bump(float("inf"))
+    assert second.claim_rollover() is True
+
+
+def test_new_state_file_starts_from_a_fresh_generation(tmp_path):
+    generation, next_at = LocalStore(path=tmp_path / "state").state()
+    assert generation > 1_000_000_000_000  # time-based, never an old number again
+    assert next_at == 0.0  # unknown: the first request looks the schedule up
+
+
+@pytest.mark.parametrize("pieces", [[b"only one piece " * 100], [b"a" * 10, b"b" * 3000, b"", b"c" * 700]])
+def test_spliced_gzip_decompresses_to_the_page(pieces):
+    token = csrf.mask(csrf.new_secret()).encode()
+    parts = entry.compress(pieces)
+    body = token.join(pieces)
+    packed = parts[0] if len(pieces) == 1 else entry.splice_gzip(parts, token, body)
+    assert gzip.decompress(packed) == body
+
+
+def test_random_strings_use_the_csrf_alphabet_evenly():
+    drawn = "".join(csrf.random_string(32) for _ in range(3000))
+    assert set(drawn) <= set(csrf._ALPHABET)
+    counts = [drawn.count(c) for c in csrf._ALPHABET]
+    assert min(counts) > 0.7 * len(drawn) / 62
+    assert os.urandom  # drawn from the system's random source
+
+
+def test_token_finder_ignores_lookalike_strings():
+    secret = csrf.new_secret()
+    token = csrf.mask(secret)
+    other = csrf.mask(csrf.new_secret())
+    body = f"<p>{'x' * 64}</p><input value='{token}'><i>{other}</i>{token}z".encode()
+    pieces = csrf.split_on_tokens(body, secret)
+    assert len(pieces) == 2  # the token glued to "z" is part of a longer word and stays
+    assert other.encode() in pieces[1]
+
+
+def test_store_follows_the_default_cache(settings):
+    from broadsheet.pagecache import get_store
+    from broadsheet.pagecache.redis import RedisStore
+
+    uses_redis = settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    assert isinstance(get_store(), RedisStore if uses_redis else LocalStore)
+
+
+def test_redis_store_shares_state_between_processes(settings):
+    if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        pytest.skip("needs Redis (set REDIS_URL)")
+    from broadsheet.pagecache.redis import RedisStore
+
+    first, second = RedisStore(), RedisStore()
+    generation, _ = first.state()
+    assert first.bump(99.5) == generation + 1
+    assert second.state() == (generation + 1, 99.5)
+    assert first.claim_rollover() is True
+    assert second.claim_rollover() is False
+    second.bump(float("inf"))
+    assert first.state()[1] == float("inf")
