@@ -1,0 +1,32 @@
+"""Search settings, read in one place. Each has a default that runs locally."""
+
+from django.conf import settings
+
+
+def backend_path():
+    """Dotted path of a SearchBackend class; empty means "pick by database vendor"."""
+    return getattr(settings, "BROADSHEET_SEARCH_BACKEND", "") or ""
+
+
+def page_size():
+    return int(getattr(settings, "BROADSHEET_SEARCH_PAGE_SIZE", 20))
+
+
+def recency_boost():
+    """How much more a story published today weighs than a very old one (0.3 = up to 30%)."""
+    return float(getattr(settings, "BROADSHEET_SEARCH_RECENCY_BOOST", 0.3))
+
+
+def recency_half_life_days():
+    """After this many days a story keeps half of the recency boost."""
+    return float(getattr(settings, "BROADSHEET_SEARCH_RECENCY_DAYS", 365))
+
+
+def index_batch_size():
+    return int(getattr(settings, "BROADSHEET_SEARCH_BATCH", 1000))
+
+
+BACKENDS_BY_VENDOR = {
+    "sqlite": "broadsheet.search.sqlite.SQLiteBackend",
+    "postgresql": "broadsheet.search.postgres.PostgresBackend",
+}

@@ -1,0 +1,188 @@
+"""Keeping the index in step with the newsroom, and searching it for readers and the API."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from broadsheet.newsroom.models import Article
+
+from . import conf, get_backend
+from .base import Filters, IndexEntry
+from .query import ParsedQuery, parse_query
+from .text import has_mark, index_text, marked_html, plain_text
+
+MAX_OFFSET = 10_000
+
+_INDEX_FIELDS = ("pk", "headline", "summary", "body_html", "section_id", "source_id", "publish_at")
+
+
+def indexable():
+    """Articles the index holds: published ones, including those scheduled for later."""
+    return Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__isnull=False)
+
+
+def _entries(rows):
+    return [
+        IndexEntry(
+            article_id=pk,
+            headline=index_text(headline),
+            summary=index_text(summary),
+            body=plain_text(body_html),
+            section_id=section_id,
+            source_id=source_id,
+            publish_at=publish_at,
+        )
+        for pk, headline, summary, body_html, section_id, source_id, publish_at in rows
+    ]
+
+
+def index_articles(article_ids):
+    """Bring the index up to date for these articles: add or refresh the published, drop the rest."""
+    backend = get_backend()
+    ids = list(dict.fromkeys(article_ids))
+    size = conf.index_batch_size()
+    for start in range(0, len(ids), size):
+        batch = ids[start : start + size]
+        rows = list(indexable().filter(pk__in=batch).values_list(*_INDEX_FIELDS))
+        found = {row[0] for row in rows}
+        missing = [pk for pk in batch if pk not in found]
+        with transaction.atomic():
+            if missing:
+                backend.remove(missing)
+            backend.index(_entries(rows))
+
+
+def index_article(article):
+    index_articles([article.pk])
+
+
+def remove_articles(article_ids):
+    get_backend().remove(list(article_ids))
+
+
+def rebuild(*, progress=None):
+    """Empty the index and fill it again from every published article; returns the count.
+
+    `progress(n)` is called after each batch with the number of articles just indexed.
+    """
+    backend = get_backend()
+    backend.clear()
+    size = conf.index_batch_size()
+    last, total = 0, 0
+    while True:
+        rows = list(indexable().filter(pk__gt=last).order_by("pk").values_list(*_INDEX_FIELDS)[:size])
+        if not rows:
+            break
+        with transaction.atomic():  # one write per batch: FTS5 flushes a segment per transaction
+            backend.index(_entries(rows))
+        last, total = rows[-1][0], total + len(rows)
+        if progress:
+            progress(len(rows))
+    backend.optimize()
+    return total
+
+
+def indexable_count():
+    return indexable().count()
+
+
+@dataclass
+class Result:
+    article: Article
+    headline_html: str
+    snippet_html: str
+    score: float
+
+
+@dataclass
+class SearchResults:
+    query: ParsedQuery
+    results: list[Result] = field(default_factory=list)
+    page: int = 1
+    has_next: bool = False
+    match: str = "all"  # "any" when no story had every word and we fell back to any of them
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+    @property
+    def matched_any(self):
+        return self.match == "any"
+
+
+def _snippet(hit, article):
+    if has_mark(hit.body):
+        return marked_html(hit.body)
+    if has_mark(hit.summary):
+        return marked_html(hit.summary)
+    return marked_html(hit.summary or article.summary)
+
+
+def search(
+    text,
+    *,
+    filters=None,
+    page=1,
+    per_page=None,
+    match="all",
+    fallback=True,
+    queryset=None,
+    now=None,
+):
+    """Published stories matching `text`, best first, one page at a time.
+
+    With `fallback`, a first page with no story holding every word is answered with stories
+    holding any of them (SearchResults.match says which). Two index queries and one for the
+    articles, whatever the size of the archive; nothing counts the whole table.
+    """
+    query = parse_query(text)
+    per_page = per_page or conf.page_size()
+    page = max(1, int(page))
+    outcome = SearchResults(query=query, page=page, match=match)
+    offset = (page - 1) * per_page
+    if not query or offset > MAX_OFFSET:
+        return outcome
+    now = now or timezone.now()
+    filters = filters or Filters()
+    backend = get_backend()
+    hits = backend.search(query, filters, now=now, offset=offset, limit=per_page + 1, match=match)
+    if not hits and fallback and match == "all" and page == 1 and len(query.terms) > 1:
+        outcome.match = match = "any"
+        hits = backend.search(query, filters, now=now, offset=offset, limit=per_page + 1, match=match)
+    outcome.has_next = len(hits) > per_page
+    hits = hits[:per_page]
+    if not hits:
+        return outcome
+    queryset = queryset if queryset is not None else Article.objects.for_listing()
+    articles = queryset.published(now).in_bulk([h.article_id for h in hits])
+    hits = [h for h in hits if h.article_id in articles]
+    backend.highlight(query, hits, match=match)
+    outcome.results = [
+        Result(
+            article=articles[hit.article_id],
+            headline_html=marked_html(hit.headline or articles[hit.article_id].headline),
+            snippet_html=_snippet(hit, articles[hit.article_id]),
+            score=hit.score,
+        )
+        for hit in hits
+    ]
+    return outcome
+
+
+def day_start(value: datetime.date):
+    """The first moment of a calendar day in the site's time zone, or None when out of range."""
+    try:
+        return datetime.datetime.combine(value, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    except (OverflowError, ValueError):
+        return None
+
+
+def day_end(value: datetime.date):
+    """The first moment after a calendar day (an exclusive bound), or None when out of range."""
+    try:
+        return day_start(value + datetime.timedelta(days=1))
+    except OverflowError:
+        return None

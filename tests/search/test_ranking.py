@@ -1,0 +1,96 @@
+"""Relevance: headline over summary over body, rare words, recency; phrases, prefixes, accents."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from broadsheet.search import services
+from tests.search.conftest import story
+
+pytestmark = pytest.mark.django_db
+
+
+def headlines(text, **kw):
+    return [r.article.headline for r in services.search(text, **kw).results]
+
+
+def test_headline_match_ranks_above_body_match():
+    story("Council debates the budget", body="The ferry timetable changes next week.")
+    story("Ferry timetable changes", body="The council will debate the budget on Monday.")
+    assert headlines("budget")[0] == "Council debates the budget"
+
+
+def test_summary_match_ranks_above_body_match():
+    story("First story", summary="Lighthouse keepers strike for pay.", body="Keepers want more.")
+    story("Second story", summary="Keepers want more.", body="The lighthouse keepers strike for pay.")
+    assert headlines("lighthouse")[0] == "First story"
+
+
+@pytest.mark.sqlite(reason="bm25 weighs rare words; PostgreSQL's ts_rank_cd has no document frequency")
+def test_rare_word_outranks_common_word():
+    for n in range(12):
+        story(f"Filler {n}", body="The harbour opened again today with the usual crowds.")
+    story("Story A", body="harbour harbour harbour walrus")
+    story("Story B", body="walrus walrus walrus harbour")
+    assert headlines("harbour walrus")[:2] == ["Story B", "Story A"]
+
+
+def test_recent_story_ranks_above_identical_old_story():
+    now = timezone.now()
+    story("Tram line reopens", publish_at=now - datetime.timedelta(days=2000))
+    story("Tram line reopens", publish_at=now - datetime.timedelta(days=1), slug="tram-new")
+    results = services.search("tram line").results
+    assert [r.article.slug for r in results][0] == "tram-new"
+
+
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [("Erdoğan visits the port", "erdogan"), ("Erdogan visits the port", "Erdoğan"), ("São Tavio floods", "sao")],
+)
+def test_accents_are_folded_both_ways(written, typed):
+    story(written)
+    story("Unrelated story about trains")
+    assert headlines(typed) == [written]
+
+
+def test_phrase_in_quotes_needs_the_words_together():
+    story("Coral reef bleaching spreads", body="Scientists measured it.")
+    story("Reef survey finds coral recovering", body="A bleaching event was avoided.")
+    assert headlines('"coral reef"') == ["Coral reef bleaching spreads"]
+    assert sorted(headlines("coral reef")) == sorted(
+        ["Coral reef bleaching spreads", "Reef survey finds coral recovering"]
+    )
+
+
+def test_star_matches_the_start_of_a_word():
+    story("Harbourmaster resigns")
+    story("Harvest festival returns")
+    assert headlines("harbourm*") == ["Harbourmaster resigns"]
+    assert sorted(headlines("har*")) == ["Harbourmaster resigns", "Harvest festival returns"]
+
+
+def test_trailing_partial_word_is_completed():
+    story("Councillors approve the harbour plan")
+    assert headlines("harbour counc") == ["Councillors approve the harbour plan"]
+
+
+def test_no_story_with_every_word_falls_back_to_any_word():
+    story("Bridge repairs begin")
+    outcome = services.search("bridge zeppelin")
+    assert outcome.matched_any
+    assert [r.article.headline for r in outcome.results] == ["Bridge repairs begin"]
+
+
+def test_snippet_marks_matches_and_escapes_everything_else():
+    story(
+        "<script>alert(1)</script> Harbour fire",
+        body="Crews fought the <b>harbour</b> fire & smoke overnight.",
+    )
+    result = services.search("harbour").results[0]
+    assert "<mark>Harbour</mark>" in result.headline_html
+    assert "&lt;script&gt;" in result.headline_html
+    assert "<script>" not in result.headline_html
+    assert "<mark>harbour</mark>" in result.snippet_html
+    assert "&amp;" in result.snippet_html
+    assert "<b>" not in result.snippet_html
