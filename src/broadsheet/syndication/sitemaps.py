@@ -1,25 +1,205 @@
-"""Sitemaps: every published article, and the section pages."""
+"""Sitemaps: an index, article pages split at the 50,000-URL limit, sections, tags, Google News.
 
-from django.contrib.sitemaps import Sitemap
+Article and tag pages are id ranges: page n lists the rows whose id is in ((n-1)*limit, n*limit].
+A page is one range scan on the primary key, never an OFFSET over the rows before it, it is
+written row by row from a database cursor, and a story keeps its page as new ones are published.
+A range where many stories are drafts or deleted lists fewer URLs; never more than `limit`.
+"""
 
-from broadsheet.newsroom.models import Article, Section
+import datetime
+from xml.sax.saxutils import escape, quoteattr
+
+from django.db.models import CharField, Exists, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils import timezone
+
+from broadsheet.newsroom.models import Article, Section, Tag
+
+from . import conf
+from .services import absolute_url, xml_text
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
+CHUNK = 5_000
+_SLUG = "slug-placeholder"
 
 
-class ArticleSitemap(Sitemap):
+def w3c_datetime(value):
+    """W3C datetime of an aware datetime, or of a UTC time as the database wrote it as text
+    ("2026-01-31 08:15:00.123456" on SQLite, "2026-01-31 08:15:00.123456+00" on PostgreSQL)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        return f"{value[:10]}T{value[11:19]}+00:00" if len(value) >= 19 else ""
+    return value.astimezone(datetime.UTC).isoformat(timespec="seconds")
+
+
+def url_pattern(view_name):
+    """(before, after) around a slug in the absolute URL of `view_name`, to join without reverse()."""
+    before, after = reverse(view_name, args=[_SLUG]).split(_SLUG)
+    return absolute_url(before), after
+
+
+def text(value):
+    return escape(xml_text(value))
+
+
+class IdRangeSitemap:
+    """Rows listed in pages of at most `limit` URLs, each page a range of ids."""
+
+    name = ""
     limit = 50_000
+    model = None
+    view_name = ""
+    lastmod_field = None
 
-    def items(self):
-        return Article.objects.published().only("slug", "updated_at").order_by("-publish_at", "-id")
+    def rows(self):
+        """The QuerySet of rows to list (a filter; no ordering needed)."""
+        raise NotImplementedError
 
-    def lastmod(self, article):
-        return article.updated_at
+    def page_range(self, number):
+        return (number - 1) * self.limit, number * self.limit
+
+    def pages(self):
+        """[(page number, None)] for every page that lists at least one URL.
+
+        The highest id comes from the primary key at once; each page then answers "any row?"
+        from its own range, so the index never counts the whole table.
+        """
+        highest = self.model.objects.aggregate(highest=Max("id"))["highest"] or 0
+        numbers = range(1, (highest - 1) // self.limit + 2) if highest else []
+        return [(n, None) for n in numbers if self.rows().filter(self.in_page(n)).exists()]
+
+    def in_page(self, number):
+        low, high = self.page_range(number)
+        return Q(id__gt=low, id__lte=high)
+
+    def url(self, number):
+        path = reverse("syndication:sitemap-page", args=[self.name])
+        return absolute_url(path if number == 1 else f"{path}?p={number}")
+
+    def entries(self, number):
+        """(loc, lastmod text) of each row on page `number`, read from the database a chunk at a time."""
+        before, after = url_pattern(self.view_name)
+        rows = self.rows().filter(self.in_page(number)).order_by("id")
+        if self.lastmod_field:
+            # The time as the database writes it (UTC): 50,000 datetime objects cost more than
+            # the rest of the page together.
+            rows = rows.values_list("slug", Cast(self.lastmod_field, CharField()))
+        else:
+            rows = rows.values_list("slug", Value(""))
+        for slug, lastmod in rows.iterator(CHUNK):
+            yield before + slug + after, lastmod
 
 
-class SectionSitemap(Sitemap):
-    changefreq = "hourly"
+class ArticleSitemap(IdRangeSitemap):
+    name = "articles"
+    model = Article
+    view_name = "newsroom:article"
+    lastmod_field = "updated_at"
 
-    def items(self):
-        return Section.objects.all()
+    def rows(self):
+        return Article.objects.published()
 
 
-SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap}
+class TagSitemap(IdRangeSitemap):
+    """Tags that name at least one published story."""
+
+    name = "tags"
+    model = Tag
+    view_name = "newsroom:tag"
+
+    def rows(self):
+        return Tag.objects.filter(Exists(Article.objects.published().filter(tags=OuterRef("pk"))))
+
+
+class SectionSitemap:
+    """Every section; a section page changes when a story appears on it."""
+
+    name = "sections"
+
+    def pages(self):
+        return [(1, None)]
+
+    def entries(self, number):
+        if number != 1:
+            return
+        newest = Article.objects.published().filter(section=OuterRef("pk")).order_by("-publish_at")
+        sections = Section.objects.annotate(newest=Subquery(newest.values("publish_at")[:1]))
+        before, after = url_pattern("newsroom:section")
+        for slug, newest_at in sections.order_by("position", "name").values_list("slug", "newest"):
+            yield before + slug + after, newest_at
+
+    def url(self, number):
+        return absolute_url(reverse("syndication:sitemap-page", args=[self.name]))
+
+
+SITEMAPS = {s.name: s for s in (SectionSitemap, TagSitemap, ArticleSitemap)}
+
+
+class NewsSitemap:
+    """Google News: stories of the last two days, newest first, at most 1000."""
+
+    max_items = 1000
+    window = datetime.timedelta(days=2)
+
+    def entries(self):
+        now = timezone.now()
+        before, after = url_pattern("newsroom:article")
+        rows = (
+            Article.objects.published(now=now)
+            .filter(publish_at__gte=now - self.window)
+            .latest_first()
+            .values_list("slug", "headline", "publish_at", "language")[: self.max_items]
+        )
+        for slug, headline, publish_at, language in rows:
+            yield before + slug + after, headline, publish_at, (language or "en").strip().lower()
+
+
+# --- writing XML ----------------------------------------------------------------------------
+
+
+def render_urlset(entries):
+    """A <urlset> document and the number of URLs in it."""
+    parts = [XML_HEAD, f'<urlset xmlns="{SITEMAP_NS}">\n']
+    count = 0
+    for loc, lastmod in entries:
+        count += 1
+        if lastmod:
+            parts.append(f"<url><loc>{escape(loc)}</loc><lastmod>{w3c_datetime(lastmod)}</lastmod></url>\n")
+        else:
+            parts.append(f"<url><loc>{escape(loc)}</loc></url>\n")
+    parts.append("</urlset>\n")
+    return "".join(parts), count
+
+
+def render_index():
+    parts = [XML_HEAD, f'<sitemapindex xmlns="{SITEMAP_NS}">\n']
+    for sitemap_class in SITEMAPS.values():
+        sitemap = sitemap_class()
+        for number, lastmod in sitemap.pages():
+            parts.append(f"<sitemap><loc>{escape(sitemap.url(number))}</loc>")
+            if lastmod:
+                parts.append(f"<lastmod>{w3c_datetime(lastmod)}</lastmod>")
+            parts.append("</sitemap>\n")
+    parts.append(
+        f"<sitemap><loc>{escape(absolute_url(reverse('syndication:sitemap-news')))}</loc></sitemap>\n"
+    )
+    parts.append("</sitemapindex>\n")
+    return "".join(parts)
+
+
+def render_news():
+    publication = text(conf.site_name())
+    parts = [XML_HEAD, f'<urlset xmlns="{SITEMAP_NS}" xmlns:news={quoteattr(NEWS_NS)}>\n']
+    for loc, headline, publish_at, language in NewsSitemap().entries():
+        parts.append(
+            f"<url><loc>{escape(loc)}</loc><news:news><news:publication>"
+            f"<news:name>{publication}</news:name><news:language>{text(language)}</news:language>"
+            f"</news:publication><news:publication_date>{w3c_datetime(publish_at)}</news:publication_date>"
+            f"<news:title>{text(headline)}</news:title></news:news></url>\n"
+        )
+    parts.append("</urlset>\n")
+    return "".join(parts)

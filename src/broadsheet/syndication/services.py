@@ -1,0 +1,114 @@
+"""What feeds, sitemaps and metadata share: absolute addresses, the subject of a feed, safe XML text."""
+
+import re
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.urls import reverse
+
+from broadsheet.newsroom.models import Article, Author, Section, Source, Tag
+
+from . import conf
+
+# Characters XML 1.0 cannot carry (C0 controls but tab/newline/return, lone surrogates, U+FFFE/F).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+SUBJECT_MODELS = {"section": Section, "tag": Tag, "author": Author, "source": Source}
+
+
+def xml_text(value):
+    """Text that can go into an XML document: characters XML 1.0 forbids are dropped."""
+    if not value:
+        return ""
+    return _NOT_XML.sub("", str(value))
+
+
+def absolute_url(path):
+    """An address on this site, absolute, from BROADSHEET_SITE_URL."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return conf.site_url() + path
+
+
+def is_web_address(url):
+    return bool(url) and url.lower().startswith(("http://", "https://"))
+
+
+def subject_kind(subject):
+    for kind, model in SUBJECT_MODELS.items():
+        if isinstance(subject, model):
+            return kind
+    return None
+
+
+def get_subject(kind, slug):
+    """The section, tag, author or source a feed is about, or 404."""
+    model = SUBJECT_MODELS.get(kind)
+    if model is None:
+        raise Http404("No such feed.")
+    try:
+        return model.objects.get(slug=slug)
+    except model.DoesNotExist:
+        raise Http404("No such feed.") from None
+
+
+def articles_about(subject):
+    """Published stories of the whole site, or of one section, tag, author or source."""
+    articles = Article.objects.published()
+    kind = subject_kind(subject)
+    if kind == "section":
+        articles = articles.filter(section=subject)
+    elif kind == "tag":
+        articles = articles.filter(tags=subject)
+    elif kind == "author":
+        articles = articles.filter(authors=subject)
+    elif kind == "source":
+        articles = articles.filter(source=subject)
+    return articles
+
+
+def feed_articles(subject=None):
+    """The latest stories for a feed, with everything an entry shows in a fixed number of queries."""
+    return list(
+        articles_about(subject)
+        .select_related("section", "source")
+        .defer("body")
+        .prefetch_related(
+            Prefetch("authors", queryset=Author.objects.only("name", "slug").order_by("name")),
+            Prefetch("tags", queryset=Tag.objects.order_by("name")),
+        )
+        .latest_first()[: conf.feed_size()]
+    )
+
+
+def feed_urls(subject=None):
+    """The RSS, Atom and JSON Feed addresses (site-relative) for the site or one subject."""
+    if subject is None:
+        return {
+            "rss": reverse("syndication:feed"),
+            "atom": reverse("syndication:feed-atom"),
+            "json": reverse("syndication:feed-json"),
+        }
+    kwargs = {"kind": subject_kind(subject), "slug": subject.slug}
+    return {
+        "rss": reverse("syndication:subject-feed", kwargs=kwargs),
+        "atom": reverse("syndication:subject-feed-atom", kwargs=kwargs),
+        "json": reverse("syndication:subject-feed-json", kwargs=kwargs),
+    }
+
+
+def byline(names):
+    names = [n for n in names if n]
+    if len(names) <= 1:
+        return names[0] if names else ""
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def image_url(article):
+    """The lead picture's absolute address, or "" when there is none."""
+    if not article.image:
+        return ""
+    try:
+        return absolute_url(article.image.url)
+    except ValueError:
+        return ""

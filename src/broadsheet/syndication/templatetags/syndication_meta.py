@@ -1,0 +1,48 @@
+"""{% load syndication_meta %}: show the metadata that syndication.metadata computed."""
+
+from django import template
+
+from .. import conf, metadata
+
+register = template.Library()
+META_TEMPLATE = "syndication/meta.html"
+
+
+def show(meta):
+    return template.loader.render_to_string(META_TEMPLATE, {"meta": meta})
+
+
+@register.simple_tag
+def site_description():
+    return conf.DEFAULT_DESCRIPTION
+
+
+@register.simple_tag
+def article_meta(article, preview=False):
+    return show(metadata.article_meta(article, preview=bool(preview)))
+
+
+@register.simple_tag(takes_context=True)
+def listing_meta(context):
+    request = context.get("request")
+    return show(
+        metadata.listing_meta(
+            title=context.get("title", ""),
+            description=context.get("description", ""),
+            kind=context.get("kind", ""),
+            subject=context.get("subject"),
+            page=context.get("page"),
+            path=request.path if request is not None else "/",
+        )
+    )
+
+
+@register.simple_tag
+def home_meta():
+    return show(metadata.home_meta())
+
+
+@register.simple_tag(takes_context=True)
+def page_meta(context):
+    request = context.get("request")
+    return show(metadata.page_meta(request.path if request is not None else "/"))
