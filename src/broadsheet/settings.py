@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "broadsheet.core",
+    "broadsheet.pagecache",
     "broadsheet.accounts",
     "broadsheet.newsroom",
     "broadsheet.submissions",

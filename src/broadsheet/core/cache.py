@@ -23,6 +23,8 @@ class ResilientRedisCache(RedisCache):
             return default
         try:
             return method(*args, **kwargs)
+        except ValueError:  # incr() of a missing key: an answer, not an outage
+            raise
         except Exception as error:  # redis.ConnectionError, TimeoutError, ...: treat as a miss
             if time.monotonic() >= self._down_until:
                 logger.warning("Cache unavailable (%s); serving without it", type(error).__name__)
