@@ -71,7 +71,9 @@ class InlineCodeFinder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "script" and not attrs.get("src"):
+        # JSON-LD and other data blocks are never run, so a CSP does not block them.
+        runnable = (attrs.get("type") or "text/javascript").lower() in {"text/javascript", "module"}
+        if tag == "script" and runnable and not attrs.get("src"):
             self._in_script = True
         if tag == "style":
             self.blocked.append("<style> element")
