@@ -1,0 +1,34 @@
+"""Listening to the newsroom: queue the work that keeps related lists fresh."""
+
+from django.db import transaction
+
+from . import conf, tasks
+
+
+def article_changed(sender, article, **kwargs):
+    # The task looks at the article as it is when it runs: published -> listed, else removed.
+    tasks.update_related.enqueue([article.pk])
+
+
+def articles_deleted(sender, article_ids, **kwargs):
+    ids = [int(i) for i in article_ids]
+    if ids:
+        tasks.remove_related.enqueue(ids)
+
+
+def articles_loaded(sender, article_ids, **kwargs):
+    ids = [int(i) for i in article_ids]
+    if not ids:
+        return
+    if len(ids) <= conf.BULK_LIMIT:
+        transaction.on_commit(lambda: tasks.update_related.enqueue(ids))
+    else:
+        transaction.on_commit(tasks.rebuild_related.enqueue)
+
+
+def choices_changed(sender, instance, **kwargs):
+    """An editor pinned or excluded a story: rewrite that article's list straight away."""
+    from . import services
+
+    article_id = instance.article_id
+    transaction.on_commit(lambda: services.recompute_related([article_id]))

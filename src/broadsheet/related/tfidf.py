@@ -1,0 +1,406 @@
+"""The TF-IDF backend: sparse term vectors, an inverted index in the database, stored top lists.
+
+Rebuild: read every published article, weigh terms by rarity (index.py), find each article's
+nearest neighbours with chunked sparse products (vectors.py), store vectors, postings and lists.
+Update: one article's vector is scored against the postings of its heaviest terms (a bounded
+number of rows whatever the archive size), its list is written, and it enters the lists of the
+articles it now beats the last entry of.
+"""
+
+import dataclasses
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from broadsheet.newsroom.models import Article
+
+from . import conf, lists, vectors
+from .analysis import Document, Weights, fingerprint, term_counts
+from .base import RelatedBackend
+from .index import MAX_TERM_LENGTH, build
+from .models import IndexedArticle, IndexState, RelatedEntry, Term
+
+READ_BATCH = 2000
+
+
+def _encode_postings(ids, weights):
+    return np.asarray(ids, dtype=np.int32).tobytes() + np.asarray(weights, dtype=np.float32).tobytes()
+
+
+def _decode_postings(blob):
+    blob = bytes(blob or b"")
+    n = len(blob) // 8
+    return np.frombuffer(blob, dtype=np.int32, count=n), np.frombuffer(blob, dtype=np.float32, offset=4 * n)
+
+
+def _decode_vector(terms, weights):
+    return np.frombuffer(bytes(terms), dtype=np.int32), np.frombuffer(bytes(weights), dtype=np.float32)
+
+
+def _timestamp(value):
+    return value.timestamp() if value else 0.0
+
+
+def _batches(items, size=500):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def indexable():
+    """Articles that have a list: published ones, including those scheduled for later (the page
+    filters by time, so a scheduled story shows up in lists the moment it is out)."""
+    return Article.objects.filter(status=Article.Status.PUBLISHED)
+
+
+def documents(queryset, *, body_chars=5000, batch=READ_BATCH):
+    """Stream analysis.Document objects for `queryset`, in id order, a batch per query."""
+    fields = ("id", "headline", "summary", "body_start", "section__name", "source__name", "publish_at")
+    queryset = queryset.annotate(body_start=Substr("body", 1, body_chars)).order_by("id")
+    tagging = Article.tags.through.objects
+    last = 0
+    while True:
+        rows = list(queryset.filter(id__gt=last).values_list(*fields)[:batch])
+        if not rows:
+            return
+        first, last = rows[0][0], rows[-1][0]
+        tags = {}
+        for article_id, name in tagging.filter(article_id__gte=first, article_id__lte=last).values_list(
+            "article_id", "tag__name"
+        ):
+            tags.setdefault(article_id, []).append(name)
+        for pk, headline, summary, body, section, source, publish_at in rows:
+            yield Document(
+                id=pk,
+                headline=headline,
+                summary=summary,
+                body=body or "",
+                tags=tags.get(pk, []),
+                section=section or "",
+                source=source or "",
+                published=_timestamp(publish_at),
+            )
+
+
+class TfidfBackend(RelatedBackend):
+    def __init__(self, tuning=None, weights=None):
+        self.tuning = tuning or vectors.Tuning(**conf.TUNING)
+        self.weights = weights or Weights()
+
+    # --- everything at once ---
+
+    def rebuild(self, *, progress=None):
+        queryset = indexable()
+        index = build(documents(queryset), weights=self.weights, tuning=self.tuning, progress=progress)
+        postings = vectors.postings_matrix(index.vectors, self.tuning.postings)
+        with transaction.atomic():
+            self._clear()
+            self._write_terms(index, postings)
+            self._write_vectors(index)
+            self._write_lists(index, postings, progress)
+            IndexState.objects.all().delete()
+            IndexState.objects.create(documents=len(index.ids), rebuilt_at=timezone.now())
+        return len(index.ids)
+
+    def _clear(self):
+        with connection.cursor() as cursor:
+            for model in (RelatedEntry, IndexedArticle, Term):
+                table = connection.ops.quote_name(model._meta.db_table)
+                if connection.vendor == "postgresql":
+                    cursor.execute(f"TRUNCATE {table}")
+                else:
+                    cursor.execute(f"DELETE FROM {table}")
+
+    def _write_terms(self, index, postings):
+        table = connection.ops.quote_name(Term._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(c) for c in ("id", "text", "documents", "postings"))
+        ids32 = index.ids.astype(np.int32)
+
+        def rows():
+            indptr, cols, data = postings.indptr, postings.indices, postings.data
+            for number, text in enumerate(index.terms):
+                a, b = indptr[number], indptr[number + 1]
+                blob = _encode_postings(ids32[cols[a:b]], data[a:b])
+                yield (number + 1, text, int(index.df[number]), blob)
+
+        self._insert_in_batches(table, columns, rows())
+        if connection.vendor == "postgresql":
+            from django.core.management.color import no_style
+
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), [Term]):
+                    cursor.execute(sql)
+
+    def _write_vectors(self, index):
+        table = connection.ops.quote_name(IndexedArticle._meta.db_table)
+        names = ("article_id", "terms", "weights", "fingerprint", "published")
+        columns = ", ".join(connection.ops.quote_name(c) for c in names)
+        x = index.vectors
+
+        def rows():
+            for row in range(x.shape[0]):
+                a, b = x.indptr[row], x.indptr[row + 1]
+                yield (
+                    int(index.ids[row]),
+                    (x.indices[a:b] + 1).astype(np.int32).tobytes(),
+                    x.data[a:b].astype(np.float32).tobytes(),
+                    int(index.fingerprints[row]),
+                    float(index.published[row]),
+                )
+
+        self._insert_in_batches(table, columns, rows())
+
+    def _write_lists(self, index, postings, progress):
+        pins, exclusions = lists.editors_choices()
+        length = self.tuning.stored
+        written = set()
+        x = index.vectors
+        chunk = 20_000
+        for start in range(0, x.shape[0], chunk):
+            rows = np.arange(start, min(start + chunk, x.shape[0]))
+            src, dst, score = vectors.neighbours(
+                x, index.published, index.fingerprints, self.tuning, rows=rows, postings=postings
+            )
+            article, related = index.ids[src], index.ids[dst]
+            bounds = np.r_[0, np.flatnonzero(np.diff(src)) + 1, len(src)]
+            out = []
+            for a, b in zip(bounds[:-1], bounds[1:], strict=False):
+                if a == b:
+                    continue
+                article_id = int(article[a])
+                computed = zip(related[a:b].tolist(), score[a:b].tolist(), strict=True)
+                out.extend(
+                    lists.entry_rows(article_id, computed, pins=pins, exclusions=exclusions, length=length)
+                )
+                written.add(article_id)
+            lists.insert_entries(out)
+            if progress:
+                progress(len(rows))
+        # Articles with pins but nothing computed still show their pins.
+        rest = [a for a in pins if a not in written]
+        out = []
+        for article_id in rest:
+            out.extend(lists.entry_rows(article_id, [], pins=pins, exclusions=exclusions, length=length))
+        lists.insert_entries(out)
+
+    def _insert_in_batches(self, table, columns, rows, size=20_000):
+        batch = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= size:
+                lists.bulk_insert(table, columns, batch)
+                batch = []
+        if batch:
+            lists.bulk_insert(table, columns, batch)
+
+    # --- one article at a time ---
+
+    def update(self, article_ids):
+        ids = {int(i) for i in article_ids}
+        found = []
+        for batch in _batches(sorted(ids)):
+            found.extend(documents(indexable().filter(id__in=batch)))
+        gone = ids - {doc.id for doc in found}
+        if gone:
+            self.remove(gone)
+        for doc in found:
+            with transaction.atomic():
+                self._index_one(doc)
+
+    def remove(self, article_ids):
+        ids = {int(i) for i in article_ids}
+        affected = set()
+        with transaction.atomic():
+            for batch in _batches(ids):
+                affected.update(
+                    RelatedEntry.objects.filter(related_id__in=batch, pinned=False).values_list(
+                        "article_id", flat=True
+                    )
+                )
+                lists.delete_entries(article_ids=batch, related_ids=batch, keep_pinned=True)
+                removed, _ = IndexedArticle.objects.filter(article_id__in=batch).delete()
+                if removed:
+                    self._state_query().update(documents=F("documents") - removed)
+        self.recompute(affected - ids)
+
+    def recompute(self, article_ids):
+        ids = [int(i) for i in article_ids]
+        stored = {}
+        for batch in _batches(ids):
+            stored.update(
+                (row[0], row[1:])
+                for row in IndexedArticle.objects.filter(article_id__in=batch).values_list(
+                    "article_id", "terms", "weights", "fingerprint", "published"
+                )
+            )
+        n_docs = self._state().documents
+        with transaction.atomic():
+            computed = {}
+            for article_id in ids:
+                if article_id not in stored:
+                    computed[article_id] = []
+                    continue
+                terms, weights, print_, published = stored[article_id]
+                term_ids, term_weights = _decode_vector(terms, weights)
+                scores = self._score(article_id, term_ids, term_weights, print_, published, n_docs)
+                computed[article_id] = scores
+            lists.save_lists(computed, length=self.tuning.stored)
+
+    def _state_query(self):
+        return IndexState.objects.filter(pk=self._state().pk)
+
+    def _state(self):
+        state = IndexState.objects.order_by("pk").first()
+        if state is None:
+            state = IndexState.objects.create(documents=IndexedArticle.objects.count())
+        return state
+
+    def _vector(self, doc, n_docs, is_new):
+        """(term ids, weights, {term id: documents}) of one document, against the stored terms."""
+        counts = {t: v for t, v in term_counts(doc, self.weights).items() if len(t) <= MAX_TERM_LENGTH}
+        known = {}
+        for batch in _batches(counts):
+            known.update(
+                (t, (pk, df))
+                for t, pk, df in Term.objects.filter(text__in=batch).values_list("text", "id", "documents")
+            )
+        missing = [t for t in counts if t not in known]
+        if missing:
+            Term.objects.bulk_create([Term(text=t) for t in missing], ignore_conflicts=True)
+            for batch in _batches(missing):
+                known.update(
+                    (t, (pk, df))
+                    for t, pk, df in Term.objects.filter(text__in=batch).values_list(
+                        "text", "id", "documents"
+                    )
+                )
+        texts = [t for t in counts if t in known]
+        if not texts:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32), []
+        term_ids = np.array([known[t][0] for t in texts], dtype=np.int32)
+        df = np.array([known[t][1] + (1 if is_new else 0) for t in texts], dtype=np.float64)
+        raw = np.array([counts[t] for t in texts], dtype=np.float32) * vectors.idf(df, n_docs)
+        order = np.argsort(-raw, kind="stable")[: self.tuning.vector_terms]
+        weights = raw[order]
+        norm = float(np.sqrt((weights.astype(np.float64) ** 2).sum())) or 1.0
+        return term_ids[order], (weights / norm).astype(np.float32), term_ids
+
+    def _score(self, article_id, term_ids, weights, print_, published, n_docs, postings=None):
+        """[(related id, score)] best first for one vector, from the inverted index."""
+        t = self.tuning
+        if len(term_ids) == 0:
+            return []
+        query = np.argsort(-weights, kind="stable")[: t.query_terms]
+        query_ids, query_weights = term_ids[query], weights[query]
+        if postings is None:
+            postings = dict(Term.objects.filter(id__in=query_ids.tolist()).values_list("id", "postings"))
+        found_ids, found_scores = [], []
+        for term_id, w in zip(query_ids.tolist(), query_weights.tolist(), strict=True):
+            ids, ws = _decode_postings(postings.get(term_id))
+            found_ids.append(ids)
+            found_scores.append(ws * w)
+        if not found_ids:
+            return []
+        ids = np.concatenate(found_ids)
+        approx = np.concatenate(found_scores)
+        unique, inverse = np.unique(ids, return_inverse=True)
+        totals = np.bincount(inverse, weights=approx)
+        totals[unique == article_id] = -1
+        best = unique[np.argsort(-totals, kind="stable")[: t.candidates]]
+        best = best[totals[np.searchsorted(unique, best)] > 0]
+        return self._exact(article_id, term_ids, weights, print_, published, best.tolist())
+
+    def _exact(self, article_id, term_ids, weights, print_, published, candidates):
+        t = self.tuning
+        if not candidates:
+            return []
+        order = np.argsort(term_ids)
+        sorted_ids, sorted_weights = term_ids[order], weights[order]
+        results = []
+        rows = IndexedArticle.objects.filter(article_id__in=candidates).values_list(
+            "article_id", "terms", "weights", "fingerprint", "published"
+        )
+        for other_id, terms, other_weights, other_print, other_published in rows:
+            if other_id == article_id or other_print == print_:
+                continue
+            other_ids, other_w = _decode_vector(terms, other_weights)
+            _, mine, theirs = np.intersect1d(sorted_ids, other_ids, assume_unique=True, return_indices=True)
+            cosine = float(np.dot(sorted_weights[mine], other_w[theirs]))
+            if cosine < t.min_score or cosine >= t.duplicate_score:
+                continue
+            score = cosine * float(vectors.proximity(published, other_published, t))
+            results.append((other_id, score))
+        results.sort(key=lambda r: (-r[1], r[0]))
+        return results
+
+    def _index_one(self, doc):
+        t = self.tuning
+        state = self._state()
+        previous = IndexedArticle.objects.filter(article_id=doc.id).values_list("terms", flat=True).first()
+        is_new = previous is None
+        n_docs = state.documents + (1 if is_new else 0)
+        term_ids, weights, all_term_ids = self._vector(doc, n_docs, is_new)
+        print_ = fingerprint(doc)
+        postings = dict(Term.objects.filter(id__in=term_ids.tolist()).values_list("id", "postings"))
+        own = self._score(doc.id, term_ids, weights, print_, doc.published, n_docs, postings=postings)
+
+        # Where does it belong now? Its candidates, and the lists that hold it already.
+        listing = set(
+            RelatedEntry.objects.filter(related_id=doc.id, pinned=False).values_list("article_id", flat=True)
+        )
+        scores = dict(own)
+        current = {}
+        for batch in _batches(set(scores) | listing):
+            for article_id, related_id, score in RelatedEntry.objects.filter(
+                article_id__in=batch, pinned=False
+            ).values_list("article_id", "related_id", "score"):
+                current.setdefault(article_id, []).append((related_id, score))
+        changed = {}
+        for other in set(scores) | listing:
+            entries = [(r, s) for r, s in current.get(other, []) if r != doc.id]
+            score = scores.get(other)
+            qualifies = score is not None and (len(entries) < t.stored or score > min(s for _, s in entries))
+            if qualifies:
+                entries.append((doc.id, score))
+            if qualifies or other in listing:
+                entries.sort(key=lambda r: (-r[1], r[0]))
+                changed[other] = entries
+        changed[doc.id] = own
+        lists.save_lists(changed, length=t.stored)
+
+        # Keep the index current: postings of its terms, document counts, its vector.
+        updated = []
+        term_weight = dict(zip(term_ids.tolist(), weights.tolist(), strict=True))
+        for term_id, blob in postings.items():
+            ids, ws = _decode_postings(blob)
+            keep = ids != doc.id
+            ids = np.append(ids[keep], doc.id)
+            ws = np.append(ws[keep], term_weight[term_id])
+            if len(ids) > t.postings:
+                heaviest = np.argsort(-ws, kind="stable")[: t.postings]
+                ids, ws = ids[heaviest], ws[heaviest]
+            updated.append((_encode_postings(ids, ws), term_id))
+        table = connection.ops.quote_name(Term._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET postings = %s WHERE id = %s", updated)
+        if is_new:
+            for batch in _batches(all_term_ids.tolist()):
+                Term.objects.filter(id__in=batch).update(documents=F("documents") + 1)
+            self._state_query().update(documents=F("documents") + 1)
+        IndexedArticle.objects.update_or_create(
+            article_id=doc.id,
+            defaults={
+                "terms": term_ids.astype(np.int32).tobytes(),
+                "weights": weights.astype(np.float32).tobytes(),
+                "fingerprint": print_,
+                "published": doc.published,
+            },
+        )
+
+
+def with_tuning(**changes):
+    """A backend with some knobs changed (bench and tests)."""
+    return TfidfBackend(tuning=dataclasses.replace(vectors.Tuning(**conf.TUNING), **changes))
