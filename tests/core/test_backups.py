@@ -54,15 +54,36 @@ def make_newsroom():
     Correction.objects.create(article=lead, text="An earlier version gave the wrong route number.")
     make_user("deskchief")
     from broadsheet.accounts.services import record_failure
+    from broadsheet.comments.services import approve, post_comment
+    from broadsheet.submissions.services import create_submission
 
     record_failure(username="deskchief", ip_address="192.0.2.4")
+    first = post_comment(
+        article=lead, body="The new timetable suits night-shift workers.", name="Mo", email="mo@example.org"
+    )
+    approve(first)
+    post_comment(
+        article=lead, body="Agreed, at last.", name="Lee", email="lee@example.org", parent_id=first.pk
+    )
+    create_submission(
+        data={
+            "headline": "Allotment society marks its centenary",
+            "summary": "A hundred years of shared plots.",
+            "section": lead.section,
+            "body": "Members gathered on Saturday to plant a commemorative pear tree.",
+            "contributor_name": "Sam Okafor",
+            "contributor_email": "sam@example.org",
+        }
+    )
     return lead
 
 
 def test_backup_then_restore_gives_back_every_row_and_file(tmp_path):
     lead = make_newsroom()
     before = snapshot()
-    assert before[0]["newsroom.Article"] and before[1], "the fixture should have rows and files"
+    for label in ["newsroom.Article", "comments.Comment", "submissions.Submission", "accounts.LoginAttempt"]:
+        assert before[0][label], f"the fixture should have {label} rows"
+    assert before[1], "the fixture should have media files"
 
     out = io.StringIO()
     call_command("backup", str(tmp_path), stdout=out)
@@ -72,6 +93,7 @@ def test_backup_then_restore_gives_back_every_row_and_file(tmp_path):
     # Lose and change things after the backup.
     Article.objects.filter(pk__in=list(Article.objects.values_list("pk", flat=True)[:5])).delete()
     Article.objects.filter(pk=lead.pk).update(headline="Changed after the backup")
+    apps.get_model("submissions", "Submission").objects.all().delete()
     make_article("A story written after the backup")
     Path(lead.image.path).unlink()
     (Path(settings.MEDIA_ROOT) / "stray.txt").write_text("not in the backup")
