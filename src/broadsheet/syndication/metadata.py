@@ -8,8 +8,11 @@ people appear, never an address: authors' contact emails are private.
 import json
 from dataclasses import dataclass, field
 
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+
+from broadsheet.newsroom.pagination import parse_cursor
 
 from . import conf
 from .services import absolute_url, feed_urls, image_url, is_web_address, subject_kind
@@ -177,11 +180,19 @@ def article_meta(article, *, preview=False):
     return meta
 
 
-def listing_meta(*, title, description="", kind="", subject=None, page=None, path="/"):
-    """Metadata of a section, tag, author, source or archive page."""
+def listing_meta(*, title, description="", kind="", subject=None, query=None, path="/"):
+    """Metadata of a section, tag, author, source or archive page.
+
+    A page further down the list is its own canonical: its cursor (?before= / ?after=, see
+    newsroom.pagination) stays in the address, every other parameter goes.
+    """
     base = subject.get_absolute_url() if subject is not None else path
-    number = getattr(page, "number", 1)
-    url = absolute_url(base if number == 1 else f"{base}?page={number}")
+    url = absolute_url(base)
+    for name in ("before", "after"):
+        cursor = (query or {}).get(name)
+        if cursor and parse_cursor(cursor):
+            url = f"{url}?{urlencode({name: cursor})}"
+            break
     description = short_text(description or f"{kind}: {title} on {conf.site_name()}")
     meta = PageMeta(canonical=url)
     card(meta, kind="website", title=title, description=description, url=url)

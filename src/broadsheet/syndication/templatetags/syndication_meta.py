@@ -31,7 +31,7 @@ def listing_meta(context):
             description=context.get("description", ""),
             kind=context.get("kind", ""),
             subject=context.get("subject"),
-            page=context.get("page"),
+            query=request.GET if request is not None else None,
             path=request.path if request is not None else "/",
         )
     )
