@@ -1,0 +1,99 @@
+"""JSON answers for the API: errors, conditional GET (ETag, Last-Modified, 304) and CORS."""
+
+import functools
+import hashlib
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django.views.decorators.csrf import csrf_exempt
+
+from . import conf
+
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+
+
+class ApiError(Exception):
+    """An answer other than 200: `status`, a message for the developer, the parameter at fault."""
+
+    def __init__(self, status, message, parameter=None):
+        super().__init__(message)
+        self.status, self.message, self.parameter = status, message, parameter
+
+
+class BadParameter(ApiError):
+    def __init__(self, parameter, message):
+        super().__init__(400, message, parameter)
+
+
+class NotFound(ApiError):
+    def __init__(self, message="Not found."):
+        super().__init__(404, message)
+
+
+def _body(data):
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+
+
+def error_response(status, message, parameter=None):
+    error = {"status": status, "message": message}
+    if parameter:
+        error["parameter"] = parameter
+    response = HttpResponse(_body({"error": error}), status=status, content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def json_response(request, data, *, last_modified=None):
+    """A 200 with ETag (and Last-Modified when given), or a 304 when the client's copy is current."""
+    body = _body(data).encode()
+    response = HttpResponse(body, content_type="application/json")
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    response["ETag"] = etag
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    if timestamp is not None:
+        response["Last-Modified"] = http_date(timestamp)
+    response["Cache-Control"] = f"public, max-age={conf.max_age()}"
+    conditional = get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+    return conditional or response
+
+
+def add_cors(request, response):
+    origins = conf.cors_origins()
+    origin = request.headers.get("Origin")
+    if "*" in origins:
+        response["Access-Control-Allow-Origin"] = "*"
+    elif origin and origin in origins:
+        response["Access-Control-Allow-Origin"] = origin
+        patch_vary_headers(response, ["Origin"])
+    elif origins:
+        patch_vary_headers(response, ["Origin"])
+    if response.has_header("Access-Control-Allow-Origin"):
+        response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
+    return response
+
+
+def api_view(view):
+    """GET/HEAD only; OPTIONS answers a CORS preflight; errors become JSON, never an HTML page."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Allow"] = ALLOWED_METHODS
+            response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+            response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+            response["Access-Control-Max-Age"] = "86400"
+        elif request.method not in ("GET", "HEAD"):
+            response = error_response(405, f"{request.method} is not allowed here; the API is read-only.")
+            response["Allow"] = ALLOWED_METHODS
+        else:
+            try:
+                response = view(request, *args, **kwargs)
+            except ApiError as error:
+                response = error_response(error.status, error.message, error.parameter)
+        return add_cors(request, response)
+
+    return csrf_exempt(wrapper)

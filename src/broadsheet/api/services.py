@@ -1,0 +1,184 @@
+"""The API's reads: published articles with filters and cursors, the lists beside them."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from broadsheet.newsroom.models import Article, Author, Correction, Section, Source, Tag
+from broadsheet.search import services as search
+from broadsheet.search.base import Filters
+
+from .http import BadParameter
+
+
+def article_queryset(now=None):
+    """Published articles with everything a representation shows, in three queries a page."""
+    return (
+        Article.objects.published(now)
+        .select_related("section", "source")
+        .prefetch_related(
+            Prefetch("authors", queryset=Author.objects.only("name", "slug").order_by("name")),
+            Prefetch("tags", queryset=Tag.objects.order_by("name")),
+        )
+    )
+
+
+def detail_queryset(now=None):
+    return article_queryset(now).prefetch_related(
+        Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id"))
+    )
+
+
+def find(model, slug, parameter):
+    if slug is None:
+        return None
+    found = model.objects.filter(slug=slug).first()
+    if found is None:
+        raise BadParameter(parameter, f"There is no {parameter} with the slug '{slug}'.")
+    return found
+
+
+@dataclass
+class ArticlePage:
+    articles: list
+    highlights: dict = field(default_factory=dict)
+    next_cursor: dict | None = None
+
+    def last_modified(self):
+        stamps = [max(a.updated_at, a.publish_at) for a in self.articles]
+        return max(stamps) if stamps else None
+
+
+@dataclass
+class ArticleQuery:
+    q: str | None = None
+    section: Section | None = None
+    tag: Tag | None = None
+    author: Author | None = None
+    source: Source | None = None
+    date_from: datetime.datetime | None = None
+    date_to: datetime.datetime | None = None
+    external_id: str | None = None
+
+
+def article_page(query: ArticleQuery, *, page_size, cursor=None, now=None):
+    now = now or timezone.now()
+    if query.q is not None and query.q.strip():
+        return _search_page(query, page_size=page_size, cursor=cursor, now=now)
+    return _latest_page(query, page_size=page_size, cursor=cursor, now=now)
+
+
+def _latest_page(query, *, page_size, cursor, now):
+    articles = article_queryset(now)
+    if query.section:
+        articles = articles.filter(section=query.section)
+    if query.source:
+        articles = articles.filter(source=query.source)
+    if query.tag:
+        articles = articles.filter(tags=query.tag)
+    if query.author:
+        articles = articles.filter(authors=query.author)
+    if query.date_from:
+        articles = articles.filter(publish_at__gte=query.date_from)
+    if query.date_to:
+        articles = articles.filter(publish_at__lt=query.date_to)
+    if query.external_id is not None:
+        articles = articles.filter(external_id=query.external_id)
+    if cursor is not None:
+        data, bad = cursor
+        try:
+            stamp, last_id = data["k"]
+            stamp = datetime.datetime.fromisoformat(stamp)
+            if stamp.tzinfo is None or not isinstance(last_id, int) or isinstance(last_id, bool):
+                raise bad
+        except (KeyError, TypeError, ValueError):
+            raise bad from None
+        articles = articles.filter(Q(publish_at__lt=stamp) | Q(publish_at=stamp, pk__lt=last_id))
+    rows = list(articles.order_by("-publish_at", "-id")[: page_size + 1])
+    page = ArticlePage(articles=rows[:page_size])
+    if len(rows) > page_size:
+        last = rows[page_size - 1]
+        page.next_cursor = {"k": [last.publish_at.isoformat(), last.pk]}
+    return page
+
+
+def _search_page(query, *, page_size, cursor, now):
+    number, match = 1, "all"
+    if cursor is not None:
+        data, bad = cursor
+        number, match = data.get("p"), data.get("m")
+        if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 100_000:
+            raise bad
+        if match not in ("all", "any"):
+            raise bad
+    article_id = None
+    if query.external_id is not None:
+        article_id = (
+            Article.objects.filter(external_id=query.external_id).values_list("pk", flat=True).first()
+        )
+        if article_id is None:
+            return ArticlePage(articles=[])
+    filters = Filters(
+        section_id=query.section.pk if query.section else None,
+        source_id=query.source.pk if query.source else None,
+        tag_id=query.tag.pk if query.tag else None,
+        author_id=query.author.pk if query.author else None,
+        article_id=article_id,
+        date_from=query.date_from,
+        date_to=query.date_to,
+    )
+    outcome = search.search(
+        query.q,
+        filters=filters,
+        page=number,
+        per_page=page_size,
+        match=match,
+        fallback=cursor is None,
+        queryset=article_queryset(now),
+        now=now,
+    )
+    page = ArticlePage(
+        articles=[r.article for r in outcome.results],
+        highlights={
+            r.article.pk: {
+                "headline_html": str(r.headline_html),
+                "snippet_html": str(r.snippet_html),
+                "score": round(r.score, 6),
+            }
+            for r in outcome.results
+        },
+    )
+    if outcome.has_next:
+        page.next_cursor = {"p": number + 1, "m": outcome.match}
+    return page
+
+
+def published_article(pk, now=None):
+    return detail_queryset(now).filter(pk=pk).first()
+
+
+def sections():
+    return list(Section.objects.order_by("position", "name"))
+
+
+def named_page(model, *, page, page_size):
+    """One page of tags, sources or authors by name; a next page only when there is one."""
+    offset = (page - 1) * page_size
+    rows = list(model.objects.order_by("name", "pk")[offset : offset + page_size + 1])
+    return rows[:page_size], len(rows) > page_size
+
+
+def comments_page(article, *, page, page_size):
+    from broadsheet.comments.services import public_comments
+
+    offset = (page - 1) * page_size
+    rows = list(public_comments(article)[offset : offset + page_size + 1])
+    return rows[:page_size], len(rows) > page_size
+
+
+def detail_last_modified(article):
+    stamps = [article.updated_at, article.publish_at]
+    stamps += [c.created_at for c in article.corrections.all()]
+    return max(s for s in stamps if s)
