@@ -106,3 +106,15 @@ def test_a_broken_store_only_slows_pages_down(site, monkeypatch):
     page = Reader(site).get("/")
     assert (page.status_code, page.cache) == (200, "BYPASS")
     assert "Power cut hits the old town" in page.text
+    # For a moment the store is not even asked, so a stopped Redis cannot slow every request.
+    monkeypatch.setattr(site.store, "state", lambda: pytest.fail("asked a store known to be down"))
+    assert Reader(site).get("/").status_code == 200
+
+
+def test_uncached_page_still_answers_304_to_its_etag(site):
+    make_article("Sea wall inspection complete")
+    mine = Reader(site, cookies={"comment_pending": "abc"})
+    page = mine.get("/")
+    assert (page.cache, page.status_code) == ("BYPASS", 200)
+    again = mine.get("/", if_none_match=page.headers["etag"])
+    assert (again.cache, again.status_code) == ("BYPASS", 304)

@@ -79,9 +79,16 @@ def backend_path():
     configured = getattr(settings, "BROADSHEET_PAGECACHE_BACKEND", None)
     if configured:
         return configured
-    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    if uses_redis():
         return "broadsheet.pagecache.redis.RedisStore"
     return "broadsheet.pagecache.local.LocalStore"
+
+
+def uses_redis(alias="default"):
+    from django.core.cache.backends.redis import RedisCache
+    from django.utils.module_loading import import_string
+
+    return issubclass(import_string(settings.CACHES[alias]["BACKEND"]), RedisCache)
 
 
 def state_path():

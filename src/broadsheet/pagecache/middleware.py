@@ -20,6 +20,9 @@ from . import csrf, entry, get_store, invalidation
 from .base import MemoryLayer
 
 logger = logging.getLogger(__name__)
+# After the store fails, answer without it for this long (a stopped Redis then costs one
+# refused connection per second, not a timeout per request).
+RETRY_AFTER = 1.0
 
 _CACHEABLE_TYPES = {
     "application/json",
@@ -43,6 +46,7 @@ class PageCache:
         self.memory = MemoryLayer(self.conf.memory_bytes)
         self.csrf_cookie_name = csrf.cookie_name()
         self.csrf_in_cookie = csrf.uses_cookie()
+        self._store_down_until = 0.0
 
     @property
     def store(self):
@@ -78,6 +82,8 @@ class PageCache:
             )
         )
         now = time.time()
+        if now < self._store_down_until:
+            return self.pass_through(environ, start_response, "BYPASS")
         try:
             generation, next_at = self.store.state()
             if now >= next_at:
@@ -89,8 +95,9 @@ class PageCache:
                 found = self.store.get(shared_key(key))
                 if found is not None and found.generation == generation:
                     self.memory.set(key, found)
-        except Exception:
-            logger.exception("page cache: store unavailable, answering without it")
+        except Exception as error:
+            logger.warning("page cache: store unavailable (%s); answering without it", type(error).__name__)
+            self._store_down_until = now + RETRY_AFTER
             return self.pass_through(environ, start_response, "BYPASS")
         if found is not None and found.generation == generation and now < found.expires:
             return self.serve(found, "HIT", environ, start_response, secret)

@@ -18,7 +18,12 @@ class RedisStore(PageStore):
         location = config["LOCATION"]
         if isinstance(location, list | tuple):
             location = location[0]
-        self.client = redis_client.Redis.from_url(location, socket_timeout=2, socket_connect_timeout=2)
+        options = config.get("OPTIONS", {})
+        self.client = redis_client.Redis.from_url(
+            location,
+            socket_timeout=options.get("socket_timeout", 0.5),
+            socket_connect_timeout=options.get("socket_connect_timeout", 0.5),
+        )
         self.prefix = f"{config.get('KEY_PREFIX', '')}:pagecache:"
         self.generation_key = self.prefix + "generation"
         self.next_key = self.prefix + "next"
