@@ -148,9 +148,6 @@ class Submission(models.Model):
     def can_be_decided(self):
         return self.status in {self.Status.NEW, self.Status.CHANGES_REQUESTED}
 
-    def messages_for_contributor(self):
-        return [e for e in self.events.all() if e.shown_to_contributor and e.message]
-
 
 class SubmissionEvent(models.Model):
     """One step in a submission's life: sent, resent, changes requested, accepted, rejected..."""

@@ -9,7 +9,6 @@ import secrets
 import time
 
 from django.core import signing
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from . import conf
@@ -71,8 +70,3 @@ def purge_stale_held(max_age=None):
         except (OSError, NotImplementedError):
             continue
     return removed
-
-
-def as_content(name):
-    data = read_held(name)
-    return ContentFile(data, name=os.path.basename(name)) if data is not None else None

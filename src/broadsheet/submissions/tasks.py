@@ -1,12 +1,8 @@
 """Background work: emails about submissions, fingerprints of articles for the duplicate check."""
 
-import logging
-
 from django_tasks import task
 
 from . import duplicates, notifications
-
-log = logging.getLogger(__name__)
 
 
 @task()
