@@ -41,7 +41,10 @@ def test_admin_is_never_cached(site, editor):
     assert signed_in(site, editor).get("/admin/").cache == "BYPASS"
 
 
-@pytest.mark.parametrize("cookie", ["comment_pending", "comment_author", "messages", "bs_nocache_draft"])
+@pytest.mark.parametrize(
+    "cookie",
+    ["comment_pending", "comment_author", "messages", "bs_nocache_draft", "bs_my_comments", "bs_commenter"],
+)
 def test_reader_with_a_cookie_of_their_own_is_never_served_anothers_page(site, cookie):
     make_article("Bakery wins award")
     Reader(site).get("/")
@@ -63,8 +66,27 @@ def test_bypass_cookie_names_are_a_setting(settings, db):
     site = PageCache(WSGIHandler(), store=get_store(), conf=conf.load())
     assert Reader(site, cookies={"my_draft": "1"}).get("/").cache == "BYPASS"
     assert Reader(site, cookies={"bs_nocache": "1"}).get("/").cache == "BYPASS"
-    Reader(site, cookies={"unrelated": "1"}).get("/")
-    assert Reader(site, cookies={"unrelated": "1"}).get("/").cache == "HIT"
+    assert Reader(site, cookies={"sessionid": "1"}).get("/").cache == "MISS"  # no longer listed
+
+
+def test_render_for_an_unknown_cookie_is_served_but_never_stored(site):
+    make_article("Pier lights switched on")
+    stranger = Reader(site, cookies={"theme": "dark"})
+    assert stranger.get("/").cache == "MISS"
+    assert stranger.get("/").cache == "MISS"
+    plain = Reader(site)
+    assert plain.get("/").cache == "MISS"
+    # Once a cookie-less reader filled the cache, the stranger is served from it too.
+    assert stranger.get("/").cache == "HIT"
+
+
+def test_commenter_details_never_reach_another_reader(site, committed):
+    comments_conf = pytest.importorskip("broadsheet.comments.conf")
+    with committed():
+        story = make_article("Coastal path reopens")
+    commenter = Reader(site, cookies={comments_conf.COMMENTER_COOKIE: "anything"})
+    assert commenter.get(story.get_absolute_url()).cache == "BYPASS"
+    assert Reader(site).get(story.get_absolute_url()).cache == "MISS"
 
 
 def test_post_is_never_cached(reader):

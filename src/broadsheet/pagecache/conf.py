@@ -5,7 +5,11 @@ BROADSHEET_PAGECACHE_TTL             seconds a 200 page is kept at most (default
 BROADSHEET_PAGECACHE_SHORT_TTL       seconds a 301 or 404 is kept at most (default 60)
 BROADSHEET_PAGECACHE_BYPASS_COOKIES  cookie names that mean "this reader may see a page of
                                      their own" (default: session, messages, comment cookies);
-                                     any cookie whose name starts with "bs_nocache" also bypasses
+                                     any cookie whose name starts with a prefix in
+                                     BROADSHEET_PAGECACHE_BYPASS_COOKIE_PREFIXES (default "bs_",
+                                     so Broadsheet's own cookies and "bs_nocache...") also bypasses
+BROADSHEET_PAGECACHE_HARMLESS_COOKIES cookies that never change a page: a render for a request
+                                     carrying any other cookie (but CSRF's) is served, not stored
 BROADSHEET_PAGECACHE_EXCLUDED_PATHS  path prefixes never cached
 BROADSHEET_PAGECACHE_WATCH_APPS      app labels whose model saves/deletes make every page stale
 BROADSHEET_PAGECACHE_MEMORY          bytes of pages each worker keeps in its own memory
@@ -16,8 +20,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-BYPASS_COOKIE_PREFIX = "bs_nocache"
-
 
 @dataclass(frozen=True)
 class PageCacheConf:
@@ -25,6 +27,8 @@ class PageCacheConf:
     ttl: int
     short_ttl: int
     bypass_cookies: frozenset
+    bypass_cookie_prefixes: tuple
+    harmless_cookies: frozenset
     excluded_paths: tuple
     memory_bytes: int
     max_body_bytes: int
@@ -41,9 +45,20 @@ def load():
             getattr(
                 settings,
                 "BROADSHEET_PAGECACHE_BYPASS_COOKIES",
-                [settings.SESSION_COOKIE_NAME, "messages", "comment_pending", "comment_author"],
+                [
+                    settings.SESSION_COOKIE_NAME,
+                    "messages",
+                    "comment_pending",
+                    "comment_author",
+                    getattr(settings, "BROADSHEET_COMMENTS_PENDING_COOKIE", "bs_my_comments"),
+                    getattr(settings, "BROADSHEET_COMMENTS_COMMENTER_COOKIE", "bs_commenter"),
+                ],
             )
         ),
+        bypass_cookie_prefixes=tuple(
+            getattr(settings, "BROADSHEET_PAGECACHE_BYPASS_COOKIE_PREFIXES", ["bs_"])
+        ),
+        harmless_cookies=frozenset(getattr(settings, "BROADSHEET_PAGECACHE_HARMLESS_COOKIES", [])),
         excluded_paths=tuple(
             getattr(
                 settings,

@@ -64,9 +64,10 @@ class PageCache:
         if path.startswith(self.conf.excluded_paths) or "HTTP_AUTHORIZATION" in environ:
             return self.pass_through(environ, start_response, "BYPASS")
         secret = None
+        may_store = True
         cookies = environ.get("HTTP_COOKIE")
         if cookies:
-            bypass, csrf_value = self.read_cookies(cookies)
+            bypass, csrf_value, may_store = self.read_cookies(cookies)
             if bypass:
                 return self.pass_through(environ, start_response, "BYPASS")
             secret = csrf.secret_from_cookie(csrf_value)
@@ -101,22 +102,25 @@ class PageCache:
             return self.pass_through(environ, start_response, "BYPASS")
         if found is not None and found.generation == generation and now < found.expires:
             return self.serve(found, "HIT", environ, start_response, secret)
-        if method == "HEAD":
+        if method == "HEAD" or not may_store:
+            # A render for a request with an unknown cookie might be personal: serve it, keep it not.
             return self.pass_through(environ, start_response, "MISS")
         return self.render_and_store(environ, start_response, key, generation, now)
 
     def read_cookies(self, header):
-        """(bypass?, CSRF cookie value) from a Cookie header."""
-        csrf_value = None
-        bypass_names = self.conf.bypass_cookies
+        """(bypass?, CSRF cookie value, may a render for this request be stored?) from a Cookie header."""
+        csrf_value, may_store = None, True
+        conf = self.conf
         for part in header.split(";"):
             name, _, value = part.partition("=")
             name = name.strip()
-            if name in bypass_names or name.startswith(conf_module.BYPASS_COOKIE_PREFIX):
-                return True, None
+            if name in conf.bypass_cookies or name.startswith(conf.bypass_cookie_prefixes):
+                return True, None, False
             if name == self.csrf_cookie_name:
                 csrf_value = value.strip().strip('"')
-        return False, csrf_value
+            elif name and name not in conf.harmless_cookies:
+                may_store = False
+        return False, csrf_value, may_store
 
     def roll_over(self):
         """The next scheduled story is due: one process refreshes the state, the others wait."""
