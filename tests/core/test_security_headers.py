@@ -184,3 +184,43 @@ def test_without_https_there_is_no_hsts_and_cookies_work_on_plain_http(tmp_path)
     assert result["hsts"] == ""
     assert result["plain_status"] == 200
     assert not result["csrf_secure"] and not result["session_secure"]
+
+
+def test_pages_answered_from_the_page_cache_keep_the_security_headers(db):
+    """The production WSGI app answers cached pages before Django runs: the headers must survive."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_started
+    from django.db import close_old_connections
+
+    from broadsheet.pagecache.middleware import wrap
+
+    make_article("Tram line extension opens")
+    application = wrap(WSGIHandler())
+    # As Django's test client does: keep the test's database connection open between requests.
+    request_started.disconnect(close_old_connections)
+    try:
+        seen = [call_wsgi(application) for _ in range(3)]
+    finally:
+        request_started.connect(close_old_connections)
+    assert [c["status"][:3] for c in seen] == ["200"] * 3
+    assert any(c["headers"].get("X-Cache", "").startswith("HIT") for c in seen)
+    for captured in seen:
+        headers = captured["headers"]
+        assert "frame-ancestors 'none'" in headers.get("Content-Security-Policy", "")
+        assert headers.get("X-Content-Type-Options") == "nosniff"
+        assert headers.get("Permissions-Policy")
+        assert headers.get("Referrer-Policy") and headers.get("Cross-Origin-Opener-Policy")
+
+
+def call_wsgi(application, path="/"):
+    from wsgiref.util import setup_testing_defaults
+
+    environ = {"PATH_INFO": path, "REQUEST_METHOD": "GET", "HTTP_HOST": "testserver"}
+    setup_testing_defaults(environ)
+    captured = {}
+
+    def start_response(status, headers, exc_info=None):
+        captured.update(status=status, headers=dict(headers))
+
+    b"".join(application(environ, start_response))
+    return captured
