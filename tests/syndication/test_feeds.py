@@ -208,3 +208,27 @@ def test_feed_queries_do_not_grow_with_the_number_of_stories(client):
 def test_feeds_refuse_writes(client):
     assert client.post("/feed/").status_code == 405
     assert client.post("/feed/json/").status_code == 405
+
+
+def test_feed_reader_gets_not_modified_until_a_story_appears(client):
+    make_article("First tide story")
+    for url in ("/feed/", "/feed/atom/", "/feed/json/"):
+        first = client.get(url)
+        assert first["ETag"] and first["Last-Modified"]
+        assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    etag = client.get("/feed/")["ETag"]
+    make_article("Second tide story")
+    response = client.get("/feed/", headers={"if-none-match": etag})
+    assert response.status_code == 200 and b"Second tide story" in response.content
+
+
+def test_feeds_follow_edits_and_unpublishing(client):
+    from broadsheet.newsroom import services
+
+    article = make_article("Original tide headline")
+    assert feed_titles(client, "/feed/json/") == ["Original tide headline"]
+    article.headline = "Corrected tide headline"
+    services.save_article(article)
+    assert feed_titles(client, "/feed/json/") == ["Corrected tide headline"]
+    services.unpublish(article)
+    assert feed_titles(client, "/feed/") == []

@@ -204,3 +204,28 @@ def test_robots_txt_names_the_sitemaps(client):
     assert f"Sitemap: {SITE}/sitemap.xml" in lines
     assert f"Sitemap: {SITE}/sitemap-news.xml" in lines
     assert "Disallow: /admin/" in lines
+
+
+def test_a_new_story_leaves_older_sitemap_pages_cached(client, small_pages):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    old = [make_article(f"Old quay story {n}") for n in range(2)]
+    old_page = page_url(page_of(old[0])).removeprefix(SITE)
+    before = client.get(old_page).content
+    new = [make_article(f"New quay story {n}") for n in range(3)]
+    assert page_of(new[-1]) != page_of(old[0])
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(old_page).content == before
+    assert not [q for q in ctx.captured_queries if "newsroom_article" in q["sql"]]
+    assert f"{SITE}{new[-1].get_absolute_url()}" in all_article_locs(client)
+
+
+def test_editing_an_old_story_refreshes_its_page(client, small_pages):
+    old = make_article("Old quay story")
+    old_page = page_url(page_of(old)).removeprefix(SITE)
+    client.get(old_page)
+    old.headline = "Old quay story, corrected"
+    old.slug = "old-quay-story-corrected"
+    services.save_article(old)
+    assert f"{SITE}/story/old-quay-story-corrected/" in sitemap_locs(client, old_page)

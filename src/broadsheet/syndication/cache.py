@@ -1,41 +1,76 @@
-"""Rendered sitemaps kept in the shared cache until the newsroom changes or a few minutes pass.
+"""Rendered feeds and sitemaps kept in the shared cache until what they show changes.
 
-Every change to a story, section or tag moves a generation number; cached documents carry the
-number in their key, so a change makes all of them stale at once without a list of keys. The
-timeout bounds how late a scheduled story (which appears without any save) shows up.
+Two kinds of generation number stamp the cache keys, so a change makes documents stale without
+a list of keys to delete:
+- the site generation moves on every change to a story, section or tag (feeds, the index, news,
+  sections and tags sitemaps carry it);
+- each article sitemap page has its own, moved only when a story in its id range changes, so
+  publishing today's story leaves the pages of older stories cached.
+The timeout bounds how late a scheduled story (which appears without any save) shows up.
 """
+
+import hashlib
 
 from django.core.cache import cache
 
 from . import conf
 
-GENERATION_KEY = "syndication:generation"
+SITE_KEY = "syndication:generation"
 
 
-def generation():
-    value = cache.get(GENERATION_KEY)
+def _read(key):
+    value = cache.get(key)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
+        cache.add(key, 1, timeout=None)
+        value = cache.get(key, 1)
     return value
 
 
-def newsroom_changed(**kwargs):
-    """Receiver for newsroom changes: every cached sitemap is stale from now on."""
+def _bump(key):
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(key)
     except ValueError:
-        cache.add(GENERATION_KEY, 1, timeout=None)
+        cache.add(key, 2, timeout=None)
 
 
-def cached(name, build):
-    """build() once per generation and timeout, then the cached text."""
+def page_key(name, limit, number):
+    return f"syndication:generation:{name}:{limit}:{number}"
+
+
+def site_generation():
+    return _read(SITE_KEY)
+
+
+def page_generation(name, limit, number):
+    return _read(page_key(name, limit, number))
+
+
+def site_changed(**kwargs):
+    """Receiver for any newsroom change: site-wide documents are stale from now on."""
+    _bump(SITE_KEY)
+
+
+def articles_changed(article_ids, limit):
+    """The article sitemap pages holding these ids are stale from now on."""
+    site_changed()
+    for number in {(pk - 1) // limit + 1 for pk in article_ids if pk}:
+        _bump(page_key("articles", limit, number))
+
+
+def cached(key, build):
+    """build() once per key and timeout, then the cached value (None is never cached)."""
     seconds = conf.cache_seconds()
     if seconds <= 0:
         return build()
-    key = f"syndication:{generation()}:{name}"
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, timeout=seconds)
+        if value is not None:
+            cache.set(key, value, timeout=seconds)
     return value
+
+
+def document_key(*parts):
+    """A cache key for a document from what it depends on, including this site's address."""
+    text = "|".join(str(part) for part in (*parts, conf.site_url()))
+    return "syndication:doc:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

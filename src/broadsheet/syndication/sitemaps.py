@@ -1,15 +1,17 @@
 """Sitemaps: an index, article pages split at the 50,000-URL limit, sections, tags, Google News.
 
 Article and tag pages are id ranges: page n lists the rows whose id is in ((n-1)*limit, n*limit].
-A page is one range scan on the primary key, never an OFFSET over the rows before it, it is
-written row by row from a database cursor, and a story keeps its page as new ones are published.
-A range where many stories are drafts or deleted lists fewer URLs; never more than `limit`.
+A page is a range on the primary key, never an OFFSET over the rows before it; it is read from
+a database cursor a chunk at a time; and a story keeps its page as new ones are published, so
+older pages stay cached (see cache.py). A range where many stories are drafts or deleted lists
+fewer URLs, never more than `limit`. (SQLite picks the primary-key range only when it has table
+statistics, i.e. after ANALYZE / PRAGMA optimize; without them it walks the publishing index.)
 """
 
 import datetime
 from xml.sax.saxutils import escape, quoteattr
 
-from django.db.models import CharField, Exists, Max, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -27,13 +29,8 @@ _SLUG = "slug-placeholder"
 
 
 def w3c_datetime(value):
-    """W3C datetime of an aware datetime, or of a UTC time as the database wrote it as text
-    ("2026-01-31 08:15:00.123456" on SQLite, "2026-01-31 08:15:00.123456+00" on PostgreSQL)."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        return f"{value[:10]}T{value[11:19]}+00:00" if len(value) >= 19 else ""
-    return value.astimezone(datetime.UTC).isoformat(timespec="seconds")
+    """W3C datetime (UTC, whole seconds) of an aware datetime."""
+    return value.astimezone(datetime.UTC).isoformat(timespec="seconds") if value else ""
 
 
 def url_pattern(view_name):
@@ -81,17 +78,19 @@ class IdRangeSitemap:
         return absolute_url(path if number == 1 else f"{path}?p={number}")
 
     def entries(self, number):
-        """(loc, lastmod text) of each row on page `number`, read from the database a chunk at a time."""
+        """(loc, W3C lastmod or "") of each row on page `number`, read a chunk at a time."""
         before, after = url_pattern(self.view_name)
         rows = self.rows().filter(self.in_page(number)).order_by("id")
-        if self.lastmod_field:
-            # The time as the database writes it (UTC): 50,000 datetime objects cost more than
-            # the rest of the page together.
-            rows = rows.values_list("slug", Cast(self.lastmod_field, CharField()))
-        else:
-            rows = rows.values_list("slug", Value(""))
+        if not self.lastmod_field:
+            for slug in rows.values_list("slug", flat=True).iterator(CHUNK):
+                yield before + slug + after, ""
+            return
+        # The time as the database writes it, in UTC ("2026-01-31 08:15:00.123456" on SQLite,
+        # "2026-01-31 08:15:00.123456+00" on PostgreSQL): 50,000 datetime objects would cost
+        # more than the rest of the page together.
+        rows = rows.values_list("slug", Cast(self.lastmod_field, CharField()))
         for slug, lastmod in rows.iterator(CHUNK):
-            yield before + slug + after, lastmod
+            yield before + slug + after, f"{lastmod[:10]}T{lastmod[11:19]}+00:00" if lastmod else ""
 
 
 class ArticleSitemap(IdRangeSitemap):
@@ -130,7 +129,7 @@ class SectionSitemap:
         sections = Section.objects.annotate(newest=Subquery(newest.values("publish_at")[:1]))
         before, after = url_pattern("newsroom:section")
         for slug, newest_at in sections.order_by("position", "name").values_list("slug", "newest"):
-            yield before + slug + after, newest_at
+            yield before + slug + after, w3c_datetime(newest_at)
 
     def url(self, number):
         return absolute_url(reverse("syndication:sitemap-page", args=[self.name]))
@@ -162,17 +161,18 @@ class NewsSitemap:
 
 
 def render_urlset(entries):
-    """A <urlset> document and the number of URLs in it."""
+    """A <urlset> document from (loc, W3C lastmod or ""), and the number of URLs in it."""
     parts = [XML_HEAD, f'<urlset xmlns="{SITEMAP_NS}">\n']
-    count = 0
+    append = parts.append
     for loc, lastmod in entries:
-        count += 1
+        if "&" in loc or "<" in loc or ">" in loc:
+            loc = escape(loc)
         if lastmod:
-            parts.append(f"<url><loc>{escape(loc)}</loc><lastmod>{w3c_datetime(lastmod)}</lastmod></url>\n")
+            append(f"<url><loc>{loc}</loc><lastmod>{lastmod}</lastmod></url>\n")
         else:
-            parts.append(f"<url><loc>{escape(loc)}</loc></url>\n")
+            append(f"<url><loc>{loc}</loc></url>\n")
     parts.append("</urlset>\n")
-    return "".join(parts), count
+    return "".join(parts), len(parts) - 3
 
 
 def render_index():
