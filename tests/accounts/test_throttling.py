@@ -177,3 +177,10 @@ def test_login_form_with_missing_fields_is_refused(client, db):
     response = client.post(LOGIN, {})
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
+
+
+def test_old_sign_in_attempts_are_dropped_after_the_retention_period(client, editor):
+    fail_times(client, "editor", 2)
+    LoginAttempt.objects.update(at=timezone.now() - conf.ATTEMPT_RETENTION - datetime.timedelta(days=1))
+    sign_in(client, "editor", PASSWORD)
+    assert list(LoginAttempt.objects.values_list("succeeded", flat=True)) == [True]

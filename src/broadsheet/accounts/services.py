@@ -75,14 +75,13 @@ def record_failure(*, username, ip_address, step="password", now=None):
 
 
 def record_success(*, username, ip_address, now=None):
-    """A completed sign-in: kept for the record, and the username's failure count starts again."""
+    """A completed sign-in: kept for the record, and the username's failure count starts again.
+    Attempts past the retention period are dropped here, so the table stays small unattended."""
+    now = now or timezone.now()
     LoginAttempt.objects.create(
-        username=normalise_username(username),
-        ip_address=ip_address,
-        at=now or timezone.now(),
-        succeeded=True,
-        step="complete",
+        username=normalise_username(username), ip_address=ip_address, at=now, succeeded=True, step="complete"
     )
+    prune_attempts(now)
 
 
 def unlock(*, username=None, ip_address=None, by="", now=None):
