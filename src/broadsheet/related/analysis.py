@@ -35,8 +35,6 @@ _SPECIAL = str.maketrans(
     }
 )
 # Arabic article and its assimilated forms joined by a hyphen: al-Rashidi, el-Sisi, ash-Sharif.
-_ARTICLE_PREFIX = re.compile(r"(?<![^\W\d_])(?:al|el|ad|ar|as|ash|at|az|an|ul|ud)[-‐‑](?=[^\W\d_])", re.I)
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)*")
 _DOUBLE = re.compile(r"(.)\1+")
 _VOWELS = re.compile(r"[aeiouy]")
 # Transliteration variants folded in order (applied after accent folding and lower-casing).
@@ -69,7 +67,7 @@ STOPWORDS = frozenset(
     there these they this those though through thus to told too toward towards under until up upon
     us use used very was we well were what when where whether which while who whom whose why will
     with within without would yet you your yours yourself yourselves mr mrs ms dr al el de la le
-    du van von der den des di da del los las bin ibn ben s t re ve ll d m
+    du van von der den des di da del los las bin ibn ben s t re ve ll d m ad ar az ash ul ud
     according added adding also week weeks year years day days month months time times today
     yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday percent cent
     statement spokesperson spokesman spokeswoman official officials people including including
@@ -114,12 +112,15 @@ def name_key(folded):
 
 
 _fold_cache = {}
-# A token, and whether something that ends a sentence (or a quote, a colon, a line) precedes it.
-_TOKEN_IN_CONTEXT = re.compile(r"([.!?:;\"\n(][\W_]*)?(" + _TOKEN.pattern + ")")
+# Words, and the marks after which a capital letter means nothing (sentence ends, quotes...).
+_WORD_OR_MARK = re.compile(r"[.!?:;\"\n(“«]|[\w'’ʼ]+")
+_MARK = (None, None)
 
 
 def _analyse(raw):
     """(folded term or '', name key or '') of one raw token; cached, as words repeat a lot."""
+    if len(raw) == 1 and not raw.isalnum():
+        return _MARK
     folded = fold_word(raw)
     if len(folded) < 2 or folded in STOPWORDS or fold_letters(raw) in STOPWORDS:
         return "", ""
@@ -135,23 +136,26 @@ def tokens(text, *, names=False):
     not the first of a sentence also yield a '~' name key."""
     if not text:
         return []
-    text = _ARTICLE_PREFIX.sub(" ", text.translate(_SPECIAL))
     cache = _fold_cache
     if len(cache) > 1_000_000:
         cache.clear()
+    get = cache.get
     out = []
     append = out.append
-    first = True
-    for boundary, raw in _TOKEN_IN_CONTEXT.findall(text):
-        pair = cache.get(raw)
-        if pair is None:
-            pair = cache[raw] = _analyse(raw)
-        folded, key = pair
+    boundary = True
+    for raw in _WORD_OR_MARK.findall(text):
+        entry = get(raw)
+        if entry is None:
+            entry = cache[raw] = _analyse(raw)
+        folded, key = entry
+        if folded is None:
+            boundary = True
+            continue
         if folded:
             append(folded)
-            if names and key and not boundary and not first:
+            if key and names and not boundary:
                 append(key)
-        first = False
+        boundary = False
     return out
 
 
@@ -184,6 +188,8 @@ class Weights:
     bigrams: bool = True
 
 
+DEFAULT_WEIGHTS = Weights()
+
 _SUBLINEAR = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]
 
 
@@ -199,8 +205,10 @@ def _bigrams(terms):
     return [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
 
 
-def term_counts(doc, weights=Weights()):
-    """{term: weighted count} for one document."""
+def analyse(doc, weights=None):
+    """({term: weighted count}, fingerprint) of one document. The fingerprint is a 63-bit hash of
+    its folded words: equal for exact copies (however differently they were punctuated)."""
+    weights = weights or DEFAULT_WEIGHTS
     counts = {}
     headline = tokens(doc.headline, names=weights.names)
     summary = tokens(doc.summary, names=weights.names)
@@ -209,21 +217,22 @@ def term_counts(doc, weights=Weights()):
     if weights.bigrams:
         _add(counts, _bigrams(headline), weights.headline / 2)
         _add(counts, _bigrams(summary), weights.summary / 2)
-    if weights.body and doc.body:
+    body = []
+    if doc.body:
         # The top of a news story carries its subject; reading a bounded slice keeps huge bodies cheap.
         body = tokens(doc.body[: weights.body_words * 12], names=weights.names)[: weights.body_words]
-        _add(counts, body, weights.body)
+        if weights.body:
+            _add(counts, body, weights.body)
     if weights.tags:
         for tag in doc.tags or ():
-            _add(counts, tokens(tag, names=False), weights.tags)
+            _add(counts, tokens(tag), weights.tags)
     if weights.section and doc.section:
         counts["§" + fold_letters(doc.section)] = weights.section
     if weights.source and doc.source:
         counts["@" + fold_letters(doc.source)] = weights.source
-    return counts
+    words = " ".join(headline + summary + body).encode()
+    return counts, int.from_bytes(hashlib.blake2b(words, digest_size=8).digest(), "big") >> 1
 
 
-def fingerprint(doc):
-    """A 63-bit hash of the folded words of headline and body: equal for exact duplicates."""
-    words = " ".join(tokens(doc.headline) + tokens(doc.body))
-    return int.from_bytes(hashlib.blake2b(words.encode(), digest_size=8).digest(), "big") >> 1
+def term_counts(doc, weights=None):
+    return analyse(doc, weights)[0]

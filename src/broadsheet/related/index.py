@@ -6,7 +6,7 @@ import numpy as np
 from scipy import sparse
 
 from . import vectors
-from .analysis import Weights, fingerprint, term_counts
+from .analysis import Weights, analyse
 
 MAX_TERM_LENGTH = 100
 
@@ -65,7 +65,7 @@ def build(documents, *, weights=None, tuning=None, progress=None, chunk_size=500
         data.clear()
 
     for doc in documents:
-        counts = term_counts(doc, weights)
+        counts, print_ = analyse(doc, weights)
         for term, value in counts.items():
             if len(term) > MAX_TERM_LENGTH:
                 continue
@@ -77,7 +77,7 @@ def build(documents, *, weights=None, tuning=None, progress=None, chunk_size=500
         indptr.append(len(indices))
         ids.append(doc.id)
         published.append(doc.published)
-        prints.append(fingerprint(doc))
+        prints.append(print_)
         if len(indptr) > chunk_size:
             flush()
         if progress:

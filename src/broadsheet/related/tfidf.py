@@ -18,7 +18,7 @@ from django.utils import timezone
 from broadsheet.newsroom.models import Article
 
 from . import conf, lists, vectors
-from .analysis import Document, Weights, fingerprint, term_counts
+from .analysis import Document, Weights, analyse
 from .base import RelatedBackend
 from .index import MAX_TERM_LENGTH, build
 from .models import IndexedArticle, IndexState, RelatedEntry, Term
@@ -258,9 +258,9 @@ class TfidfBackend(RelatedBackend):
             state = IndexState.objects.create(documents=IndexedArticle.objects.count())
         return state
 
-    def _vector(self, doc, n_docs, is_new):
-        """(term ids, weights, {term id: documents}) of one document, against the stored terms."""
-        counts = {t: v for t, v in term_counts(doc, self.weights).items() if len(t) <= MAX_TERM_LENGTH}
+    def _vector(self, counts, n_docs, is_new):
+        """(term ids, weights, all term ids) of one document's counts, against the stored terms."""
+        counts = {t: v for t, v in counts.items() if len(t) <= MAX_TERM_LENGTH}
         known = {}
         for batch in _batches(counts):
             known.update(
@@ -342,8 +342,8 @@ class TfidfBackend(RelatedBackend):
         previous = IndexedArticle.objects.filter(article_id=doc.id).values_list("terms", flat=True).first()
         is_new = previous is None
         n_docs = state.documents + (1 if is_new else 0)
-        term_ids, weights, all_term_ids = self._vector(doc, n_docs, is_new)
-        print_ = fingerprint(doc)
+        counts, print_ = analyse(doc, self.weights)
+        term_ids, weights, all_term_ids = self._vector(counts, n_docs, is_new)
         postings = dict(Term.objects.filter(id__in=term_ids.tolist()).values_list("id", "postings"))
         own = self._score(doc.id, term_ids, weights, print_, doc.published, n_docs, postings=postings)
 
