@@ -232,3 +232,20 @@ def test_feeds_follow_edits_and_unpublishing(client):
     assert feed_titles(client, "/feed/json/") == ["Corrected tide headline"]
     services.unpublish(article)
     assert feed_titles(client, "/feed/") == []
+
+
+def test_empty_site_still_has_valid_feeds(client):
+    make_section("Quiet Desk")
+    for url in ("/feed/", "/feed/atom/", "/feed/section/quiet-desk/", "/feed/section/quiet-desk/atom/"):
+        assert parse_feed(client, url).entries == []
+    assert get_json_feed(client, "/feed/json/")["items"] == []
+
+
+def test_subject_with_markup_in_its_name_keeps_feeds_valid(client):
+    section = make_section("Arts & <Letters>\x02", description="Books & <i>plays</i>")
+    make_article("Opening night", section=section)
+    rss = parse_feed(client, f"/feed/section/{section.slug}/")
+    assert rss.feed.title == "Arts & <Letters> · The Broadsheet"
+    assert (
+        get_json_feed(client, f"/feed/section/{section.slug}/json/")["description"] == "Books & <i>plays</i>"
+    )

@@ -229,3 +229,12 @@ def test_editing_an_old_story_refreshes_its_page(client, small_pages):
     old.slug = "old-quay-story-corrected"
     services.save_article(old)
     assert f"{SITE}/story/old-quay-story-corrected/" in sitemap_locs(client, old_page)
+
+
+def test_empty_site_has_a_valid_index(client):
+    assert sitemap_locs(client, "/sitemap.xml") == [
+        f"{SITE}/sitemap-sections.xml",
+        f"{SITE}/sitemap-news.xml",
+    ]
+    assert sitemap_locs(client, "/sitemap-articles.xml") == []
+    assert sitemap_locs(client, "/sitemap-news.xml") == []
