@@ -249,3 +249,14 @@ def test_subject_with_markup_in_its_name_keeps_feeds_valid(client):
     assert (
         get_json_feed(client, f"/feed/section/{section.slug}/json/")["description"] == "Books & <i>plays</i>"
     )
+
+
+def test_full_text_links_point_back_to_this_site(client, settings):
+    settings.BROADSHEET_FEED_FULL_TEXT = True
+    make_article(
+        "Linked story",
+        body="See [the archive](/archive/2026/), ![map](/media/map.png) and [elsewhere](https://other.example/x).",
+    )
+    content = parse_feed(client, "/feed/").entries[0].content[0].value
+    assert f'href="{SITE}/archive/2026/"' in content and f'src="{SITE}/media/map.png"' in content
+    assert 'href="https://other.example/x"' in content

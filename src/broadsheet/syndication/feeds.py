@@ -7,6 +7,7 @@ authors only, never an address; full text or summary follows BROADSHEET_FEED_FUL
 import datetime
 import io
 import mimetypes
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.syndication.views import Feed
@@ -96,7 +97,6 @@ def home_page(subject):
 class Entry:
     """One story as every feed format shows it: plain values, computed once."""
 
-    article: object
     title: str
     link: str
     summary: str
@@ -115,6 +115,15 @@ def story_summary(article):
     if article.summary:
         return xml_text(article.summary)
     return xml_text(Truncator(strip_tags(article.body_html)).words(SUMMARY_WORDS))
+
+
+_SITE_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def full_story(article):
+    """The story's sanitised HTML with links and pictures on this site made absolute, since a
+    feed reader shows it away from our pages."""
+    return _SITE_RELATIVE.sub(lambda m: m.group(1) + absolute_url("/"), xml_text(article.body_html))
 
 
 def lead_picture(article):
@@ -137,11 +146,10 @@ def feed_entries(subject=None):
     for article in feed_articles(subject):
         entries.append(
             Entry(
-                article=article,
                 title=xml_text(article.headline),
                 link=absolute_url(article.get_absolute_url()),
                 summary=story_summary(article),
-                content_html=xml_text(article.body_html) if full_text else "",
+                content_html=full_story(article) if full_text else "",
                 published=article.publish_at,
                 updated=article.updated_at,
                 language=article.language or "en",
