@@ -5,6 +5,7 @@ Every word here is generated from small vocabularies written for Broadsheet; no 
 
 import io
 import random
+import re
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw
@@ -319,6 +320,40 @@ class DemoStory:
     image_index: int | None = None
     caption: str = ""
     credit: str = ""
+    # The body as safe HTML when every block is plain text (see plain_body_html), else None.
+    body_html: str | None = None
+
+
+# Text in which no Markdown or HTML syntax can occur: it starts with a letter and holds only
+# letters, digits, spaces and ordinary punctuation (no * _ ` [ ] < > & \\ ! # ~ |); checked
+# together with "no underscore, no double or trailing space" in _is_plain.
+_PLAIN_TEXT = re.compile(r"[^\W\d_][\w ,.;:'\"?()-]*")
+
+
+def _is_plain(text):
+    return (
+        _PLAIN_TEXT.fullmatch(text) is not None
+        and "_" not in text
+        and "  " not in text
+        and not text.endswith(" ")
+    )
+
+
+def plain_body_html(paragraphs):
+    """What render_markdown gives for these blocks, without parsing, when all are plain text.
+
+    Seeding renders a hundred thousand bodies; parsing each costs far more than writing it.
+    A paragraph of plain text becomes <p>text</p>, "## text" becomes <h2>text</h2>, nothing
+    needs escaping and the sanitiser keeps both as they are. Anything else returns None and the
+    caller renders with Markdown as usual (bench/bench_seed.py checks both agree).
+    """
+    out = []
+    for block in paragraphs:
+        tag, text = ("h2", block[3:]) if block.startswith("## ") else ("p", block)
+        if not _is_plain(text):
+            return None
+        out.append(f"<{tag}>{text}</{tag}>\n")
+    return "".join(out)
 
 
 def make_story(rng, index):
@@ -359,6 +394,7 @@ def make_story(rng, index):
         image_index=rng.randrange(24) if has_image else None,
         caption=f"A street scene in {values['place']}." if has_image else "",
         credit=person_name(rng) if has_image else "",
+        body_html=plain_body_html(paragraphs),
     )
 
 

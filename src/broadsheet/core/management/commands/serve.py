@@ -22,10 +22,17 @@ class Command(BaseCommand):
             choices=["granian", "gunicorn"],
             default=os.environ.get("BROADSHEET_SERVER", "granian"),
         )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("BROADSHEET_THREADS", "0")) or None,
+            help="Threads per worker process (granian: blocking threads; gunicorn: gthread workers).",
+        )
         parser.add_argument("--no-worker", action="store_true", help="Do not start a background task worker.")
 
     def server_command(self, options):
         bin_dir = os.path.dirname(sys.executable)
+        threads = options.get("threads")
         if options["server"] == "gunicorn":
             return [
                 shutil.which("gunicorn", path=bin_dir) or "gunicorn",
@@ -36,6 +43,7 @@ class Command(BaseCommand):
                 str(options["workers"]),
                 "--access-logfile",
                 "-",
+                *(["--worker-class", "gthread", "--threads", str(threads)] if threads else []),
             ]
         return [
             shutil.which("granian", path=bin_dir) or "granian",
@@ -48,6 +56,7 @@ class Command(BaseCommand):
             "--workers",
             str(options["workers"]),
             "--no-ws",
+            *(["--blocking-threads", str(threads)] if threads else []),
             "broadsheet.wsgi:application",
         ]
 

@@ -1,0 +1,299 @@
+"""Shared helpers for the benchmarks: data folders, servers on free ports, wrk, memory.
+
+Everything runs on the loopback interface and stops by itself. Data lives under
+/tmp/bs-bench-* (never ./var). The database is SQLite in that folder unless DATABASE_URL is
+set in the environment, in which case that database is used (and emptied when it holds a
+different number of articles than asked for).
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+BROADSHEET = str(BIN / "broadsheet")
+TMP = Path(os.environ.get("BENCH_TMP", "/tmp"))
+
+
+def env_int(name, default):
+    return int(os.environ.get(name) or default)
+
+
+def env_list(name, default):
+    return [int(x) for x in (os.environ.get(name) or default).split(",") if x.strip()]
+
+
+def load():
+    """The 1-minute load average, to print beside each figure (the machine may be shared)."""
+    return os.getloadavg()[0]
+
+
+def data_env(data_dir, **extra):
+    env = {**os.environ, "BROADSHEET_DATA": str(data_dir), "DJANGO_SETTINGS_MODULE": "broadsheet.settings"}
+    env.setdefault("REDIS_URL", "")
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def database_label():
+    url = os.environ.get("DATABASE_URL", "")
+    return "PostgreSQL" if url.startswith("postgres") else "SQLite"
+
+
+def manage(data_dir, *args, quiet=True):
+    """Run `broadsheet <args>` against a data folder; raise if it fails."""
+    out = subprocess.DEVNULL if quiet else None
+    subprocess.run([BROADSHEET, *args], env=data_env(data_dir), cwd=ROOT, check=True, stdout=out)
+
+
+def query(data_dir, code):
+    """Run Python with Django set up against a data folder; return what it prints."""
+    prelude = "import django; django.setup()\n"
+    result = subprocess.run(
+        [sys.executable, "-c", prelude + code],
+        env=data_env(data_dir),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip()
+
+
+def article_count(data_dir):
+    try:
+        return int(
+            query(
+                data_dir,
+                "from broadsheet.newsroom.models import Article; print(Article.objects.count())",
+            )
+        )
+    except (subprocess.CalledProcessError, ValueError):
+        return -1
+
+
+def fresh_dir(name):
+    path = TMP / f"bs-bench-{name}"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def seeded_dir(articles):
+    """A data folder holding exactly `articles` seeded articles, reused between runs."""
+    path = TMP / f"bs-bench-data-{articles}"
+    if path.exists() and article_count(path) == articles:
+        print(f"  reusing {path} ({articles:,} articles)", flush=True)
+        return path
+    if database_label() == "SQLite":
+        path = fresh_dir(f"data-{articles}")
+    else:
+        path.mkdir(parents=True, exist_ok=True)
+        manage(path, "migrate", "--noinput")
+        manage(path, "flush", "--noinput")
+    print(f"  seeding {articles:,} articles into {path} ...", flush=True)
+    started = time.monotonic()
+    manage(path, "migrate", "--noinput")
+    manage(path, "seed", "--articles", str(articles), "--no-progress")
+    print(f"  seeded in {time.monotonic() - started:.0f}s (load {load():.1f})", flush=True)
+    return path
+
+
+def prepare_static(data_dir):
+    manage(data_dir, "collectstatic", "--noinput", "--verbosity", "0")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_command(port, workers=2, server="granian", threads=None):
+    """What `broadsheet serve --no-worker` runs (the same command, through serve.py)."""
+    cmd = [BROADSHEET, "serve", "--no-worker", "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["--workers", str(workers), "--server", server]
+    if threads:
+        cmd += ["--threads", str(threads)]
+    return cmd
+
+
+class Server:
+    """A server process group on a free loopback port; stopped on exit, whatever happens."""
+
+    def __init__(self, cmd, env, port, ready_path="/healthz", timeout=60):
+        self.cmd, self.env, self.port = cmd, env, port
+        self.ready_path, self.timeout = ready_path, timeout
+        self.proc = None
+        self.log = tempfile.TemporaryFile()
+
+    @property
+    def base(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(
+            self.cmd,
+            env=self.env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(self.base + self.ready_path, timeout=2) as answer:
+                    if answer.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        self.log.seek(0)
+        raise RuntimeError(f"server did not start: {' '.join(self.cmd)}\n{self.log.read()[-3000:].decode()}")
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=5)
+        except ProcessLookupError:
+            pass
+
+    def get(self, path):
+        with urllib.request.urlopen(self.base + path, timeout=10) as answer:
+            return answer.status, answer.read()
+
+    def memory(self):
+        """Peak resident memory (VmHWM) of each process of the server's tree, in MiB."""
+        return tree_peak_rss(self.proc.pid)
+
+
+def _children(pid):
+    kids = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            kids += [int(x) for x in task.read_text().split()]
+        except OSError:
+            pass
+    return kids
+
+
+def tree_peak_rss(pid):
+    """{pid: (name, peak RSS in MiB)} for a process and all its descendants."""
+    result, todo = {}, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            continue
+        name = re.search(r"^Name:\s*(.*)$", status, re.M).group(1)
+        hwm = re.search(r"^VmHWM:\s*(\d+) kB", status, re.M)
+        result[p] = (name, int(hwm.group(1)) / 1024 if hwm else 0.0)
+        todo += _children(p)
+    return result
+
+
+def worker_peak_rss(pid, skip=("broadsheet",)):
+    """The largest peak RSS among the serving processes (not the `broadsheet serve` wrapper)."""
+    tree = tree_peak_rss(pid)
+    sizes = [mib for p, (name, mib) in tree.items() if p != pid and name not in skip]
+    return max(sizes, default=0.0)
+
+
+# --- wrk --------------------------------------------------------------------------------------
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return "wrk"
+    sys.exit("wrk is not installed: apt-get install wrk (or run `make bench`, which installs it)")
+
+
+def rotate_script(paths):
+    """A wrk Lua script that asks for each path in turn (per wrk thread)."""
+    body = ",\n".join('  "' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
+    script = (
+        "local paths = {\n" + body + "\n}\n"
+        "local i = 0\n"
+        "request = function()\n"
+        "  i = i % #paths + 1\n"
+        '  return wrk.format("GET", paths[i])\n'
+        "end\n"
+    )
+    handle = tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="bs-bench-", delete=False)
+    handle.write(script)
+    handle.close()
+    return handle.name
+
+
+def wrk(url, duration=10, connections=32, threads=2, script=None, timeout="5s"):
+    """Run wrk; return a dict with rps, p50/p90/p99 in ms, requests, errors, non2xx, load."""
+    cmd = [ensure_wrk(), f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    cmd += ["--timeout", timeout]
+    if script:
+        cmd += ["-s", script]
+    cmd.append(url)
+    before = load()
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60).stdout
+    result = {"load": max(before, load()), "raw": out}
+    m = re.search(r"Requests/sec:\s*([\d.]+)", out)
+    result["rps"] = float(m.group(1)) if m else 0.0
+    for pct in ("50", "90", "99"):
+        m = re.search(rf"^\s*{pct}(?:\.000)?%\s+(\S+)", out, re.M)
+        result[f"p{pct}"] = _ms(m.group(1)) if m else float("nan")
+    m = re.search(r"(\d+) requests in", out)
+    result["requests"] = int(m.group(1)) if m else 0
+    m = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", out)
+    result["non2xx"] = int(m.group(1)) if m else 0
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    result["errors"] = sum(int(x) for x in m.groups()) if m else 0
+    return result
+
+
+def best_of(runs):
+    """The run with the highest requests/s (the least disturbed by other work on the machine)."""
+    return max(runs, key=lambda r: r["rps"])
+
+
+def table(headers, rows):
+    """A plain-text table, right-aligned numbers."""
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    line = "  ".join(
+        h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths, strict=True))
+    )
+    out = [line, "-" * len(line)]
+    for row in cells:
+        out.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    return "\n".join(out)
