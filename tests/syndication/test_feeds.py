@@ -260,3 +260,23 @@ def test_full_text_links_point_back_to_this_site(client, settings):
     content = parse_feed(client, "/feed/").entries[0].content[0].value
     assert f'href="{SITE}/archive/2026/"' in content and f'src="{SITE}/media/map.png"' in content
     assert 'href="https://other.example/x"' in content
+
+
+def test_cached_feed_is_kept_no_longer_than_the_wait_for_a_scheduled_story(client, monkeypatch):
+    from broadsheet.syndication import cache as syndication_cache
+
+    real, timeouts = syndication_cache.cache, []
+
+    class RecordingCache:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def set(self, key, value, timeout):
+            timeouts.append(timeout)
+            real.set(key, value, timeout)
+
+    monkeypatch.setattr(syndication_cache, "cache", RecordingCache())
+    make_article("Standing tide story")
+    make_article("Scheduled tide story", publish_at=timezone.now() + datetime.timedelta(seconds=30))
+    assert feed_titles(client, "/feed/json/") == ["Standing tide story"]
+    assert timeouts and all(1 <= t <= 30 for t in timeouts)

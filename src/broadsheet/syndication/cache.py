@@ -6,12 +6,17 @@ a list of keys to delete:
   sections and tags sitemaps carry it);
 - each article sitemap page has its own, moved only when a story in its id range changes, so
   publishing today's story leaves the pages of older stories cached.
-The timeout bounds how late a scheduled story (which appears without any save) shows up.
+A scheduled story appears without any save, so nothing is kept past the time the next one is
+due: each entry's timeout is the shorter of the setting and the wait for that story.
 """
 
 import hashlib
+import math
 
 from django.core.cache import cache
+from django.utils import timezone
+
+from broadsheet.newsroom.models import Article
 
 from . import conf
 
@@ -57,6 +62,13 @@ def articles_changed(article_ids, limit):
         _bump(page_key("articles", limit, number))
 
 
+def seconds_until_next_scheduled_story(limit):
+    due = Article.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True).first()
+    if due is None:
+        return limit
+    return max(1, min(limit, math.ceil((due - timezone.now()).total_seconds())))
+
+
 def cached(key, build):
     """build() once per key and timeout, then the cached value (None is never cached)."""
     seconds = conf.cache_seconds()
@@ -66,7 +78,7 @@ def cached(key, build):
     if value is None:
         value = build()
         if value is not None:
-            cache.set(key, value, timeout=seconds)
+            cache.set(key, value, timeout=seconds_until_next_scheduled_story(seconds))
     return value
 
 

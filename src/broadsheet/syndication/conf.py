@@ -5,7 +5,7 @@
 | BROADSHEET_FEED_FULL_TEXT | False | feeds carry the whole story (True) or its summary and a link (False) |
 | BROADSHEET_FEED_SIZE | 50 | how many of the latest stories a feed lists |
 | BROADSHEET_CANONICAL_REPUBLISHED | "original" | canonical link of a republished story: "original" or "ours" |
-| BROADSHEET_SYNDICATION_CACHE_SECONDS | 300 | how long rendered sitemaps are kept (0: never cached) |
+| BROADSHEET_SYNDICATION_CACHE_SECONDS | 300 | longest time a rendered feed or sitemap is kept (0: never) |
 
 The feed default is the summary: a third of the stories are other outlets' work, and a summary
 with a link sends readers to the page that names the source.
