@@ -375,3 +375,28 @@ def test_wrong_types_never_give_a_server_error(client):
         assert response.status_code in (200, 302)
     response = client.post(f"/comments/post/{article.pk}/", form_data(parent="9" * 40))
     assert response.status_code == 200
+
+
+def test_listing_counts_follow_every_change_of_a_comment(client, editor):
+    from broadsheet.comments import services
+    from broadsheet.comments.services import annotate_comment_counts
+
+    article = make_article()
+
+    def shown():
+        return annotate_comment_counts([article])[0].comment_count
+
+    first = make_comment(article, status="pending")
+    assert shown() == 0
+    services.approve(first)
+    second = make_comment(article)
+    assert shown() == 2
+    services.mark_spam(first)
+    assert shown() == 1
+    services.edit(second, body="Edited words.")
+    assert shown() == 1
+    second.delete()
+    assert shown() == 0
+    make_comment(article)
+    article.delete()
+    assert Comment.objects.count() == 0

@@ -7,12 +7,23 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
+        from django.db.models import F
+        from django.db.models.signals import post_delete
         from django.urls import reverse
 
         from broadsheet.newsroom import slots
 
         from . import services, views
-        from .models import Comment
+        from .models import Comment, CommentTally
+
+        def comment_deleted(sender, instance, **kwargs):
+            # No recount here: when a whole article goes, its tally row is going too.
+            if instance.status == Comment.Status.APPROVED:
+                CommentTally.objects.filter(article_id=instance.article_id, approved__gt=0).update(
+                    approved=F("approved") - 1
+                )
+
+        post_delete.connect(comment_deleted, sender=Comment, dispatch_uid="comments.tally", weak=False)
 
         slots.register_article_block("comments", views.article_block, order=50)
         slots.register_listing_annotator("comments", services.annotate_comment_counts)

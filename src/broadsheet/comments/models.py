@@ -3,8 +3,7 @@
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -125,6 +124,17 @@ class Comment(models.Model):
             if "body" in update_fields:
                 kwargs["update_fields"] |= {"body_html", "fingerprint"}
         super().save(*args, **kwargs)
+        if self.Status.APPROVED in (self.status, self._saved_status) and self.status != self._saved_status:
+            CommentTally.recount(self.article_id)
+        self._saved_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_status = instance.__dict__.get("status")
+        return instance
+
+    _saved_status = None
 
     def is_approved(self):
         return self.status == self.Status.APPROVED
@@ -196,8 +206,6 @@ class ModerationSettings(models.Model):
     notify_editors = models.BooleanField("Email editors when a comment is held", default=True)
     notify_authors = models.BooleanField("Email a story's authors when a comment appears on it", default=True)
 
-    CACHE_KEY = "comments:moderation-settings"
-
     class Meta:
         verbose_name = "moderation settings"
         verbose_name_plural = "moderation settings"
@@ -208,21 +216,11 @@ class ModerationSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
 
     @classmethod
     def load(cls):
-        try:
-            found = cache.get(cls.CACHE_KEY)
-        except Exception:
-            found = None
-        if found is None:
-            found, _ = cls.objects.get_or_create(pk=1)
-            try:
-                cache.set(cls.CACHE_KEY, found, 300)
-            except Exception:
-                pass
-        return found
+        """The one row (one small query; every process sees an editor's change at once)."""
+        return cls.objects.get_or_create(pk=1)[0]
 
     def word_list(self, name):
         return [line.strip().lower() for line in getattr(self, name).splitlines() if line.strip()]
@@ -237,3 +235,29 @@ class SpamWord(models.Model):
 
     def __str__(self):
         return f"{self.token} (spam {self.spam}, not spam {self.ham})"
+
+
+class CommentTally(models.Model):
+    """How many approved comments an article has, kept up to date on every change, so listing
+    pages read one small row per article instead of counting comments."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    approved = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.article_id}: {self.approved}"
+
+    @classmethod
+    def recount(cls, article_id):
+        """Count under a row lock: concurrent writers on PostgreSQL queue here, so the last
+        recount always sees every committed change."""
+        with transaction.atomic():
+            cls.objects.bulk_create([cls(article_id=article_id)], ignore_conflicts=True)
+            list(cls.objects.select_for_update().filter(article_id=article_id))
+            count = Comment.objects.approved().filter(article_id=article_id).count()
+            cls.objects.filter(article_id=article_id).update(approved=count)
+        return count
+
+    @classmethod
+    def counts_for(cls, article_ids):
+        return dict(cls.objects.filter(article_id__in=article_ids).values_list("article_id", "approved"))

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
 from . import moderation, notifications, spam
-from .models import Comment, ModerationSettings, body_fingerprint, normalise_email
+from .models import Comment, CommentTally, ModerationSettings, body_fingerprint, normalise_email
 from .signals import comments_changed
 
 log = logging.getLogger(__name__)
@@ -36,14 +36,7 @@ def public_comments(article):
 
 def annotate_comment_counts(articles):
     """Set article.comment_count (approved comments) on each of `articles` with one query."""
-    ids = [a.pk for a in articles]
-    counts = dict(
-        Comment.objects.approved()
-        .filter(article_id__in=ids)
-        .values("article_id")
-        .annotate(n=Count("id"))
-        .values_list("article_id", "n")
-    )
+    counts = CommentTally.counts_for([a.pk for a in articles])
     for article in articles:
         article.comment_count = counts.get(article.pk, 0)
     return articles
@@ -98,7 +91,7 @@ def discussion(article, *, page_number=1, mine_ids=(), rules=None):
 
 
 def approved_count(article):
-    return Comment.objects.approved().filter(article=article).count()
+    return CommentTally.counts_for([article.pk]).get(article.pk, 0)
 
 
 def page_of(comment, rules=None):
