@@ -16,6 +16,15 @@ def story(headline, **kw):
     return article
 
 
+@pytest.fixture(autouse=True)
+def empty_search_index(db):
+    """Start from an empty index: Django's flush after transactional tests elsewhere in the suite
+    empties the newsroom's tables but not the search index, which is not a Django model."""
+    from broadsheet.search import get_backend
+
+    get_backend().clear()
+
+
 @pytest.fixture
 def newsroom(db):
     now = timezone.now()

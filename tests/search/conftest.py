@@ -18,3 +18,12 @@ def story(headline="A quiet day", *, body="Nothing much happened.", summary="A s
 def commit_hooks(django_capture_on_commit_callbacks):
     """Run on_commit callbacks (the newsroom announces changes after commit)."""
     return django_capture_on_commit_callbacks
+
+
+@pytest.fixture(autouse=True)
+def empty_search_index(db):
+    """Start from an empty index: Django's flush after transactional tests elsewhere in the suite
+    empties the newsroom's tables but not the search index, which is not a Django model."""
+    from broadsheet.search import get_backend
+
+    get_backend().clear()

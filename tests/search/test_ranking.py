@@ -46,7 +46,11 @@ def test_recent_story_ranks_above_identical_old_story():
 
 @pytest.mark.parametrize(
     ("written", "typed"),
-    [("Erdoğan visits the port", "erdogan"), ("Erdogan visits the port", "Erdoğan"), ("São Tavio floods", "sao")],
+    [
+        ("Erdoğan visits the port", "erdogan"),
+        ("Erdogan visits the port", "Erdoğan"),
+        ("São Tavio floods", "sao"),
+    ],
 )
 def test_accents_are_folded_both_ways(written, typed):
     story(written)

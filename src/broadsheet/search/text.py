@@ -15,6 +15,10 @@ MARK_START = "\ue000"
 MARK_END = "\ue001"
 MAX_INDEXED_CHARS = 100_000
 
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|blockquote|br|hr|tr|td|th|table|thead|tbody|caption|pre|figure|figcaption)\b[^>]*>",
+    re.IGNORECASE,
+)
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
@@ -68,7 +72,7 @@ def index_text(text, limit=MAX_INDEXED_CHARS):
 
 def plain_text(body_html):
     """The words of sanitised article HTML, without tags or entities."""
-    text = html.unescape(_TAG.sub(" ", body_html or ""))
+    text = html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", body_html or "")))
     return index_text(_SPACE.sub(" ", text).strip())
 
 
