@@ -13,6 +13,8 @@ BROADSHEET_PAGECACHE_HARMLESS_COOKIES cookies that never change a page: a render
 BROADSHEET_PAGECACHE_EXCLUDED_PATHS  path prefixes never cached
 BROADSHEET_PAGECACHE_WATCH_APPS      app labels whose model saves/deletes make every page stale
 BROADSHEET_PAGECACHE_MEMORY          bytes of pages each worker keeps in its own memory
+BROADSHEET_PAGECACHE_REDIS_STATE_SECONDS  with Redis, how long a worker may reuse the state it
+                                     read (default 0: read it on every request)
 BROADSHEET_PAGECACHE_BACKEND         dotted path of the store class (default: chosen from CACHES)
 """
 
@@ -97,6 +99,10 @@ def backend_path():
     if uses_redis():
         return "broadsheet.pagecache.redis.RedisStore"
     return "broadsheet.pagecache.local.LocalStore"
+
+
+def redis_state_seconds():
+    return float(getattr(settings, "BROADSHEET_PAGECACHE_REDIS_STATE_SECONDS", 0))
 
 
 def uses_redis(alias="default"):
