@@ -174,3 +174,16 @@ def test_moderation_settings_are_one_editable_row_with_the_issue_defaults(desk):
     assert rules.moderation_words == "lottery" and not rules.notify_authors
     assert ModerationSettings.objects.count() == 1
     assert desk.get("/admin/comments/moderationsettings/add/").status_code == 403
+
+
+def test_deleting_comments_in_the_admin_updates_the_listing_count(desk):
+    from broadsheet.comments.services import annotate_comment_counts
+
+    article = make_article()
+    comments = [make_comment(article) for _ in range(3)]
+    response = desk.post(
+        QUEUE,
+        {"action": "delete_selected", "post": "yes", ACTION_CHECKBOX_NAME: [comments[0].pk, comments[1].pk]},
+    )
+    assert response.status_code == 302
+    assert annotate_comment_counts([article])[0].comment_count == 1

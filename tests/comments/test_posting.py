@@ -400,3 +400,38 @@ def test_listing_counts_follow_every_change_of_a_comment(client, editor):
     make_comment(article)
     article.delete()
     assert Comment.objects.count() == 0
+
+
+def test_avatars_are_drawn_locally_from_the_name(client):
+    article = make_article()
+    make_comment(article, author_name="Jonas van Dijk", author_email="jonas@example.org")
+    html = page_text(client, article)
+    section = html[html.index('id="comments"') :]
+    assert '<span class="avatar avatar-' in section and ">JD</span>" in section
+    assert "<img" not in section and "gravatar" not in section.lower()
+
+
+def test_approval_and_edits_tell_listeners_after_commit(django_capture_on_commit_callbacks):
+    from broadsheet.comments import services
+    from broadsheet.comments.signals import comments_changed
+
+    heard = []
+
+    def listener(sender, article_id, **kwargs):
+        heard.append(article_id)
+
+    def broken(sender, **kwargs):
+        raise RuntimeError("a cache that is down")
+
+    comments_changed.connect(listener)
+    comments_changed.connect(broken)
+    try:
+        article = make_article()
+        comment = make_comment(article, status="pending")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.approve(comment)
+            services.edit(comment, body="New words.")
+        assert heard == [article.pk, article.pk]
+    finally:
+        comments_changed.disconnect(listener)
+        comments_changed.disconnect(broken)

@@ -124,13 +124,21 @@ def reply_target(article, parent_id, rules=None):
 # --- posting -----------------------------------------------------------------------------------
 
 
+def announce_change(article_id):
+    """Tell listeners (e.g. a page cache) that an article's visible comments changed; a failing
+    listener is logged, never shown to the reader whose comment is already saved."""
+    for receiver, result in comments_changed.send_robust(sender=Comment, article_id=article_id):
+        if isinstance(result, Exception):
+            log.error("comments_changed listener %r failed: %s", receiver, result)
+
+
 def _after_commit(comment):
     def run():
         if comment.status == Comment.Status.PENDING:
             notifications.queue(notifications.tell_editors_of_held_comment, comment.pk)
         elif comment.status == Comment.Status.APPROVED:
             notifications.queue(notifications.announce_approved_comment, comment.pk)
-            comments_changed.send(sender=Comment, article_id=comment.article_id)
+            announce_change(comment.article_id)
 
     transaction.on_commit(run)
 
@@ -216,7 +224,7 @@ def _set_status(comment, status, *, reason=None):
             lambda: notifications.queue(notifications.announce_approved_comment, comment.pk)
         )
     if Comment.Status.APPROVED in (was, status) and was != status:
-        transaction.on_commit(lambda: comments_changed.send(sender=Comment, article_id=comment.article_id))
+        transaction.on_commit(lambda: announce_change(comment.article_id))
     return comment
 
 
@@ -262,7 +270,7 @@ def edit(comment, *, body=None, name=None, url=None, by=None):
         comment.author_url = url
     comment.save()
     if comment.is_approved():
-        transaction.on_commit(lambda: comments_changed.send(sender=Comment, article_id=comment.article_id))
+        transaction.on_commit(lambda: announce_change(comment.article_id))
     return comment
 
 
