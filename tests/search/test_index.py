@@ -98,3 +98,31 @@ def test_status_command_reports_counts():
     out = io.StringIO()
     call_command("search", "status", stdout=out)
     assert "1 stories indexed, 1 published or scheduled" in out.getvalue()
+
+
+def test_stories_published_in_the_same_second_with_clashing_keys_are_both_kept():
+    from broadsheet.search.base import IndexEntry
+
+    when = timezone.now()
+    entries = [
+        IndexEntry(
+            article_id=n,
+            headline="Same second",
+            summary="",
+            body="",
+            section_id=1,
+            source_id=None,
+            publish_at=when,
+        )
+        for n in (7, 7 + 2**21, 7 + 2**22)
+    ]
+    get_backend().index(entries)
+    get_backend().index(entries[:1])  # re-indexing one keeps the others
+    assert get_backend().count() == 3
+
+
+def test_a_very_broad_query_ranks_the_newest_matches(settings):
+    settings.BROADSHEET_SEARCH_MAX_CANDIDATES = 3
+    now = timezone.now()
+    stories = [story(f"Weather report {n}", publish_at=now - datetime.timedelta(days=n)) for n in range(6)]
+    assert sorted(found("weather")) == sorted(s.pk for s in stories[:3])

@@ -22,6 +22,11 @@ def recency_half_life_days():
     return float(getattr(settings, "BROADSHEET_SEARCH_RECENCY_DAYS", 365))
 
 
+def max_candidates():
+    """How many of the newest matches are ranked; a query matching more ranks the newest ones."""
+    return int(getattr(settings, "BROADSHEET_SEARCH_MAX_CANDIDATES", 5000))
+
+
 def index_batch_size():
     return int(getattr(settings, "BROADSHEET_SEARCH_BATCH", 1000))
 

@@ -174,15 +174,17 @@ class PostgresBackend(SearchBackend):
             return []
         tsquery, query_params = self.tsquery(query, match)
         where, params = self._where(filters, now)
+        # The inner query keeps the newest max_candidates matches; the outer one ranks them.
         sql = (
-            f"SELECT d.article_id, ts_rank_cd('{WEIGHTS}', d.vector, q.q, 1)"
-            " * (1.0 + %s / (1.0 + EXTRACT(EPOCH FROM (%s - d.publish_at)) / %s)) AS score"
-            f" FROM {TABLE} d, (SELECT {tsquery} AS q) q"
-            f" WHERE {where} ORDER BY score DESC, d.publish_at DESC, d.article_id DESC"
-            " LIMIT %s OFFSET %s"
+            f"SELECT c.article_id, ts_rank_cd('{WEIGHTS}', c.vector, c.q, 1)"
+            " * (1.0 + %s / (1.0 + EXTRACT(EPOCH FROM (%s - c.publish_at)) / %s)) AS score FROM ("
+            f" SELECT d.article_id, d.vector, d.publish_at, q.q FROM {TABLE} d, (SELECT {tsquery} AS q) q"
+            f" WHERE {where} ORDER BY d.publish_at DESC LIMIT %s"
+            ") c ORDER BY score DESC, c.publish_at DESC, c.article_id DESC LIMIT %s OFFSET %s"
         )
         half_life = conf.recency_half_life_days() * 86400.0
-        all_params = [conf.recency_boost(), now, half_life, *query_params, *params, limit, offset]
+        all_params = [conf.recency_boost(), now, half_life, *query_params, *params]
+        all_params += [conf.max_candidates(), limit, offset]
         return [Hit(article_id=row[0], score=row[1]) for row in self._run(sql, all_params)]
 
     def highlight(self, query, hits, *, match="all"):
