@@ -98,3 +98,26 @@ def test_snippet_marks_matches_and_escapes_everything_else():
     assert "<mark>harbour</mark>" in result.snippet_html
     assert "&amp;" in result.snippet_html
     assert "<b>" not in result.snippet_html
+
+
+def test_a_complete_last_word_is_not_stretched_when_it_matches():
+    story("Council meets today")
+    story("Councillors walk out")
+    outcome = services.search("council")
+    assert [r.article.headline for r in outcome.results] == ["Council meets today"]
+    assert not outcome.prefix_last
+    stretched = services.search("counc")
+    assert sorted(r.article.headline for r in stretched.results) == [
+        "Council meets today",
+        "Councillors walk out",
+    ]
+    assert stretched.prefix_last
+
+
+def test_stretched_last_word_carries_over_to_the_next_page(client):
+    for n in range(23):
+        story(f"Councillors vote {n}")
+    first = client.get("/search/", {"q": "counc"})
+    assert "prefix=1" in first.context["next_url"]
+    second = client.get("/search/" + first.context["next_url"])
+    assert len(second.context["outcome"].results) == 3

@@ -105,10 +105,12 @@ def _latest_page(query, *, page_size, cursor, now):
 
 
 def _search_page(query, *, page_size, cursor, now):
-    number, match = 1, "all"
+    number, match, prefix_last = 1, "all", False
     if cursor is not None:
         data, bad = cursor
-        number, match = data.get("p"), data.get("m")
+        number, match, prefix_last = data.get("p"), data.get("m"), data.get("x", False)
+        if not isinstance(prefix_last, bool):
+            raise bad
         if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 100_000:
             raise bad
         if match not in ("all", "any"):
@@ -135,6 +137,7 @@ def _search_page(query, *, page_size, cursor, now):
         page=number,
         per_page=page_size,
         match=match,
+        prefix_last=prefix_last,
         fallback=cursor is None,
         queryset=article_queryset(now),
         now=now,
@@ -151,7 +154,7 @@ def _search_page(query, *, page_size, cursor, now):
         },
     )
     if outcome.has_next:
-        page.next_cursor = {"p": number + 1, "m": outcome.match}
+        page.next_cursor = {"p": number + 1, "m": outcome.match, "x": outcome.prefix_last}
     return page
 
 

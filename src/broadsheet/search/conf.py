@@ -24,7 +24,7 @@ def recency_half_life_days():
 
 def max_candidates():
     """How many of the newest matches are ranked; a query matching more ranks the newest ones."""
-    return int(getattr(settings, "BROADSHEET_SEARCH_MAX_CANDIDATES", 5000))
+    return int(getattr(settings, "BROADSHEET_SEARCH_MAX_CANDIDATES", 2000))
 
 
 def index_batch_size():

@@ -26,6 +26,7 @@ _WORD = re.compile(r"([^\W_]+)(\*?)")
 class Term:
     words: tuple[str, ...]
     prefix: bool = False
+    trailing: bool = False  # a prefix only because it was the last word, typed without a space
 
     @property
     def is_phrase(self):
@@ -42,6 +43,14 @@ class ParsedQuery:
 
     def words(self):
         return [word for term in self.terms for word in term.words]
+
+    def has_trailing_prefix(self):
+        return any(term.trailing for term in self.terms)
+
+    def as_typed(self):
+        """The same query with the last word taken as complete (no trailing prefix)."""
+        terms = tuple(Term(t.words) if t.trailing else t for t in self.terms)
+        return ParsedQuery(text=self.text, terms=tuple(dict.fromkeys(terms)))
 
 
 def _words(chunk):
@@ -72,10 +81,10 @@ def parse_query(raw):
                 and end == len(piece)
                 and len(word) >= MIN_TRAILING_PREFIX_CHARS
             )
-            prefix = (star and len(word) >= MIN_PREFIX_CHARS) or trailing
-            terms.append(Term((word,), prefix=prefix))
+            explicit = star and len(word) >= MIN_PREFIX_CHARS
+            terms.append(Term((word,), prefix=explicit or trailing, trailing=trailing and not explicit))
     unique = []
     for term in terms:
-        if term not in unique and not (term.prefix is False and Term(term.words, True) in unique):
+        if all(term.words != seen.words or term.prefix != seen.prefix for seen in unique):
             unique.append(term)
     return ParsedQuery(text=text, terms=tuple(unique[:MAX_TERMS]))

@@ -103,6 +103,7 @@ class SearchResults:
     page: int = 1
     has_next: bool = False
     match: str = "all"  # "any" when no story had every word and we fell back to any of them
+    prefix_last: bool = False  # the last word was stretched to a prefix (see search())
 
     @property
     def has_previous(self):
@@ -128,6 +129,7 @@ def search(
     page=1,
     per_page=None,
     match="all",
+    prefix_last=False,
     fallback=True,
     queryset=None,
     now=None,
@@ -135,8 +137,9 @@ def search(
     """Published stories matching `text`, best first, one page at a time.
 
     With `fallback`, a first page with no story holding every word is answered with stories
-    holding any of them (SearchResults.match says which). Two index queries and one for the
-    articles, whatever the size of the archive; nothing counts the whole table.
+    holding any of them (SearchResults.match says which). Later pages pass back `match` and
+    `prefix_last` from the first so they continue the same list. Usually two index queries
+    (one more per fallback) and one for the articles; nothing counts the whole table.
     """
     query = parse_query(text)
     per_page = per_page or conf.page_size()
@@ -148,7 +151,19 @@ def search(
     now = now or timezone.now()
     filters = filters or Filters()
     backend = get_backend()
-    hits = backend.search(query, filters, now=now, offset=offset, limit=per_page + 1, match=match)
+    if query.has_trailing_prefix() and not prefix_last:
+        # A last word typed without a space is first taken as complete (an exact term is cheap
+        # and usually meant), and only stretched to a prefix when that finds nothing.
+        exact = query.as_typed()
+        hits = backend.search(exact, filters, now=now, offset=offset, limit=per_page + 1, match=match)
+        if hits or page > 1:
+            query = outcome.query = exact
+        else:
+            outcome.prefix_last = True
+            hits = backend.search(query, filters, now=now, offset=offset, limit=per_page + 1, match=match)
+    else:
+        outcome.prefix_last = query.has_trailing_prefix()
+        hits = backend.search(query, filters, now=now, offset=offset, limit=per_page + 1, match=match)
     if not hits and fallback and match == "all" and page == 1 and len(query.terms) > 1:
         outcome.match = match = "any"
         hits = backend.search(query, filters, now=now, offset=offset, limit=per_page + 1, match=match)

@@ -38,9 +38,12 @@ def results(request):
             date_to=services.day_end(data["date_to"]) if data.get("date_to") else None,
         )
         if query_text:
-            match = "any" if request.GET.get("match") == "any" else "all"
             outcome = services.search(
-                query_text, filters=filters, page=_page_number(request.GET.get("page")), match=match
+                query_text,
+                filters=filters,
+                page=_page_number(request.GET.get("page")),
+                match="any" if request.GET.get("match") == "any" else "all",
+                prefix_last=request.GET.get("prefix") == "1",
             )
             slots.annotate_listing([r.article for r in outcome.results])
     context = {
@@ -60,8 +63,10 @@ def _page_url(request, outcome, step):
         return ""
     if (step < 0 and not outcome.has_previous) or (step > 0 and not outcome.has_next):
         return ""
-    params = [(k, v) for k, v in request.GET.items() if k not in {"page", "match"} and v]
+    params = [(k, v) for k, v in request.GET.items() if k not in {"page", "match", "prefix"} and v]
     if outcome.matched_any:
         params.append(("match", "any"))
+    if outcome.prefix_last:
+        params.append(("prefix", "1"))
     params.append(("page", outcome.page + step))
     return "?" + urlencode(params)
