@@ -111,7 +111,7 @@ def test_reply_link_without_javascript_sets_the_form_to_reply(client):
     article = make_article()
     parent = make_comment(article, author_name="Ilse Brandt")
     html = page_text(client, article)
-    assert f'href="?replytocom={parent.pk}#respond"' in html
+    assert f'href="{article.get_absolute_url()}?replytocom={parent.pk}#respond"' in html
     html = page_text(client, article, f"?replytocom={parent.pk}")
     assert f'name="parent" id="id_parent" value="{parent.pk}"' in html
     assert 'Replying to <strong id="replying-to-name">Ilse Brandt</strong>' in html
@@ -149,6 +149,7 @@ def test_long_discussions_are_paged_and_order_is_a_setting(client):
     assert "Page 1 of 3" in first and "?cpage=2#comments" in first
     last = page_text(client, article, "?cpage=3")
     assert "Thread 4 opens" in last and "Thread 0 opens" not in last
+    assert f"{article.get_absolute_url()}?cpage=3&amp;replytocom={made[4].pk}#respond" in last
     assert "Thread 0 opens" in page_text(client, article, "?cpage=nonsense")
     # A permalink finds the right page.
     response = client.get(f"/comments/{made[4].pk}/")
@@ -334,8 +335,11 @@ def test_honeypot_and_too_fast_forms_are_refused(post):
 
 def test_refused_form_gets_a_fresh_stamp_and_keeps_everything(post):
     article = make_article()
+    parent = make_comment(article)
     response = post(article, comment="Keep me", author="", url="https://mine.example")
     html = response.content.decode()
+    # The page is shown at the form's address; its links still lead to the article.
+    assert f'href="{article.get_absolute_url()}?replytocom={parent.pk}#respond"' in html
     assert "Keep me" in html and 'value="https://mine.example"' in html and 'value="mira@example.net"' in html
     assert 'name="form_stamp" value=""' not in html
 
