@@ -122,15 +122,19 @@ def quality():
         data_dir.mkdir(parents=True)
         env_code = f"os.environ['RELATED_EVAL'] = {str(EVAL)!r}\nos.environ['RELATED_DISTRACTORS'] = '{distractors}'\n"
         r = child(data_dir, env_code + QUALITY, tasks_backend=IMMEDIATE)
-        label = f"eval set alone ({r['articles']} articles)" if not distractors else (
-            f"eval set + {distractors} seeded demo stories ({r['articles']} articles)"
+        label = (
+            f"eval set alone ({r['articles']} articles)"
+            if not distractors
+            else (f"eval set + {distractors} seeded demo stories ({r['articles']} articles)")
         )
         print(f"  {label}, {r['clusters']} clusters, {r['rebuild'][2]} clustered articles scored:")
         print(
             f"    after one-at-a-time updates (import): R-precision {r['incremental'][0]:.3f}, "
             f"recall@5 {r['incremental'][1]:.3f}"
         )
-        print(f"    after `related rebuild`:              R-precision {r['rebuild'][0]:.3f}, recall@5 {r['rebuild'][1]:.3f}")
+        print(
+            f"    after `related rebuild`:              R-precision {r['rebuild'][0]:.3f}, recall@5 {r['rebuild'][1]:.3f}"
+        )
 
 
 # --- speed -------------------------------------------------------------------------------
@@ -191,12 +195,16 @@ def ensure_seeded(size):
     data_dir = WORK / f"size-{size}"
     data_dir.mkdir(parents=True, exist_ok=True)
     env = env_for(data_dir, "django_tasks_db.DatabaseBackend")
-    subprocess.run([str(BIN / "broadsheet"), "migrate", "-v0", "--skip-checks"], env=env, cwd=ROOT, check=True)
+    subprocess.run(
+        [str(BIN / "broadsheet"), "migrate", "-v0", "--skip-checks"], env=env, cwd=ROOT, check=True
+    )
     count = child(
         data_dir, "from broadsheet.newsroom.models import Article\nprint(json.dumps(Article.objects.count()))"
     )
     if count < size:
-        print(f"  seeding {size - count} articles into {data_dir} (once; kept for later runs) ...", flush=True)
+        print(
+            f"  seeding {size - count} articles into {data_dir} (once; kept for later runs) ...", flush=True
+        )
         started = time.perf_counter()
         subprocess.run(
             [str(BIN / "broadsheet"), "seed", "--articles", str(size), "--no-progress", "--skip-checks"],

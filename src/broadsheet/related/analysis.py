@@ -111,6 +111,7 @@ def name_key(folded):
     return folded[:1] + _VOWELS.sub("", folded[1:])
 
 
+MAX_WORD = 60  # longer "words" are codes or junk
 _fold_cache = {}
 # Words, and the marks after which a capital letter means nothing (sentence ends, quotes...).
 _WORD_OR_MARK = re.compile(r"[.!?:;\"\n(“«]|[\w'’ʼ]+")
@@ -121,6 +122,8 @@ def _analyse(raw):
     """(folded term or '', name key or '') of one raw token; cached, as words repeat a lot."""
     if len(raw) == 1 and not raw.isalnum():
         return _MARK
+    if len(raw) > MAX_WORD:
+        return "", ""
     folded = fold_word(raw)
     if len(folded) < 2 or folded in STOPWORDS or fold_letters(raw) in STOPWORDS:
         return "", ""
@@ -183,9 +186,9 @@ class Weights:
     tags: float = 2.0
     section: float = 0.5
     source: float = 0.0
-    body_words: int = 400
+    body_words: int = 200
     names: bool = True
-    bigrams: bool = True
+    bigrams: bool = False
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -227,9 +230,9 @@ def analyse(doc, weights=None):
         for tag in doc.tags or ():
             _add(counts, tokens(tag), weights.tags)
     if weights.section and doc.section:
-        counts["§" + fold_letters(doc.section)] = weights.section
+        counts["§" + fold_letters(doc.section)[:MAX_WORD]] = weights.section
     if weights.source and doc.source:
-        counts["@" + fold_letters(doc.source)] = weights.source
+        counts["@" + fold_letters(doc.source)[:MAX_WORD]] = weights.source
     words = " ".join(headline + summary + body).encode()
     return counts, int.from_bytes(hashlib.blake2b(words, digest_size=8).digest(), "big") >> 1
 

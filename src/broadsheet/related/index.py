@@ -19,6 +19,7 @@ class Index:
     df: np.ndarray  # documents per term
     published: np.ndarray  # seconds since the epoch per row
     fingerprints: np.ndarray  # int64 per row
+    query: sparse.csr_matrix = None  # each row's heaviest terms, the ones that look for candidates
 
     def neighbours(self, tuning, *, chunk=20_000, progress=None):
         """Yield (row, col, score) arrays chunk by chunk, covering every document."""
@@ -27,7 +28,13 @@ class Index:
         for start in range(0, n, chunk):
             rows = np.arange(start, min(start + chunk, n))
             yield vectors.neighbours(
-                self.vectors, self.published, self.fingerprints, tuning, rows=rows, postings=postings
+                self.vectors,
+                self.published,
+                self.fingerprints,
+                tuning,
+                rows=rows,
+                postings=postings,
+                query=self.query[start : start + chunk] if self.query is not None else None,
             )
             if progress:
                 progress(len(rows))
@@ -64,16 +71,11 @@ def build(documents, *, weights=None, tuning=None, progress=None, chunk_size=500
         indices.clear()
         data.clear()
 
+    add_term = vocabulary.setdefault
     for doc in documents:
         counts, print_ = analyse(doc, weights)
-        for term, value in counts.items():
-            if len(term) > MAX_TERM_LENGTH:
-                continue
-            number = vocabulary.get(term)
-            if number is None:
-                number = vocabulary[term] = len(vocabulary)
-            indices.append(number)
-            data.append(value)
+        indices.extend([add_term(term, len(vocabulary)) for term in counts])
+        data.extend(counts.values())
         indptr.append(len(indices))
         ids.append(doc.id)
         published.append(doc.published)
@@ -89,12 +91,18 @@ def build(documents, *, weights=None, tuning=None, progress=None, chunk_size=500
     for c in chunks:
         df += np.bincount(c.indices, minlength=n_terms)
     idf = vectors.idf(df, len(ids))
-    rows = []
+    rows, queries = [], []
+    chunks.reverse()
     while chunks:
-        c = chunks.pop(0)
+        c = chunks.pop()
         counts = sparse.csr_matrix((c.data, c.indices, c.indptr), shape=(len(c.indptr) - 1, n_terms))
-        rows.append(vectors.weigh_rows(counts, idf, tuning.vector_terms))
-    matrix = sparse.vstack(rows, format="csr") if rows else sparse.csr_matrix((0, n_terms), dtype=np.float32)
+        weighed = vectors.weigh_rows(counts, idf, tuning.vector_terms)
+        rows.append(weighed)
+        queries.append(vectors.prune_rows(weighed, tuning.query_terms))
+    empty = sparse.csr_matrix((0, n_terms), dtype=np.float32)
+    matrix = sparse.vstack(rows, format="csr") if rows else empty
+    query = sparse.vstack(queries, format="csr") if queries else empty
+    del rows, queries
     terms = [None] * n_terms
     for term, number in vocabulary.items():
         terms[number] = term
@@ -105,4 +113,5 @@ def build(documents, *, weights=None, tuning=None, progress=None, chunk_size=500
         df=df,
         published=np.asarray(published, dtype=np.float64),
         fingerprints=np.asarray(prints, dtype=np.int64),
+        query=query,
     )

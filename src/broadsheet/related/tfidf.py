@@ -56,23 +56,37 @@ def indexable():
     return Article.objects.filter(status=Article.Status.PUBLISHED)
 
 
-def documents(queryset, *, body_chars=5000, batch=READ_BATCH):
-    """Stream analysis.Document objects for `queryset`, in id order, a batch per query."""
-    fields = ("id", "headline", "summary", "body_start", "section__name", "source__name", "publish_at")
-    queryset = queryset.annotate(body_start=Substr("body", 1, body_chars)).order_by("id")
+def documents(ids=None, *, body_chars=5000, batch=READ_BATCH):
+    """Stream analysis.Document objects for the indexable articles (all, or those with `ids`),
+    in id order, a batch per query. Batches go by id range (never by the status index, which
+    would make every batch scan the whole archive); the status is checked here."""
+    fields = (
+        "id",
+        "status",
+        "headline",
+        "summary",
+        "body_start",
+        "section__name",
+        "source__name",
+        "publish_at",
+    )
+    queryset = Article.objects.annotate(body_start=Substr("body", 1, body_chars)).order_by("id")
     tagging = Article.tags.through.objects
-    last = 0
-    while True:
-        rows = list(queryset.filter(id__gt=last).values_list(*fields)[:batch])
+    if ids is not None:
+        chunks = (queryset.filter(id__in=chunk).values_list(*fields) for chunk in _batches(sorted(ids)))
+    else:
+        chunks = _by_range(queryset, fields, batch)
+    for rows in chunks:
+        rows = [row for row in rows if row[1] == Article.Status.PUBLISHED]
         if not rows:
-            return
+            continue
         first, last = rows[0][0], rows[-1][0]
         tags = {}
         for article_id, name in tagging.filter(article_id__gte=first, article_id__lte=last).values_list(
             "article_id", "tag__name"
         ):
             tags.setdefault(article_id, []).append(name)
-        for pk, headline, summary, body, section, source, publish_at in rows:
+        for pk, _status, headline, summary, body, section, source, publish_at in rows:
             yield Document(
                 id=pk,
                 headline=headline,
@@ -85,6 +99,25 @@ def documents(queryset, *, body_chars=5000, batch=READ_BATCH):
             )
 
 
+def _by_range(queryset, fields, batch):
+    last = 0
+    while True:
+        rows = list(queryset.filter(id__gt=last).values_list(*fields)[:batch])
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield rows
+
+
+def refresh_statistics(tables=None):
+    """Let the database planner know the tables' sizes (SQLite has no statistics until ANALYZE;
+    without them it reads a list by scanning every published article)."""
+    tables = tables or [RelatedEntry._meta.db_table, Article._meta.db_table]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
 class TfidfBackend(RelatedBackend):
     def __init__(self, tuning=None, weights=None):
         self.tuning = tuning or vectors.Tuning(**conf.TUNING)
@@ -93,8 +126,7 @@ class TfidfBackend(RelatedBackend):
     # --- everything at once ---
 
     def rebuild(self, *, progress=None):
-        queryset = indexable()
-        index = build(documents(queryset), weights=self.weights, tuning=self.tuning, progress=progress)
+        index = build(documents(), weights=self.weights, tuning=self.tuning, progress=progress)
         postings = vectors.postings_matrix(index.vectors, self.tuning.postings)
         with transaction.atomic():
             self._clear()
@@ -103,16 +135,22 @@ class TfidfBackend(RelatedBackend):
             self._write_lists(index, postings, progress)
             IndexState.objects.all().delete()
             IndexState.objects.create(documents=len(index.ids), rebuilt_at=timezone.now())
+        refresh_statistics()
         return len(index.ids)
 
     def _clear(self):
+        tables = ", ".join(
+            connection.ops.quote_name(m._meta.db_table) for m in (RelatedEntry, IndexedArticle, Term)
+        )
         with connection.cursor() as cursor:
-            for model in (RelatedEntry, IndexedArticle, Term):
-                table = connection.ops.quote_name(model._meta.db_table)
-                if connection.vendor == "postgresql":
-                    cursor.execute(f"TRUNCATE {table}")
-                else:
-                    cursor.execute(f"DELETE FROM {table}")
+            if connection.vendor == "postgresql":
+                # TRUNCATE refuses to run while deferred foreign-key checks are pending.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"TRUNCATE {tables}")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            else:
+                for table in tables.split(", "):
+                    cursor.execute(f"DELETE FROM {table}")  # SQLite empties a table at once this way
 
     def _write_terms(self, index, postings):
         table = connection.ops.quote_name(Term._meta.db_table)
@@ -162,7 +200,13 @@ class TfidfBackend(RelatedBackend):
         for start in range(0, x.shape[0], chunk):
             rows = np.arange(start, min(start + chunk, x.shape[0]))
             src, dst, score = vectors.neighbours(
-                x, index.published, index.fingerprints, self.tuning, rows=rows, postings=postings
+                x,
+                index.published,
+                index.fingerprints,
+                self.tuning,
+                rows=rows,
+                postings=postings,
+                query=index.query[start : start + chunk],
             )
             article, related = index.ids[src], index.ids[dst]
             bounds = np.r_[0, np.flatnonzero(np.diff(src)) + 1, len(src)]
@@ -200,9 +244,7 @@ class TfidfBackend(RelatedBackend):
 
     def update(self, article_ids):
         ids = {int(i) for i in article_ids}
-        found = []
-        for batch in _batches(sorted(ids)):
-            found.extend(documents(indexable().filter(id__in=batch)))
+        found = list(documents(ids))
         gone = ids - {doc.id for doc in found}
         if gone:
             self.remove(gone)
@@ -390,6 +432,8 @@ class TfidfBackend(RelatedBackend):
             for batch in _batches(all_term_ids.tolist()):
                 Term.objects.filter(id__in=batch).update(documents=F("documents") + 1)
             self._state_query().update(documents=F("documents") + 1)
+            if n_docs >= 1024 and n_docs & (n_docs - 1) == 0:
+                refresh_statistics()  # as the archive doubles
         IndexedArticle.objects.update_or_create(
             article_id=doc.id,
             defaults={

@@ -25,8 +25,8 @@ class Tuning:
     """The engine's knobs; defaults chosen on bench/data/related_eval.jsonl (see bench_related.py)."""
 
     vector_terms: int = 64  # heaviest terms kept per article
-    query_terms: int = 24  # of those, how many look for candidates
-    postings: int = 2000  # heaviest articles kept per term
+    query_terms: int = 16  # of those, how many look for candidates
+    postings: int = 1000  # heaviest articles kept per term
     candidates: int = 40  # candidates scored exactly per article
     stored: int = 8  # list length kept per article (pins come on top)
     min_score: float = 0.02  # below this, not related at all
@@ -78,10 +78,23 @@ def normalise_rows(m):
 
 
 def postings_matrix(x, per_term):
-    """Terms x docs: for each term, the `per_term` docs where it weighs most."""
+    """Terms x docs: for each term, the `per_term` docs where it weighs most. Only the few long
+    rows (common terms) are cut, one at a time, so memory stays near one copy of x."""
     t = x.T.tocsr()
-    t = prune_rows(t, per_term)
-    return t
+    lengths = np.diff(t.indptr)
+    long_rows = np.flatnonzero(lengths > per_term)
+    if len(long_rows) == 0:
+        return t
+    keep = np.ones(t.nnz, dtype=bool)
+    for row in long_rows:
+        a, b = t.indptr[row], t.indptr[row + 1]
+        lightest = np.argpartition(-t.data[a:b], per_term)[per_term:]
+        keep[a + lightest] = False
+    rows = np.repeat(np.arange(t.shape[0], dtype=np.int32), lengths)[keep]
+    indptr = np.zeros(t.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=t.shape[0]), out=indptr[1:])
+    out = sparse.csr_matrix((t.data[keep], t.indices[keep], indptr), shape=t.shape)
+    return out
 
 
 def proximity(published_a, published_b, tuning):
@@ -104,7 +117,7 @@ def _candidates(query, postings, n):
 def row_dots(x, rows_a, rows_b):
     """Exact dot products x[a] . x[b] for many pairs, in bounded memory."""
     out = np.empty(len(rows_a), dtype=np.float32)
-    step = 200_000
+    step = 50_000
     for start in range(0, len(rows_a), step):
         a = x[rows_a[start : start + step]]
         b = x[rows_b[start : start + step]]
