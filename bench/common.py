@@ -93,6 +93,7 @@ def seeded_dir(articles):
     path = TMP / f"bs-bench-data-{articles}"
     if path.exists() and article_count(path) == articles:
         print(f"  reusing {path} ({articles:,} articles)", flush=True)
+        manage(path, "migrate", "--noinput")  # other apps may have added tables since
         return path
     if database_label() == "SQLite":
         path = fresh_dir(f"data-{articles}")
@@ -182,9 +183,13 @@ class Server:
         with urllib.request.urlopen(self.base + path, timeout=10) as answer:
             return answer.status, answer.read()
 
+    def cpu(self):
+        """CPU seconds used by the server's processes so far."""
+        return tree_cpu(self.proc.pid)
+
     def memory(self):
-        """Peak resident memory (VmHWM) of each process of the server's tree, in MiB."""
-        return tree_peak_rss(self.proc.pid)
+        """(peak RSS, private RSS) in MiB of the largest server worker."""
+        return worker_memory(self.proc.pid)
 
 
 def _children(pid):
@@ -197,8 +202,12 @@ def _children(pid):
     return kids
 
 
-def tree_peak_rss(pid):
-    """{pid: (name, peak RSS in MiB)} for a process and all its descendants."""
+def tree_memory(pid):
+    """{pid: (name, peak RSS MiB, private memory now MiB)} for a process and its descendants.
+
+    Peak RSS (VmHWM) counts pages of the SQLite file mapped with mmap, which every worker shares
+    with the page cache of the system; private memory (RssAnon) is what each worker adds.
+    """
     result, todo = {}, [pid]
     while todo:
         p = todo.pop()
@@ -208,16 +217,34 @@ def tree_peak_rss(pid):
             continue
         name = re.search(r"^Name:\s*(.*)$", status, re.M).group(1)
         hwm = re.search(r"^VmHWM:\s*(\d+) kB", status, re.M)
-        result[p] = (name, int(hwm.group(1)) / 1024 if hwm else 0.0)
+        anon = re.search(r"^RssAnon:\s*(\d+) kB", status, re.M)
+        result[p] = (
+            name,
+            int(hwm.group(1)) / 1024 if hwm else 0.0,
+            int(anon.group(1)) / 1024 if anon else 0.0,
+        )
         todo += _children(p)
     return result
 
 
-def worker_peak_rss(pid, skip=("broadsheet",)):
-    """The largest peak RSS among the serving processes (not the `broadsheet serve` wrapper)."""
-    tree = tree_peak_rss(pid)
-    sizes = [mib for p, (name, mib) in tree.items() if p != pid and name not in skip]
-    return max(sizes, default=0.0)
+def tree_cpu(pid):
+    """CPU seconds (user + system) used so far by a process and its live descendants."""
+    total, todo, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        todo += _children(p)
+    return total
+
+
+def worker_memory(pid):
+    """(peak RSS, private RSS) in MiB of the largest serving process (not the `broadsheet serve` wrapper)."""
+    sizes = [(hwm, anon) for p, (_name, hwm, anon) in tree_memory(pid).items() if p != pid]
+    return max(sizes, key=lambda s: s[1], default=(0.0, 0.0))
 
 
 # --- wrk --------------------------------------------------------------------------------------
@@ -253,10 +280,16 @@ def rotate_script(paths):
     return handle.name
 
 
-def wrk(url, duration=10, connections=32, threads=2, script=None, timeout="5s"):
+# A cookie the page cache never answers from the store: the request runs the full Django stack.
+UNCACHED = ("Cookie: bs_nocache=1",)
+
+
+def wrk(url, duration=10, connections=32, threads=2, script=None, headers=(), timeout="5s"):
     """Run wrk; return a dict with rps, p50/p90/p99 in ms, requests, errors, non2xx, load."""
     cmd = [ensure_wrk(), f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
     cmd += ["--timeout", timeout]
+    for header in headers:
+        cmd += ["-H", header]
     if script:
         cmd += ["-s", script]
     cmd.append(url)
