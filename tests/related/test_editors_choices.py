@@ -69,16 +69,10 @@ def test_pinned_story_that_is_unpublished_is_not_shown(stories, django_capture_o
     assert keys_of(services.related_for(article, limit=1), stories) == ["single-2"]
 
 
-def test_editor_pins_a_story_from_the_article_form(
-    client, editor, stories, django_capture_on_commit_callbacks
-):
-    article = stories["ferry-1"]
-    client.force_login(editor)
+def post_article_form(client, article, pinned):
+    """Post the article's admin form unchanged, with one pinned related story."""
     url = reverse("admin:newsroom_article_change", args=[article.pk])
     page = client.get(url)
-    assert page.status_code == 200
-    assert b"Related posts: pinned stories" in page.content
-    assert b"Related posts: stories never to show" in page.content
     form = page.context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
     data.update(
@@ -118,14 +112,35 @@ def test_editor_pins_a_story_from_the_article_form(
     data.update(
         {
             f"{pin_prefix}-TOTAL_FORMS": "1",
-            f"{pin_prefix}-0-pinned": stories["single-1"].pk,
+            f"{pin_prefix}-0-pinned": pinned.pk,
             f"{pin_prefix}-0-position": "0",
         }
     )
+    return client.post(url, data)
+
+
+def test_editor_pins_a_story_from_the_article_form(
+    client, editor, stories, django_capture_on_commit_callbacks
+):
+    article = stories["ferry-1"]
+    client.force_login(editor)
+    page = client.get(reverse("admin:newsroom_article_change", args=[article.pk]))
+    assert page.status_code == 200
+    assert b"Related posts: pinned stories" in page.content
+    assert b"Related posts: stories never to show" in page.content
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+        response = post_article_form(client, article, stories["single-1"])
+    assert response.status_code == 302
     assert keys_of(services.related_for(article, limit=1), stories) == ["single-1"]
+
+
+def test_pinning_a_story_under_itself_is_refused_with_a_message(client, editor, stories):
+    article = stories["ferry-1"]
+    client.force_login(editor)
+    response = post_article_form(client, article, article)
+    assert response.status_code == 200
+    assert b"errorlist" in response.content
+    assert not RelatedPin.objects.exists()
 
 
 def test_writer_does_not_see_the_pins(client, writer, stories):
@@ -144,3 +159,22 @@ def test_a_story_cannot_be_pinned_under_itself(stories):
     article = stories["ferry-1"]
     with pytest.raises(IntegrityError), transaction.atomic():
         RelatedPin.objects.create(article=article, pinned=article)
+
+
+def test_pins_page_refuses_a_story_under_itself_and_keeps_the_choice(
+    client, editor, stories, django_capture_on_commit_callbacks
+):
+    article = stories["ferry-1"]
+    client.force_login(editor)
+    url = reverse("admin:related_relatedpin_add")
+    response = client.post(url, {"article": article.pk, "pinned": article.pk, "position": "3"})
+    assert response.status_code == 200
+    assert "this one is the article itself" in response.content.decode()
+    assert b'value="3"' in response.content
+    assert not RelatedPin.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"article": article.pk, "pinned": stories["single-2"].pk, "position": "0"}
+        )
+    assert response.status_code == 302
+    assert keys_of(services.related_for(article, limit=1), stories) == ["single-2"]

@@ -1,12 +1,44 @@
 """Back office: editors pin and exclude related stories per article (also inline on the article)."""
 
+from django import forms
 from django.contrib import admin
 
 from .models import RelatedExclusion, RelatedPin
 
 
+class NotItselfForm(forms.ModelForm):
+    """Refuses a story chosen under itself, with a message beside the field (not a crash)."""
+
+    other_field = ""
+
+    def clean(self):
+        data = super().clean()
+        other = data.get(self.other_field)
+        article_id = getattr(self.instance, "article_id", None) or getattr(data.get("article"), "pk", None)
+        if other is not None and article_id is not None and other.pk == article_id:
+            self.add_error(self.other_field, "Choose another story: this one is the article itself.")
+        return data
+
+
+class PinForm(NotItselfForm):
+    other_field = "pinned"
+
+    class Meta:
+        model = RelatedPin
+        fields = ("article", "pinned", "position")
+
+
+class ExclusionForm(NotItselfForm):
+    other_field = "excluded"
+
+    class Meta:
+        model = RelatedExclusion
+        fields = ("article", "excluded")
+
+
 class RelatedPinInline(admin.TabularInline):
     model = RelatedPin
+    form = PinForm
     fk_name = "article"
     extra = 0
     fields = ("pinned", "position")
@@ -17,6 +49,7 @@ class RelatedPinInline(admin.TabularInline):
 
 class RelatedExclusionInline(admin.TabularInline):
     model = RelatedExclusion
+    form = ExclusionForm
     fk_name = "article"
     extra = 0
     fields = ("excluded",)
@@ -26,6 +59,7 @@ class RelatedExclusionInline(admin.TabularInline):
 
 @admin.register(RelatedPin)
 class RelatedPinAdmin(admin.ModelAdmin):
+    form = PinForm
     list_display = ("article", "pinned", "position")
     list_select_related = ("article", "pinned")
     autocomplete_fields = ("article", "pinned")
@@ -34,6 +68,7 @@ class RelatedPinAdmin(admin.ModelAdmin):
 
 @admin.register(RelatedExclusion)
 class RelatedExclusionAdmin(admin.ModelAdmin):
+    form = ExclusionForm
     list_display = ("article", "excluded")
     list_select_related = ("article", "excluded")
     autocomplete_fields = ("article", "excluded")
