@@ -7,7 +7,11 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import post_delete, post_migrate
+
+        from .roles import ensure_roles
+
+        post_migrate.connect(ensure_roles, dispatch_uid="newsroom.ensure_roles")
 
         from .models import Article
         from .signals import articles_deleted
