@@ -91,13 +91,24 @@ def test_scheduled_story_shows_only_once_it_is_out(stories, django_capture_on_co
     assert article in services.related_for(stories["ferry-1"], limit=3)
 
 
-def test_deleted_story_leaves_every_list(stories):
+def test_deleted_story_leaves_every_list_and_they_are_refilled(stories, django_capture_on_commit_callbacks):
+    from broadsheet.related.models import IndexState, RelatedPin
+
     ferry = stories["ferry-3"]
     ferry_pk = ferry.pk
-    ferry.delete()
-    articles_deleted.send(sender=Article, article_ids=[ferry_pk])
+    RelatedPin.objects.create(article=ferry, pinned=stories["ferry-1"])
+    full = len(services.related_for(stories["ferry-1"], limit=20))
+    indexed = IndexState.objects.get().documents
+    with django_capture_on_commit_callbacks(execute=True):
+        ferry.delete()
+        articles_deleted.send(sender=Article, article_ids=[ferry_pk])
     assert not RelatedEntry.objects.filter(related_id=ferry_pk).exists()
-    assert [a.pk for a in services.related_for(stories["ferry-1"], limit=10)].count(ferry_pk) == 0
+    assert ferry_pk not in [a.pk for a in services.related_for(stories["ferry-1"], limit=20)]
+    after_delete = [a.pk for a in services.related_for(stories["ferry-1"], limit=20)]
+    assert len(after_delete) >= min(full - 1, 5)
+    services.rebuild_related()  # the refilled list is the list a rebuild gives
+    assert set(after_delete) == {a.pk for a in services.related_for(stories["ferry-1"], limit=20)}
+    assert IndexState.objects.get().documents == indexed - 1
 
 
 def test_small_bulk_load_is_indexed(db, django_capture_on_commit_callbacks):

@@ -7,9 +7,10 @@ class RelatedConfig(AppConfig):
     verbose_name = "Related stories"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_delete
 
         from broadsheet.newsroom import signals, slots
+        from broadsheet.newsroom.models import Article
 
         from . import receivers, services
         from .models import RelatedExclusion, RelatedPin
@@ -17,6 +18,7 @@ class RelatedConfig(AppConfig):
         slots.register_article_block("related", services.related_block, order=10)
         signals.article_changed.connect(receivers.article_changed, dispatch_uid="related.changed")
         signals.articles_deleted.connect(receivers.articles_deleted, dispatch_uid="related.deleted")
+        pre_delete.connect(receivers.article_deleting, sender=Article, dispatch_uid="related.deleting")
         signals.articles_loaded.connect(receivers.articles_loaded, dispatch_uid="related.loaded")
         for model in (RelatedPin, RelatedExclusion):
             post_save.connect(

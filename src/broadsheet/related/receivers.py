@@ -10,6 +10,20 @@ def article_changed(sender, article, **kwargs):
     tasks.update_related.enqueue([article.pk])
 
 
+def article_deleting(sender, instance, **kwargs):
+    """Before an article row goes (its list rows go with it), note whose lists it was in, so
+    they can be refilled once the delete is committed."""
+    from .models import RelatedEntry
+
+    holders = list(
+        RelatedEntry.objects.filter(related_id=instance.pk, pinned=False)
+        .exclude(article_id=instance.pk)
+        .values_list("article_id", flat=True)
+    )
+    if holders:
+        transaction.on_commit(lambda: tasks.recompute_related.enqueue(holders))
+
+
 def articles_deleted(sender, article_ids, **kwargs):
     ids = [int(i) for i in article_ids]
     if ids:

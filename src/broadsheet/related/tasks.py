@@ -20,3 +20,9 @@ def remove_related(article_ids: list[int]) -> int:
 @task()
 def rebuild_related() -> int:
     return services.rebuild_related()
+
+
+@task()
+def recompute_related(article_ids: list[int]) -> int:
+    services.recompute_related(article_ids)
+    return len(article_ids)

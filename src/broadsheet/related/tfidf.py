@@ -266,12 +266,16 @@ class TfidfBackend(RelatedBackend):
                 removed, _ = IndexedArticle.objects.filter(article_id__in=batch).delete()
                 if removed:
                     self._state_query().update(documents=F("documents") - removed)
+                if removed < len(batch) and not Article.objects.filter(id__in=batch).exists():
+                    # deleted articles took their index rows with them: count again
+                    self._state_query().update(documents=IndexedArticle.objects.count())
         self.recompute(affected - ids)
 
     def recompute(self, article_ids):
-        ids = [int(i) for i in article_ids]
+        ids, existing = [int(i) for i in article_ids], set()
         stored = {}
         for batch in _batches(ids):
+            existing.update(Article.objects.filter(id__in=batch).values_list("id", flat=True))
             stored.update(
                 (row[0], row[1:])
                 for row in IndexedArticle.objects.filter(article_id__in=batch).values_list(
@@ -282,6 +286,8 @@ class TfidfBackend(RelatedBackend):
         with transaction.atomic():
             computed = {}
             for article_id in ids:
+                if article_id not in existing:
+                    continue  # deleted meanwhile
                 if article_id not in stored:
                     computed[article_id] = []
                     continue
