@@ -174,13 +174,15 @@ class PostgresBackend(SearchBackend):
             return []
         tsquery, query_params = self.tsquery(query, match)
         where, params = self._where(filters, now)
-        # The inner query keeps the newest max_candidates matches; the outer one ranks them.
+        # The inner query keeps the newest max_candidates matches (ids and dates only, so the
+        # sort stays small); the outer one reads their vectors by primary key and ranks them.
         sql = (
-            f"SELECT c.article_id, ts_rank_cd('{WEIGHTS}', c.vector, c.q, 1)"
+            f"SELECT doc.article_id, ts_rank_cd('{WEIGHTS}', doc.vector, c.q, 1)"
             " * (1.0 + %s / (1.0 + EXTRACT(EPOCH FROM (%s - c.publish_at)) / %s)) AS score FROM ("
-            f" SELECT d.article_id, d.vector, d.publish_at, q.q FROM {TABLE} d, (SELECT {tsquery} AS q) q"
+            f" SELECT d.article_id, d.publish_at, q.q FROM {TABLE} d, (SELECT {tsquery} AS q) q"
             f" WHERE {where} ORDER BY d.publish_at DESC LIMIT %s"
-            ") c ORDER BY score DESC, c.publish_at DESC, c.article_id DESC LIMIT %s OFFSET %s"
+            f") c JOIN {TABLE} doc ON doc.article_id = c.article_id"
+            " ORDER BY score DESC, c.publish_at DESC, c.article_id DESC LIMIT %s OFFSET %s"
         )
         half_life = conf.recency_half_life_days() * 86400.0
         all_params = [conf.recency_boost(), now, half_life, *query_params, *params]
