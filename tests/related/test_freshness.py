@@ -127,3 +127,26 @@ def test_large_bulk_load_queues_a_rebuild(db, settings, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         articles_loaded.send(sender=Article, article_ids=[a.pk for a in articles.values()])
     assert "ferry-2" in keys_of(services.related_for(articles["ferry-1"], limit=2), articles)
+
+
+def test_story_with_no_words_worth_indexing_publishes_without_a_list(
+    stories, django_capture_on_commit_callbacks
+):
+    article = make_article("The", summary="", body="", status="draft", section=stories["ferry-1"].section)
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom.publish(article)
+    assert services.related_for(article) == []
+    assert article not in services.related_for(stories["ferry-1"], limit=20)
+
+
+def test_huge_body_with_odd_characters_is_indexed(stories, django_capture_on_commit_callbacks):
+    body = ("Velmora ferry strike \x00 <b>north pier</b> \ud800 " * 20_000) + "night-shift rotas"
+    article = make_article(
+        "Velmora ferry strike: the night-shift rota dispute explained",
+        body=body,
+        status="draft",
+        section=stories["ferry-1"].section,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom.publish(article)
+    assert "ferry-1" in keys_of(services.related_for(article, limit=3), stories)

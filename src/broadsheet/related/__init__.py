@@ -1,0 +1,18 @@
+"""Related stories: the "Related posts" list under every article.
+
+How it works (details in tfidf.py):
+- Each published article becomes a sparse TF-IDF vector of its heaviest 64 terms, read from
+  headline (x3), summary (x2), tags (x2), the first 200 body words and the section. Words are
+  folded so outlets' spellings meet (Erdoğan/Erdogan, Zelenskyy/Zelensky, al-Rashidi/El-Rashidy);
+  capitalised names also give a consonant key (Mohammed/Muhammad).
+- Similarity is the cosine of two vectors times a gentle closeness-in-time factor (0.7..1.0 over
+  about three weeks). Never the article itself, a draft or an exact copy (same folded words).
+- Lists (8 per article, editors' pins first) are stored in RelatedEntry; pages and the API read
+  them with one query (services.related_for).
+- Freshness: newsroom signals queue tasks (tasks.py) that index one article against the inverted
+  index stored in the database (Term postings, capped per term) and update the lists it enters;
+  unpublishing or deleting removes it everywhere and refills those lists. A bulk load above
+  BROADSHEET_RELATED_BULK_LIMIT (2000) articles queues a full rebuild instead.
+- `broadsheet related rebuild` recomputes everything (run it after restoring a database or
+  changing the engine's settings); `broadsheet related show ID` prints one list.
+"""
