@@ -286,3 +286,19 @@ LOGGING = {
 # --- Broadsheet -----------------------------------------------------------------------------
 
 BROADSHEET_PAGE_SIZE = int(os.environ.get("BROADSHEET_PAGE_SIZE", "20"))
+
+# Every other BROADSHEET_* environment variable becomes the setting of the same name that an
+# app's conf.py reads: JSON values are parsed (true, 5, ["https://a.example"]), anything else
+# is kept as text. e.g. BROADSHEET_FEED_FULL_TEXT=true, BROADSHEET_COMMENTS_FLOOD_SECONDS=0.
+def _app_settings_from_environment(namespace):
+    import json
+
+    for name, raw in os.environ.items():
+        if name.startswith("BROADSHEET_") and name not in namespace:
+            try:
+                namespace[name] = json.loads(raw)
+            except ValueError:
+                namespace[name] = raw
+
+
+_app_settings_from_environment(globals())
