@@ -25,8 +25,8 @@ class Tuning:
     """The engine's knobs; defaults chosen on bench/data/related_eval.jsonl (see bench_related.py)."""
 
     vector_terms: int = 64  # heaviest terms kept per article
-    query_terms: int = 16  # of those, how many look for candidates
-    postings: int = 1000  # heaviest articles kept per term
+    query_terms: int = 12  # of those, how many look for candidates
+    postings: int = 600  # heaviest articles kept per term
     candidates: int = 40  # candidates scored exactly per article
     stored: int = 8  # list length kept per article (pins come on top)
     min_score: float = 0.02  # below this, not related at all
