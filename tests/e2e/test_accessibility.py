@@ -9,8 +9,11 @@ Policy stays on and is checked as readers get it (no bypass_csp, no inline <scri
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 
 from tests.conftest import make_article, make_section
+
+from .pictures import harbour_picture, serve_uploads_from_the_live_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +28,7 @@ RUN_AXE = """async () => {
 }"""
 
 
-def build_newsroom():
+def build_newsroom(settings):
     """A small front page: two sections, related stories, a thread of comments, a search index."""
     from broadsheet.comments.models import Comment
     from broadsheet.newsroom.models import Article, Source
@@ -33,6 +36,7 @@ def build_newsroom():
     from broadsheet.related import services as related
     from broadsheet.search import get_backend
 
+    serve_uploads_from_the_live_server(settings)
     get_backend().clear()  # the transactional flush does not empty the search index
     harbour, science = make_section("Harbour"), make_section("Science")
     source = Source.objects.create(name="Estuary Gazette", homepage="https://estuary.example/")
@@ -70,6 +74,11 @@ def build_newsroom():
         article_changed.send(sender=Article, article=article)
     related.rebuild_related()
     lead = stories[0]
+    lead.image.save("harbour-dusk.jpg", ContentFile(harbour_picture()), save=False)
+    lead.image_caption = "The ferry waits off the quay at dusk."
+    lead.image_alt = "A small ferry on a calm sea at sunset, beside a stone quay"
+    lead.image_credit = "Broadsheet test suite"
+    lead.save()
     first = Comment.objects.create(
         article=lead,
         author_name="Ilse Brandt",
@@ -103,11 +112,11 @@ def send_empty_submission(page):
     assert page.locator(".submission-form .errorlist").count() >= 1
 
 
-def test_reader_pages_have_no_serious_accessibility_problems_in_light_or_dark(browser, live_server):
+def test_reader_pages_have_no_serious_accessibility_problems_in_light_or_dark(browser, live_server, settings):
     """axe on each page (and on two forms showing their errors) in both colour schemes."""
     from .conftest import screenshot
 
-    lead, harbour = build_newsroom()
+    lead, harbour = build_newsroom(settings)
     pages = [
         ("home", "/", None),
         ("article", lead.get_absolute_url(), None),
@@ -132,6 +141,7 @@ def test_reader_pages_have_no_serious_accessibility_problems_in_light_or_dark(br
             elif name == "article":
                 assert page.get_by_role("heading", name="Related posts").is_visible()
                 assert page.locator("#comments .comment").count() == 2
+                assert page.locator(".lead-image img").evaluate("img => img.complete && img.naturalWidth > 0")
             elif name == "search":
                 assert page.locator(".search-hit").count() >= 1
             for scheme in ("light", "dark"):
