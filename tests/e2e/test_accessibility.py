@@ -55,18 +55,21 @@ def build_newsroom(settings):
         make_article(
             "Veldhaven ferry timetable adds an early crossing",
             section=harbour,
+            summary="A boat before dawn for bakers and market traders.",
             body=f"{ferry_words} An early crossing leaves before dawn.",
             tags=["ferry"],
         ),
         make_article(
             "Harbour workers welcome the island ferry",
             section=harbour,
+            summary="The dockers' union says the late crossing was overdue.",
             body=f"{ferry_words} The workers' union welcomed the crossing.",
             tags=["ferry"],
         ),
         make_article(
             "Tide gauge records the highest water in a decade",
             section=science,
+            summary="Readings at the harbour mouth beat the old record by a hand's width.",
             body="A tide gauge at the harbour mouth recorded the highest water in ten years.",
         ),
     ]
@@ -147,7 +150,7 @@ def test_reader_pages_have_no_serious_accessibility_problems_in_light_or_dark(br
             for scheme in ("light", "dark"):
                 page.emulate_media(color_scheme=scheme)
                 if name in ("home", "article"):
-                    screenshot(page, f"{name}-{scheme}")
+                    screenshot(page, f"{name}-page-{scheme}")
                 for violation in page.evaluate(RUN_AXE):
                     found = blocking if violation["impact"] in BLOCKING else notes
                     found.extend(
