@@ -83,6 +83,10 @@ def parse_record(line):
             raise BadLine(f"'published' is not an ISO 8601 date: {published[:40]!r}") from None
     if timezone.is_naive(when):
         when = timezone.make_aware(when, datetime.UTC)
+    try:  # a date at the very edge (0001-01-01+14:00) has no UTC time: PostgreSQL would store year 0
+        when.astimezone(datetime.UTC)
+    except OverflowError:
+        raise BadLine(f"'published' is out of range: {published[:40]!r}") from None
     values["publish_at"] = when
     if values["source_url"]:
         try:
