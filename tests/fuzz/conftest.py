@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 FUZZ = settings(
-    max_examples=50,
+    max_examples=40,
     deadline=None,
     database=None,  # nothing written into the repository
     suppress_health_check=[
@@ -23,7 +23,7 @@ FUZZ = settings(
         HealthCheck.data_too_large,
     ],
 )
-FEW = settings(FUZZ, max_examples=25)
+FEW = settings(FUZZ, max_examples=15)
 
 UNLIMITED = (10**9, 3600)
 
