@@ -267,6 +267,8 @@ def drill_postgres(seconds):
             restart = {}
             time.sleep(max(0.0, load_run.start_at + seconds * 0.4 - time.monotonic()))
             restart["begin"] = time.monotonic() - load_run.start_at
+            probe = PostgresProbe(load_run.start_at)
+            probe.start()
             result = subprocess.run(
                 ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
                 capture_output=True,
@@ -275,6 +277,8 @@ def drill_postgres(seconds):
             restart["end"] = time.monotonic() - load_run.start_at
             for thread in threads:
                 thread.join(timeout=seconds + 60)
+            probe.stopped.set()
+            probe.join()
             if result.returncode:
                 print(f"  pg_ctlcluster restart failed: {result.stderr.strip()}")
         stored = stored_markers(env, run)
@@ -282,13 +286,17 @@ def drill_postgres(seconds):
         shutil.rmtree(data, ignore_errors=True)
     acked = load_run.acknowledged()
     missing = acked - stored
-    failures = sorted(o for o in load_run.outcomes if o[2] != "ack")
-    back = restart["end"]
-    after = sorted(o for o in load_run.outcomes if o[2] == "ack" and o[0] >= back)
+    failures = sorted((o for o in load_run.outcomes if o[2] != "ack"), key=lambda o: o[1])
+    back = probe.back_at if probe.back_at is not None else restart["end"]
+    after = sorted((o for o in load_run.outcomes if o[2] == "ack" and o[0] >= back), key=lambda o: o[1])
     answered_again = after[0][1] - back if after else None
     late_failures = [o for o in failures if o[0] > back + RECOVERY_LIMIT]
     sent = len(load_run.outcomes)
-    print(f"  PostgreSQL {version} restarted at t={restart['begin']:.1f}s, accepting again at t={back:.1f}s")
+    print(
+        f"  PostgreSQL {version} restart began at t={restart['begin']:.1f}s; it refused connections from "
+        f"t={fmt(probe.down_at)}s and accepted them again at t={fmt(probe.back_at)}s "
+        f"(pg_ctlcluster returned at t={restart['end']:.1f}s)"
+    )
     print(
         f"  requests sent {sent}, acknowledged {len(acked)}, failed {load_run.count('failed')}, "
         f"refused with a message {load_run.count('refused')}"
@@ -299,12 +307,16 @@ def drill_postgres(seconds):
         )
     print(f"  timeline (answers per second, ack/failed): {timeline(load_run.outcomes)}")
     if answered_again is not None:
-        print(f"  first acknowledged write {answered_again:.2f}s after PostgreSQL was back")
-        print(
-            f"  site unavailable for {max(0.0, after[0][1] - (failures[0][1] if failures else after[0][1])):.2f}s"
-        )
+        print(f"  first acknowledged write {answered_again:.2f}s after PostgreSQL accepted connections again")
+        if failures:
+            last = failures[-1][1]
+            recovered = min(o[1] for o in load_run.outcomes if o[2] == "ack" and o[1] > last)
+            print(
+                f"  site unable to save for {recovered - failures[0][1]:.2f}s (first failure to next acknowledged write)"
+            )
     print(
-        f"  acknowledged writes stored: {len(acked) - len(missing)}/{len(acked)} (stored in all: {len(stored)})"
+        f"  acknowledged writes stored: {len(acked) - len(missing)}/{len(acked)}; "
+        f"also stored though the answer was an error: {len(stored - acked)}"
     )
     held = (
         result.returncode == 0
@@ -321,6 +333,33 @@ def drill_postgres(seconds):
         f"lost {len(missing)}"
     )
     return ("PostgreSQL restart under load", held, figures)
+
+
+class PostgresProbe(threading.Thread):
+    """Polls PostgreSQL directly: when it stopped accepting connections and when it came back."""
+
+    def __init__(self, origin):
+        super().__init__(daemon=True)
+        self.origin, self.down_at, self.back_at = origin, None, None
+        self.stopped = threading.Event()
+
+    def run(self):
+        import psycopg
+
+        while not self.stopped.is_set() and self.back_at is None:
+            try:
+                with psycopg.connect(PG_ADMIN, connect_timeout=1) as conn:
+                    conn.execute("SELECT 1")
+                if self.down_at is not None:
+                    self.back_at = time.monotonic() - self.origin
+            except Exception:
+                if self.down_at is None:
+                    self.down_at = time.monotonic() - self.origin
+            self.stopped.wait(0.05)
+
+
+def fmt(seconds):
+    return "?" if seconds is None else f"{seconds:.1f}"
 
 
 def timeline(outcomes):
@@ -375,10 +414,11 @@ class PrivateRedis:
             self.proc.wait(timeout=10)
 
 
-def fetch(port, path):
+def fetch(port, path, nocache=False):
+    """(status, X-Cache label) of one GET; nocache sends a cookie the page cache never answers."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers={"Cookie": "bs_nocache=1"} if nocache else {})
         response = conn.getresponse()
         response.read()
         return response.status, response.getheader("X-Cache") or "-"

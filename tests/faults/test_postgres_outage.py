@@ -35,29 +35,25 @@ def test_site_reconnects_after_its_connections_are_cut_and_keeps_every_acknowled
     article = make_article("Comments through a failover")
     with real_server(tmp_path / "site") as server:
         load = bench.CommentLoad(
-            server.port, article.pk, article.get_absolute_url(), clients=4, seconds=6, run="cut"
+            server.port, article.pk, article.get_absolute_url(), clients=4, seconds=4, run="cut"
         )
         threads = load.run()
         time.sleep(max(0.0, load.start_at - time.monotonic()))
         cut = 0
         for _ in range(3):
-            time.sleep(1.2)
+            time.sleep(1.0)
             cut += cut_connections()
         for thread in threads:
             thread.join(timeout=60)
 
         assert cut > 0
         assert cut_connections() > 0  # the idle server's own connections, cut between requests
-        after = bench.CommentLoad(
-            server.port, article.pk, article.get_absolute_url(), clients=1, seconds=0.5, run="after"
-        )
-        for thread in after.run():
-            thread.join(timeout=30)
+        assert bench.fetch(server.port, "/healthz")[0] == 200
+        assert bench.fetch(server.port, article.get_absolute_url(), nocache=True)[0] == 200
 
     bodies = Comment.objects.filter(article=article).values_list("body", flat=True)
-    stored = {marker for body in bodies for marker in re.findall(r"(?:cut|after)x\d+x\d+", body)}
+    stored = {marker for body in bodies for marker in re.findall(r"cutx\d+x\d+", body)}
+    assert load.acknowledged()
     assert load.acknowledged() <= stored
     assert load.count("refused") == 0, load.reasons()
     assert all(reason.startswith("HTTP 503 +Retry-After") for reason in load.reasons()), load.reasons()
-    assert after.acknowledged() and after.count("failed") == 0, after.reasons()
-    assert after.acknowledged() <= stored
