@@ -1,9 +1,13 @@
 """Site-wide views: health check and friendly error pages."""
 
-from django.db import connection
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+RETRY_AFTER_SECONDS = 5
 
 
 @never_cache
@@ -25,6 +29,12 @@ def server_error(request):
     # No context processors that touch the database: this page must render when it is down.
     from django.template import loader
 
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        # The database is away (restarting, failing over) or too busy: say so, and when to come
+        # back. Django drops the broken connection as the request ends; the next one reconnects.
+        response = HttpResponse(loader.get_template("503.html").render({}), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return HttpResponse(loader.get_template("500.html").render({}), status=500)
 
 
