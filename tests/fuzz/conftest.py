@@ -6,12 +6,19 @@ Rate limits and the comment flood rule are lifted, so the properties test valida
 """
 
 import contextlib
+import os
+import tempfile
+from pathlib import Path
 from urllib.parse import quote_plus
 
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
+
+# Hypothesis's own caches go to the run's data folder (or a temp folder), never into the repository.
+set_hypothesis_home_dir(Path(os.environ.get("BROADSHEET_DATA") or tempfile.gettempdir()) / "hypothesis")
 
 FUZZ = settings(
     max_examples=40,
