@@ -78,8 +78,8 @@ def reader_comments_and_replies(page):
     page.get_by_role("textbox", name="Name").fill("Tomás Reyes")
     page.get_by_role("textbox", name="Email").fill("tomas.reyes@example.net")
     page.wait_for_timeout(STAMP_WAIT_MS)
-    page.get_by_role("button", name="Post Comment").click()
-    page.wait_for_url("**#comment-*")
+    with page.expect_navigation(url="**#comment-*"):
+        page.get_by_role("button", name="Post Comment").click()
     mine = page.locator(".comment", has_text=COMMENT)
     assert "Your comment is awaiting moderation." in mine.locator(".comment-awaiting").inner_text()
 
@@ -89,8 +89,8 @@ def reader_comments_and_replies(page):
     page.get_by_role("textbox", name="Name").fill("Tomás Reyes")
     page.get_by_role("textbox", name="Email").fill("tomas.reyes@example.net")
     page.wait_for_timeout(STAMP_WAIT_MS)
-    page.get_by_role("button", name="Post Comment").click()
-    page.wait_for_url("**#comment-*")
+    with page.expect_navigation(url="**#comment-*"):
+        page.get_by_role("button", name="Post Comment").click()
     reply = page.locator(".comment", has_text="Good news for everyone").locator(".children .comment")
     assert REPLY in reply.inner_text() and "awaiting moderation" in reply.inner_text()
     screenshot(page, "journey-comments-awaiting")
