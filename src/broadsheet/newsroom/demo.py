@@ -374,12 +374,16 @@ def make_story(rng, index):
     }
     headline = rng.choice(HEADLINES).format(**values)
     headline = headline[0].upper() + headline[1:]
-    summary = rng.choice(OPENINGS).format(**values)
-    paragraphs = [rng.choice(OPENINGS).format(**values)]
-    for chosen in rng.sample(MIDDLES, k=rng.randint(2, 4)):
+    # Distinct sentences: the summary never repeats the opening, no paragraph appears twice.
+    summary_template, opening_template = rng.sample(OPENINGS, k=2)
+    summary = summary_template.format(**values)
+    paragraphs = [opening_template.format(**values)]
+    before_subhead = rng.randint(2, 4)
+    middles = rng.sample(MIDDLES, k=before_subhead + 2)
+    for chosen in middles[:before_subhead]:
         paragraphs.append(chosen.format(**values))
     paragraphs.append(f"## {rng.choice(SUBHEADS)}")
-    for chosen in rng.sample(MIDDLES, k=2):
+    for chosen in middles[before_subhead:]:
         paragraphs.append(chosen.format(**values))
     paragraphs.append(rng.choice(CLOSINGS).format(**values))
     tags = sorted(set(rng.sample(TAG_WORDS, k=rng.randint(1, 3))))
