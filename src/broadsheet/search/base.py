@@ -31,6 +31,21 @@ class Filters:
     date_from: datetime.datetime | None = None  # inclusive
     date_to: datetime.datetime | None = None  # exclusive
 
+    def membership_clauses(self, column):
+        """SQL conditions (and their parameters) for the tag and author filters on `column`."""
+        from broadsheet.newsroom.models import Article
+
+        clauses, params = [], []
+        for value, relation, column_name in (
+            (self.tag_id, Article.tags, "tag_id"),
+            (self.author_id, Article.authors, "author_id"),
+        ):
+            if value is not None:
+                through = relation.through._meta.db_table
+                clauses.append(f"{column} IN (SELECT article_id FROM {through} WHERE {column_name} = %s)")
+                params.append(value)
+        return clauses, params
+
 
 @dataclass
 class Hit:

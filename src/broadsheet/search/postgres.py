@@ -9,8 +9,6 @@ import re
 
 from django.db import DatabaseError, connection, transaction
 
-from broadsheet.newsroom.models import Article
-
 from . import conf
 from .base import Filters, Hit, SearchBackend
 from .text import MARK_END, MARK_START, fold
@@ -159,14 +157,9 @@ class PostgresBackend(SearchBackend):
         if filters.date_to is not None:
             clauses.append("d.publish_at < %s")
             params.append(filters.date_to)
-        if filters.tag_id is not None:
-            through = Article.tags.through._meta.db_table
-            clauses.append(f"d.article_id IN (SELECT article_id FROM {through} WHERE tag_id = %s)")
-            params.append(filters.tag_id)
-        if filters.author_id is not None:
-            through = Article.authors.through._meta.db_table
-            clauses.append(f"d.article_id IN (SELECT article_id FROM {through} WHERE author_id = %s)")
-            params.append(filters.author_id)
+        more_clauses, more_params = filters.membership_clauses("d.article_id")
+        clauses += more_clauses
+        params += more_params
         return " AND ".join(clauses), params
 
     def search(self, query, filters, *, now, offset=0, limit=20, match="all"):

@@ -11,8 +11,6 @@ import sqlite3
 
 from django.db import DatabaseError, connection
 
-from broadsheet.newsroom.models import Article
-
 from . import conf
 from .base import Filters, Hit, SearchBackend
 from .text import MARK_END, MARK_START
@@ -152,14 +150,9 @@ class SQLiteBackend(SearchBackend):
         if filters.date_to is not None:
             clauses.append("m.publish_ts < %s")
             params.append(_ts(filters.date_to))
-        if filters.tag_id is not None:
-            through = Article.tags.through._meta.db_table
-            clauses.append(f"m.article_id IN (SELECT article_id FROM {through} WHERE tag_id = %s)")
-            params.append(filters.tag_id)
-        if filters.author_id is not None:
-            through = Article.authors.through._meta.db_table
-            clauses.append(f"m.article_id IN (SELECT article_id FROM {through} WHERE author_id = %s)")
-            params.append(filters.author_id)
+        more_clauses, more_params = filters.membership_clauses("m.article_id")
+        clauses += more_clauses
+        params += more_params
         return " AND ".join(clauses), params
 
     def search(self, query, filters, *, now, offset=0, limit=20, match="all"):
