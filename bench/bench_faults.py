@@ -503,8 +503,8 @@ def drill_redis(seconds):
 ENQUEUE = """
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import Article, Section
-from tests.faults.worker_tasks import slow_drill
-slow = slow_drill.enqueue({marker!r}, 4)
+from tests.core.worker_tasks import slow_mark
+slow = slow_mark.using(priority=10).enqueue({marker!r}, 4)
 section, _ = Section.objects.get_or_create(name="Drills")
 for n in range(5):
     story = Article.objects.create(headline=f"Worker drill story {{n}} about the harbour ferry",

@@ -3,6 +3,7 @@
 import datetime
 import io
 import itertools
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -85,6 +86,16 @@ def editor(db):
 @pytest.fixture
 def writer(db):
     return make_user("writer", role="Writer")
+
+
+def wait_for(predicate, timeout=15, interval=0.1):
+    """Poll `predicate` until it is true (True) or `timeout` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
 
 
 def is_postgres():

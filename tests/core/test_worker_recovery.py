@@ -12,6 +12,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.conftest import wait_for
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -48,15 +50,6 @@ def enqueue_slow_task(marker):
     )
 
 
-def wait_for(predicate, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_task_runs_again_after_its_worker_is_killed(tmp_path):
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
@@ -67,7 +60,7 @@ def test_task_runs_again_after_its_worker_is_killed(tmp_path):
     command = [sys.executable, "-m", "broadsheet", "worker", "--interval", "0.2"]
     first = subprocess.Popen(command, env=worker_env(tmp_path))
     try:
-        assert wait_for(lambda: marker.exists() and "started" in marker.read_text()), (
+        assert wait_for(lambda: marker.exists() and "started" in marker.read_text(), timeout=30), (
             "the first worker never started the task"
         )
         first.send_signal(signal.SIGKILL)

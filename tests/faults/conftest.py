@@ -5,7 +5,6 @@ import importlib.util
 import os
 import shutil
 import subprocess
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -59,15 +58,6 @@ def private_redis():
     redis.start()
     yield redis
     redis.stop()
-
-
-def wait_for(predicate, timeout=15):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def stop_quietly(proc):

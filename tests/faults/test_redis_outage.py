@@ -3,9 +3,9 @@ comes back by itself once Redis does."""
 
 import pytest
 
-from tests.conftest import make_article
+from tests.conftest import make_article, wait_for
 
-from .conftest import bench, real_server, wait_for
+from .conftest import bench, real_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
