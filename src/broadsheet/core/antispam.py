@@ -106,15 +106,3 @@ def hit_rate_limit(scope, key, *, limit, window):
     except Exception:  # a cache that is down must not take the form down with it
         return False
     return count > limit
-
-
-def seconds_since_last(scope, key, *, remember_for):
-    """Seconds since the last call with this key (None the first time); records this call."""
-    cache_key = _key(scope, key)
-    now = time.time()
-    try:
-        previous = cache.get(cache_key)
-        cache.set(cache_key, now, timeout=remember_for)
-    except Exception:
-        return None
-    return None if previous is None else now - previous

@@ -44,12 +44,6 @@ class KeysetPage:
     def has_other_pages(self):
         return bool(self.newer_cursor or self.older_cursor)
 
-    def __iter__(self):
-        return iter(self.object_list)
-
-    def __len__(self):
-        return len(self.object_list)
-
 
 def keyset_page(queryset, params, size):
     """One page of `queryset` (newest first) for the cursor in `params` (a QueryDict)."""
