@@ -1,13 +1,26 @@
-"""Feed and sitemap render times on 100,000 stories with SQLite.
+"""Feed and sitemap render times: every article sitemap page, the index, news, feeds.
 
-    .venv/bin/python bench/bench_syndication.py [--articles N] [--runs N]
+    .venv/bin/python bench/bench_syndication.py [--articles N] [--runs N] [--page-runs N]
 
-Seeds its own SQLite database in BENCH_SYNDICATION_DATA (default /tmp/bs-syndication/bench) once
-and runs ANALYZE, as one should after a bulk load, so SQLite's planner knows that almost every
-story is published and reads a sitemap page by primary-key range. Then it asks
-each address through Django's test client and prints p50/p95 in milliseconds. Every address is
-timed twice: "cold" renders every time (cache off), "warm" is served from the cache
-(the file cache here; Redis in a multi-process deployment).
+By default it seeds its own SQLite database with 100,000 stories in BENCH_SYNDICATION_DATA
+(default /tmp/bs-syndication/bench) once and runs ANALYZE, as one should after a bulk load, so
+SQLite's planner knows that almost every story is published and reads a sitemap page by
+primary-key range.
+
+To measure an existing database instead (for instance PostgreSQL with a million stories):
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bs_1m BENCH_DATA=/tmp/bench-1m \
+        .venv/bin/python bench/bench_syndication.py
+
+That database is only read (no migrate, no seed, no ANALYZE); BENCH_DATA is the data folder
+for that run (its file cache; default /tmp/bs-syndication/existing).
+
+Each address is asked through Django's test client. "cold" renders every time (cache off),
+"warm" is served from the cache (the file cache here; Redis in a multi-process deployment).
+Every article sitemap page is rendered cold --page-runs times: the table shows the first, the
+middle and the last page, then the median and slowest of all pages. Figures are wall-clock
+milliseconds and the CPU milliseconds of this process (SQLite runs in it; PostgreSQL's own work
+is not in that figure); the load average is printed, since the machine may be shared.
 """
 
 import argparse
@@ -20,8 +33,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-os.environ["BROADSHEET_DATA"] = os.environ.get("BENCH_SYNDICATION_DATA", "/tmp/bs-syndication/bench")
-os.environ.pop("DATABASE_URL", None)  # this benchmark is about SQLite
+EXISTING = os.environ.get("BENCH_DATABASE_URL", "")
+if EXISTING:
+    os.environ["DATABASE_URL"] = EXISTING
+    os.environ["BROADSHEET_DATA"] = os.environ.get("BENCH_DATA", "/tmp/bs-syndication/existing")
+else:
+    os.environ.pop("DATABASE_URL", None)  # the default run is about SQLite
+    os.environ["BROADSHEET_DATA"] = os.environ.get(
+        "BENCH_DATA", os.environ.get("BENCH_SYNDICATION_DATA", "/tmp/bs-syndication/bench")
+    )
 os.environ.pop("REDIS_URL", None)
 os.environ["BROADSHEET_PLAIN_STATIC"] = "1"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
@@ -39,6 +59,7 @@ from django.utils import timezone  # noqa: E402
 
 from broadsheet.newsroom.models import Article, Author, Section, Source, Tag  # noqa: E402
 from broadsheet.newsroom.text import render_markdown  # noqa: E402
+from broadsheet.syndication.sitemaps import ArticleSitemap  # noqa: E402
 
 WORDS = (
     "harbour council ferry budget river bridge school clinic market rail vote inquiry storm "
@@ -108,8 +129,7 @@ def percentile(values, fraction):
 
 
 def timed(client, url, runs):
-    """p50 and p95 wall-clock ms, p50 CPU ms of this process (what an idle machine would
-    take: the machine may be shared), and the size of the answer."""
+    """Wall-clock ms of each run, CPU ms of this process for each run, and the size of the answer."""
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     size = len(response.content)
@@ -120,50 +140,95 @@ def timed(client, url, runs):
         response.content  # noqa: B018 - a streamed answer is only done when read
         wall.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
-    return statistics.median(wall), percentile(wall, 0.95), statistics.median(cpu), size
+    return wall, cpu, size
+
+
+def row(label, wall, cpu, size):
+    return (
+        f"{label:<40}{statistics.median(wall):>9.1f}{percentile(wall, 0.95):>9.1f}"
+        f"{statistics.median(cpu):>9.1f}{size:>12,}"
+    )
+
+
+HEADER = f"{'address':<40}{'p50 ms':>9}{'p95 ms':>9}{'cpu p50':>9}{'bytes':>12}"
+
+
+def prepare(articles):
+    """Seed the benchmark's own SQLite database once; an existing database is only read."""
+    if EXISTING:
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            print("note: this database has unapplied migrations (left as they are)")
+        return
+    call_command("migrate", verbosity=0)
+    have = Article.objects.count()
+    if have < articles:
+        if have:
+            sys.exit(f"{os.environ['BROADSHEET_DATA']} holds {have:,} stories; remove it to reseed.")
+        started = time.perf_counter()
+        seed(articles)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"seeded {articles:,} stories in {time.perf_counter() - started:.0f}s")
+
+
+def article_pages(client, runs):
+    """Render every article sitemap page cold; print the first, middle and last, then all of them."""
+    numbers = [number for number, _ in ArticleSitemap().pages()]
+    if not numbers:
+        print("no article sitemap pages")
+        return
+    per_page, every_wall, urls = {}, [], 0
+    for number in numbers:
+        url = "/sitemap-articles.xml" + (f"?p={number}" if number > 1 else "")
+        wall, cpu, size = timed(client, url, runs)
+        per_page[number] = (url, wall, cpu, size)
+        every_wall += wall
+    urls = client.get("/sitemap-articles.xml").content.count(b"<url>")
+    shown = dict.fromkeys([numbers[0], numbers[len(numbers) // 2], numbers[-1]])
+    for number in shown:
+        url, wall, cpu, size = per_page[number]
+        print(row(f"{url} (cold)", wall, cpu, size))
+    medians = {n: statistics.median(wall) for n, (_, wall, _, _) in per_page.items()}
+    slowest = max(medians, key=medians.get)
+    print(
+        f"all {len(numbers)} article pages (cold, {runs} runs each): median of page medians"
+        f" {statistics.median(medians.values()):.1f} ms, slowest page p{slowest} {medians[slowest]:.1f} ms,"
+        f" p95 of every run {percentile(every_wall, 0.95):.1f} ms; page 1 lists {urls:,} URLs"
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--articles", type=int, default=100_000, help="stories to seed (own database only)")
+    parser.add_argument("--runs", type=int, default=20, help="runs per feed and small sitemap")
+    parser.add_argument("--page-runs", type=int, default=3, help="cold runs per article sitemap page")
     args = parser.parse_args()
 
-    call_command("migrate", verbosity=0)
-    have = Article.objects.count()
-    if have < args.articles:
-        if have:
-            sys.exit(f"{os.environ['BROADSHEET_DATA']} holds {have:,} stories; remove it to reseed.")
-        started = time.perf_counter()
-        seed(args.articles)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(f"seeded {args.articles:,} stories in {time.perf_counter() - started:.0f}s")
+    prepare(args.articles)
     published = Article.objects.published().count()
-    print(f"{Article.objects.count():,} stories, {published:,} published; {args.runs} runs per address")
-
+    print(
+        f"{connection.vendor}: {Article.objects.count():,} stories, {published:,} published;"
+        f" {args.runs} runs per address"
+    )
     section = Section.objects.order_by("pk").first()
     client = Client()
-    urls = [
-        "/feed/",
-        "/feed/atom/",
-        "/feed/json/",
-        f"/feed/section/{section.slug}/",
-        "/sitemap.xml",
-        "/sitemap-articles.xml",
-        "/sitemap-news.xml",
-    ]
+    urls = ["/feed/", "/feed/atom/", "/feed/json/"]
+    if section:
+        urls.append(f"/feed/section/{section.slug}/")
+    urls += ["/sitemap.xml", "/sitemap-sections.xml", "/sitemap-tags.xml", "/sitemap-news.xml"]
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
-    print(f"{'address':<34}{'p50 ms':>10}{'p95 ms':>10}{'cpu p50':>10}{'bytes':>12}")
-    # cold: cache off, every answer is rendered; warm: the answer comes from the cache.
-    for label, seconds in (("cold", 0), ("warm", 300)):
-        with override_settings(BROADSHEET_SYNDICATION_CACHE_SECONDS=seconds):
-            for url in urls:
-                big = url == "/sitemap-articles.xml" and label == "cold"
-                p50, p95, cpu, size = timed(client, url, max(5, args.runs // 2) if big else args.runs)
-                print(f"{url + ' (' + label + ')':<34}{p50:>10.1f}{p95:>10.1f}{cpu:>10.1f}{size:>12,}")
-    first_page = Client().get("/sitemap-articles.xml").content.count(b"<url>")
-    print(f"first article sitemap page lists {first_page:,} URLs")
+    print(HEADER)
+    with override_settings(BROADSHEET_SYNDICATION_CACHE_SECONDS=0):
+        for url in urls:
+            print(row(f"{url} (cold)", *timed(client, url, args.runs)))
+        article_pages(client, args.page_runs)
+    with override_settings(BROADSHEET_SYNDICATION_CACHE_SECONDS=300):
+        for url in [*urls, "/sitemap-articles.xml"]:
+            print(row(f"{url} (warm)", *timed(client, url, args.runs)))
+    print(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
