@@ -19,3 +19,9 @@ STORAGES = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = DATA_DIR / "media"
+
+# Fragments are keyed on the page cache's generation, which moves when a transaction commits;
+# a TestCase never commits, so most tests render every page in full. tests/pagecache/
+# test_fragments.py and the browser tests (a live server, real commits) turn them on.
+if "BROADSHEET_FRAGMENTS" not in os.environ:
+    BROADSHEET_FRAGMENTS = False

@@ -53,6 +53,19 @@ def browser():
         instance.close()
 
 
+@pytest.fixture(autouse=True)
+def _fragments_on(settings):
+    """The live server commits, so the fragment cache can be on as it is in production."""
+    from broadsheet import pagecache
+    from broadsheet.pagecache import fragments
+
+    settings.BROADSHEET_FRAGMENTS = True
+    fragments.reset()
+    pagecache.invalidate()
+    yield
+    fragments.reset()
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})

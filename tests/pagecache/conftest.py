@@ -10,7 +10,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import RequestFactory
 
-from broadsheet.pagecache import conf, get_store
+from broadsheet.pagecache import conf, fragments, get_store
 from broadsheet.pagecache.middleware import PageCache
 
 
@@ -88,8 +88,11 @@ def _test_connections():
 
 @pytest.fixture
 def site(db, settings):
-    """Django wrapped in a fresh page cache (its own worker memory), sharing the configured store."""
+    """Django wrapped in a fresh page cache (its own worker memory), sharing the configured store,
+    and rendering with the fragment cache on, as in production."""
     settings.ROOT_URLCONF = "tests.pagecache.urls"
+    settings.BROADSHEET_FRAGMENTS = True
+    fragments.reset()
     return PageCache(WSGIHandler(), store=get_store(), conf=conf.load())
 
 

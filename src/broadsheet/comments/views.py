@@ -7,11 +7,13 @@ from django.core import signing
 from django.db import OperationalError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from broadsheet.core.antispam import client_ip
+from broadsheet.newsroom import slots
 from broadsheet.newsroom.views import article_queryset, render_article
 
 from . import conf, moderation, services
@@ -153,8 +155,13 @@ def _page_number(request):
 
 
 def article_block(request, article):
-    """The discussion and the "Leave a Reply" form under `article`: (template, context)."""
-    rules = ModerationSettings.load()
+    """The discussion and the "Leave a Reply" form under `article`: (template, context).
+
+    The thread is the same for every reader who has no comment awaiting moderation, so for
+    them it may come from the fragment cache; the form (CSRF token, the reader's saved name)
+    is rendered for each request.
+    """
+    rules = slots.cached_value(request, "comment-rules", "", ModerationSettings.load)
     form = getattr(request, "_comment_form", None)
     replying_to = None
     if form is None:
@@ -172,14 +179,30 @@ def article_block(request, article):
     elif form.data.get("parent"):
         replying_to = services.reply_target(article, form.data.get("parent"), rules)
     mine = services.read_mine(request, conf.PENDING_COOKIE)
-    page = services.discussion(article, page_number=_page_number(request), mine_ids=mine, rules=rules)
+    closed_reason = moderation.closed_reason(article, rules)
+    page_number = _page_number(request)
+
+    def render_thread():
+        page = services.discussion(article, page_number=page_number, mine_ids=mine, rules=rules)
+        data = {
+            "article": article,
+            "page": page,
+            "threads": page.object_list,
+            "count": services.approved_count(article),
+            "closed_reason": closed_reason,
+        }
+        return render_to_string("comments/_thread.html", {"data": data}, request)
+
+    if mine:
+        thread_html = render_thread()
+    else:
+        key = f"{article.pk}:{page_number}:{'closed' if closed_reason else 'open'}"
+        thread_html = slots.cached_fragment(request, "comment-thread", key, render_thread)
     context = {
         "article": article,
-        "page": page,
-        "threads": page.object_list,
-        "count": services.approved_count(article),
+        "thread_html": thread_html,
         "form": form,
-        "closed_reason": moderation.closed_reason(article, rules),
+        "closed_reason": closed_reason,
         "replying_to": replying_to,
         "max_length": conf.max_length(),
         "action": f"/comments/post/{article.pk}/",

@@ -2,30 +2,72 @@
 
 An app registers a provider in its AppConfig.ready():
 
-    slots.register_article_block("related", related_block, order=10)
+    slots.register_article_block("related", related_block, order=10, shared=True)
 
 A provider takes (request, article) and returns (template_name, context) or None. The
 article view calls every provider (so queries run in the view, not the template) and the
-template includes each block in order.
+page shows each block's HTML in order. A `shared` block is the same for every reader, so its
+HTML may come from the fragment cache without calling the provider.
+
+The fragment cache itself is plugged in the same way (the pagecache app registers one); with
+none registered, every fragment is rendered on every request.
 """
+
+from django.template.loader import render_to_string
 
 _article_blocks = []
 _dashboard_panels = []
+_fragment_cache = None
 
 
-def register_article_block(name, provider, *, order=50):
+def register_fragment_cache(cache):
+    """cache.cached(request, name, key, build) returns build()'s HTML or a current copy of it;
+    cache.value(request, name, key, build) the same for a small Python value."""
+    global _fragment_cache
+    _fragment_cache = cache
+
+
+def cached_fragment(request, name, key, build):
+    """HTML that is the same for every reader of this page: build() it, or reuse a current copy."""
+    if _fragment_cache is None:
+        return build()
+    return _fragment_cache.cached(request, name, key, build)
+
+
+def cached_value(request, name, key, build, *, size=1000):
+    """A value every reader shares until content changes (the sections, the comment rules);
+    `size` is roughly its bytes in memory."""
+    if _fragment_cache is None:
+        return build()
+    return _fragment_cache.value(request, name, key, build, size=size)
+
+
+def register_article_block(name, provider, *, order=50, shared=False):
     _article_blocks[:] = [b for b in _article_blocks if b[1] != name]
-    _article_blocks.append((order, name, provider))
+    _article_blocks.append((order, name, provider, shared))
     _article_blocks.sort(key=lambda b: (b[0], b[1]))
 
 
-def article_blocks(request, article):
+def render_block(request, article, provider):
+    result = provider(request, article)
+    if not result:
+        return ""
+    template_name, context = result
+    return render_to_string(template_name, {"data": context}, request)
+
+
+def article_blocks(request, article, *, cache=True):
+    """[{"name", "html"}] of the blocks under `article`, in order (empty blocks left out)."""
     blocks = []
-    for _order, name, provider in _article_blocks:
-        result = provider(request, article)
-        if result:
-            template_name, context = result
-            blocks.append({"name": name, "template": template_name, "context": context})
+    for _order, name, provider, shared in _article_blocks:
+        if shared and cache:
+            html = cached_fragment(
+                request, f"block-{name}", article.pk, lambda p=provider: render_block(request, article, p)
+            )
+        else:
+            html = render_block(request, article, provider)
+        if html:
+            blocks.append({"name": name, "html": html})
     return blocks
 
 

@@ -4,9 +4,10 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -22,7 +23,8 @@ def paginate(request, queryset):
     return keyset_page(queryset, request.GET, PAGE_SIZE)
 
 
-def home(request):
+def front_page():
+    """The lead story, the latest stories and a block per section, none shown twice."""
     latest = list(Article.objects.published().for_listing().latest_first()[:13])
     lead, latest = (latest[0], latest[1:]) if latest else (None, [])
     shown = {a.pk for a in latest} | ({lead.pk} if lead else set())
@@ -39,28 +41,64 @@ def home(request):
         if stories:
             blocks.append({"section": section, "stories": stories})
     slots.annotate_listing([lead, *latest, *(a for b in blocks for a in b["stories"])])
-    return render(request, "newsroom/home.html", {"lead": lead, "latest": latest, "blocks": blocks})
+    return {"lead": lead, "latest": latest, "blocks": blocks}
+
+
+def home(request):
+    # The same for every reader until the next change: kept in the fragment cache.
+    content = slots.cached_fragment(
+        request,
+        "home",
+        "",
+        lambda: render_to_string("newsroom/_home.html", front_page(), request),
+    )
+    return render(request, "newsroom/home.html", {"content_html": content})
+
+
+ARTICLE_RELATIONS = (
+    Prefetch("authors", queryset=Author.objects.only("name", "slug").order_by("name")),
+    Prefetch("tags", queryset=Tag.objects.order_by("name")),
+    Prefetch("corrections", queryset=Correction.objects.order_by("created_at")),
+)
 
 
 def article_queryset():
-    return Article.objects.select_related("section", "source").prefetch_related(
-        Prefetch("authors", queryset=Author.objects.only("name", "slug").order_by("name")),
-        Prefetch("tags", queryset=Tag.objects.order_by("name")),
-        Prefetch("corrections", queryset=Correction.objects.order_by("created_at")),
-    )
+    return Article.objects.select_related("section", "source")
 
 
 def render_article(request, article, *, preview=False):
+    """The article page. The story and its metadata are the same for every reader, so they may
+    come from the fragment cache (a preview always renders afresh); the authors, tags and
+    corrections are fetched only when the story is rendered."""
+
+    def render_part(template_name):
+        def build():
+            prefetch_related_objects([article], *ARTICLE_RELATIONS)
+            context = {"article": article, "preview": preview}
+            return render_to_string(template_name, context, request)
+
+        if preview:
+            return build()
+        return slots.cached_fragment(request, template_name, article.pk, build)
+
     context = {
         "article": article,
         "preview": preview,
+        "story_html": render_part("newsroom/_story.html"),
+        "meta_html": render_part("newsroom/_story_meta.html"),
         "blocks": [] if preview else slots.article_blocks(request, article),
     }
     return render(request, "newsroom/article_detail.html", context)
 
 
 def article_detail(request, slug):
-    article = get_object_or_404(article_queryset().published(), slug=slug)
+    article = slots.cached_value(
+        request,
+        "article",
+        slug,
+        lambda: get_object_or_404(article_queryset().published(), slug=slug),
+        size=16_384,  # a story's row with its body HTML, roughly
+    )
     return render_article(request, article)
 
 
@@ -77,17 +115,32 @@ def article_preview(request, token):
 
 
 def listing(request, *, title, queryset, description="", kind="", subject=None):
-    page = paginate(request, queryset.for_listing())
-    page.object_list = slots.annotate_listing(list(page.object_list))
+    """A page of stories, newest first. The page is the same for every reader until the next
+    change, so its stories come from the fragment cache when a current copy is there."""
+
+    def render_stories():
+        page = paginate(request, queryset.for_listing())
+        page.object_list = slots.annotate_listing(list(page.object_list))
+        return render_to_string("newsroom/_listing.html", {"page": page}, request)
+
+    key = f"{kind}:{subject.pk if subject is not None else title}:{request.GET.urlencode()}"
+    content = slots.cached_fragment(request, "listing", key, render_stories)
     return render(
         request,
         "newsroom/listing.html",
-        {"title": title, "description": description, "page": page, "kind": kind, "subject": subject},
+        {
+            "title": title,
+            "description": description,
+            "kind": kind,
+            "subject": subject,
+            "content_html": content,
+            "current_section": subject if kind == "Section" else None,
+        },
     )
 
 
 def section_detail(request, slug):
-    section = get_object_or_404(Section, slug=slug)
+    section = slots.cached_value(request, "section", slug, lambda: get_object_or_404(Section, slug=slug))
     return listing(
         request,
         title=section.name,
@@ -99,7 +152,7 @@ def section_detail(request, slug):
 
 
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = slots.cached_value(request, "tag", slug, lambda: get_object_or_404(Tag, slug=slug))
     return listing(
         request,
         title=tag.name,
@@ -110,7 +163,7 @@ def tag_detail(request, slug):
 
 
 def author_detail(request, slug):
-    author = get_object_or_404(Author, slug=slug)
+    author = slots.cached_value(request, "author", slug, lambda: get_object_or_404(Author, slug=slug))
     return listing(
         request,
         title=author.name,
@@ -122,7 +175,7 @@ def author_detail(request, slug):
 
 
 def source_detail(request, slug):
-    source = get_object_or_404(Source, slug=slug)
+    source = slots.cached_value(request, "source", slug, lambda: get_object_or_404(Source, slug=slug))
     description = ", ".join(x for x in [source.country, source.homepage] if x)
     return listing(
         request,

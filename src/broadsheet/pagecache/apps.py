@@ -7,6 +7,9 @@ class PagecacheConfig(AppConfig):
     verbose_name = "Page cache"
 
     def ready(self):
-        from . import invalidation
+        from broadsheet.newsroom import slots
+
+        from . import fragments, invalidation
 
         invalidation.connect()
+        slots.register_fragment_cache(fragments)

@@ -16,6 +16,9 @@ BROADSHEET_PAGECACHE_MEMORY          bytes of pages each worker keeps in its own
 BROADSHEET_PAGECACHE_REDIS_STATE_SECONDS  with Redis, how long a worker may reuse the state it
                                      read (default 0: read it on every request)
 BROADSHEET_PAGECACHE_BACKEND         dotted path of the store class (default: chosen from CACHES)
+BROADSHEET_FRAGMENTS                 on/off for the fragment cache Django renders pages with
+                                     (default on; see fragments.py)
+BROADSHEET_FRAGMENTS_MEMORY          bytes of fragments each worker keeps in its own memory
 """
 
 from dataclasses import dataclass
@@ -80,6 +83,18 @@ def load():
         max_body_bytes=int(getattr(settings, "BROADSHEET_PAGECACHE_MAX_BODY", 2 * 1024 * 1024)),
         browser_max_age=int(getattr(settings, "BROADSHEET_PAGECACHE_BROWSER_MAX_AGE", 0)),
     )
+
+
+def fragments_enabled():
+    return bool(getattr(settings, "BROADSHEET_FRAGMENTS", True))
+
+
+def fragment_memory_bytes():
+    return int(getattr(settings, "BROADSHEET_FRAGMENTS_MEMORY", 32 * 1024 * 1024))
+
+
+def fragment_ttl():
+    return int(getattr(settings, "BROADSHEET_PAGECACHE_TTL", 300))
 
 
 def watched_apps():

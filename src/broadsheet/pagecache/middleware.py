@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 # After the store fails, answer without it for this long (a stopped Redis then costs one
 # refused connection per second, not a timeout per request).
 RETRY_AFTER = 1.0
+STORE_DOWN = "broadsheet.pagecache.store_down"
 
 _CACHEABLE_TYPES = {
     "application/json",
@@ -84,6 +85,7 @@ class PageCache:
         )
         now = time.time()
         if now < self._store_down_until:
+            environ[STORE_DOWN] = True  # the fragment cache does not ask it either
             return self.pass_through(environ, start_response, "BYPASS")
         try:
             generation, next_at = self.store.state()
@@ -99,6 +101,7 @@ class PageCache:
         except Exception as error:
             logger.warning("page cache: store unavailable (%s); answering without it", type(error).__name__)
             self._store_down_until = now + RETRY_AFTER
+            environ[STORE_DOWN] = True
             return self.pass_through(environ, start_response, "BYPASS")
         if found is not None and found.generation == generation and now < found.expires:
             return self.serve(found, "HIT", environ, start_response, secret)

@@ -15,7 +15,7 @@ class RelatedConfig(AppConfig):
         from . import receivers, services
         from .models import RelatedExclusion, RelatedPin
 
-        slots.register_article_block("related", services.related_block, order=10)
+        slots.register_article_block("related", services.related_block, order=10, shared=True)
         signals.article_changed.connect(receivers.article_changed, dispatch_uid="related.changed")
         signals.articles_deleted.connect(receivers.articles_deleted, dispatch_uid="related.deleted")
         pre_delete.connect(receivers.article_deleting, sender=Article, dispatch_uid="related.deleting")

@@ -1,0 +1,37 @@
+"""{% shared "name" key ... %}...{% endshared %}: a part of a template that is the same for
+every reader, kept in the fragment cache (see newsroom.slots.cached_fragment).
+
+The part may use only what the keys name and what every reader shares (settings, the section
+list): never the request, the user or a form.
+"""
+
+from django import template
+
+from .. import slots
+
+register = template.Library()
+
+
+class SharedNode(template.Node):
+    def __init__(self, nodelist, name, keys):
+        self.nodelist = nodelist
+        self.name = name
+        self.keys = keys
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None:
+            return self.nodelist.render(context)
+        name = self.name.resolve(context)
+        key = ":".join(str(k.resolve(context)) for k in self.keys)
+        return slots.cached_fragment(request, f"shared-{name}", key, lambda: self.nodelist.render(context))
+
+
+@register.tag("shared")
+def do_shared(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError('{% shared %} needs a name: {% shared "nav" key %}')
+    nodelist = parser.parse(("endshared",))
+    parser.delete_first_token()
+    return SharedNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]])

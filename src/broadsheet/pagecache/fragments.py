@@ -1,0 +1,155 @@
+"""Fragment cache: the parts of a page that are the same for every reader, rendered once.
+
+When a page cannot come whole from the page cache (a signed-in editor, a commenter with a
+cookie of their own, the first reader after a change), Django renders it. Most of that page
+is the same for everyone: the story, its metadata, the related list, the comment thread, a
+listing. Those parts are kept as HTML here and only the reader's own parts (the comment form
+with its CSRF token, messages) are rendered for each request.
+
+A fragment is keyed on the page cache's generation, so it goes stale exactly when cached
+pages do (any content change, a scheduled story's time), and on a fingerprint of the code
+version and the BROADSHEET_* settings, so a deploy that changes either never serves old HTML.
+Each worker keeps recently used fragments in its own memory, in front of the shared cache
+(the default cache: a file cache on one machine, Redis when REDIS_URL is set).
+
+    html = fragments.cached(request, "related", article.pk, lambda: render_to_string(...))
+"""
+
+import hashlib
+import logging
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils.safestring import mark_safe
+
+from . import conf, get_store, invalidation
+from .base import MemoryLayer
+from .middleware import RETRY_AFTER, STORE_DOWN
+
+logger = logging.getLogger(__name__)
+_OFF = object()
+_down_until = 0.0
+_memory = None
+_salt = None
+
+
+class _Kept:
+    """One fragment (or value) in a worker's memory, with the generation it belongs to."""
+
+    __slots__ = ("content", "generation", "size")
+
+    def __init__(self, content, generation, size):
+        self.content = content
+        self.generation = generation
+        self.size = size
+
+
+def memory():
+    global _memory
+    if _memory is None:
+        _memory = MemoryLayer(conf.fragment_memory_bytes())
+    return _memory
+
+
+def reset():
+    """Forget every fragment this worker keeps and any note that the store was down (tests)."""
+    global _down_until
+    _down_until = 0.0
+    memory().clear()
+
+
+def salt():
+    """What besides content decides a fragment's HTML: the code and templates, the site settings.
+
+    Every worker of one deployment computes the same value; a deploy that changes a template,
+    a module or a BROADSHEET_* setting computes another, so old fragments are never read.
+    """
+    global _salt
+    if _salt is None:
+        package = Path(__file__).resolve().parent.parent
+        digest = hashlib.blake2b(digest_size=6)
+        for path in sorted(package.rglob("*")):
+            if path.suffix in (".py", ".html") and "migrations" not in path.parts:
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+        names = sorted(n for n in dir(settings) if n.startswith("BROADSHEET_"))
+        digest.update(repr([(n, getattr(settings, n)) for n in names]).encode())
+        _salt = digest.hexdigest()
+    return _salt
+
+
+def generation(request):
+    """The content generation this request sees (read once per request); None: cache nothing."""
+    found = getattr(request, "_fragment_generation", None)
+    if found is None:
+        found = _read_generation(request) if conf.fragments_enabled() else _OFF
+        request._fragment_generation = found
+    return None if found is _OFF else found
+
+
+def _read_generation(request):
+    global _down_until
+    now = time.time()
+    if now < _down_until or request.META.get(STORE_DOWN):
+        return _OFF
+    try:
+        store = get_store()
+        current, next_at = store.state()
+        if time.time() >= next_at:  # a scheduled story is due: the same rollover as the page cache
+            if store.claim_rollover():
+                invalidation.invalidate()
+            current, next_at = store.state()
+            if time.time() >= next_at:
+                return _OFF
+        return current
+    except Exception as error:  # a store that is down means rendering everything, not failing
+        logger.warning("fragment cache: store unavailable (%s); rendering in full", type(error).__name__)
+        _down_until = now + RETRY_AFTER
+        return _OFF
+
+
+def skip(request):
+    """Render this request's fragments afresh and keep none (previews, personal pages)."""
+    request._fragment_generation = _OFF
+
+
+def cached(request, name, key, build):
+    """The HTML `build()` returns for (name, key), from memory or the shared cache when current."""
+    current = generation(request)
+    if current is None:
+        return mark_safe(build())
+    local_key = f"{name}:{key}"
+    found = memory().get(local_key)
+    if found is not None and found.generation == current:
+        return mark_safe(found.content)
+    shared_key = f"frag:{salt()}:{current}:{name}:{key}"
+    store = caches["default"]
+    html = None
+    try:
+        html = store.get(shared_key)
+    except Exception:
+        logger.warning("fragment cache: could not read %s", name)
+    if html is None:
+        html = str(build())
+        try:
+            store.set(shared_key, html, conf.fragment_ttl())
+        except Exception:
+            logger.warning("fragment cache: could not store %s", name)
+    memory().set(local_key, _Kept(html, current, 2 * len(html) + 100))
+    return mark_safe(html)
+
+
+def value(request, name, key, build, *, size=1000):
+    """Like cached(), for a small Python value (a list of sections) kept in this worker only."""
+    current = generation(request)
+    if current is None:
+        return build()
+    local_key = f"value:{name}:{key}"
+    found = memory().get(local_key)
+    if found is not None and found.generation == current:
+        return found.content
+    result = build()
+    memory().set(local_key, _Kept(result, current, size))
+    return result

@@ -1,0 +1,197 @@
+"""Readers the page cache passes to Django get pages built from shared fragments: the story, the
+thread, the listings are rendered once, every change shows at once, and nothing of one reader's
+own (their comment awaiting moderation, their saved name, their CSRF token) reaches another."""
+
+import pytest
+from django.core import signing
+from django.db import connection
+from django.middleware.csrf import _unmask_cipher_token
+from django.test.utils import CaptureQueriesContext
+
+from broadsheet.comments import services as comments
+from broadsheet.comments.models import Comment
+from broadsheet.newsroom import services
+from broadsheet.pagecache import get_store
+from tests.conftest import make_article, make_section
+from tests.pagecache.conftest import Reader
+
+pytestmark = pytest.mark.django_db
+
+NOCACHE = {"bs_nocache": "1"}  # a cookie of their own: the page cache hands them to Django
+
+
+def own_reader(site, **cookies):
+    return Reader(site, cookies={**NOCACHE, **cookies})
+
+
+def queries_for(reader, path):
+    with CaptureQueriesContext(connection) as ctx:
+        page = reader.get(path)
+    assert page.status_code == 200, path
+    return page, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_the_story_is_rendered_once_for_every_reader(site, committed):
+    with committed():
+        story = make_article("Harbour wall repairs finish early", tags=["Harbour"])
+    first, _ = queries_for(own_reader(site), story.get_absolute_url())
+    second, sql = queries_for(own_reader(site), story.get_absolute_url())
+    assert first.cache == second.cache == "BYPASS"
+    assert "Harbour wall repairs finish early" in second.text and "Harbour</a>" in second.text
+    touched = " ".join(sql)
+    for table in ("newsroom_article", "newsroom_tag", "newsroom_author", "newsroom_correction"):
+        assert table not in touched, table
+
+
+def test_listings_are_rendered_once_for_every_reader(site, committed):
+    with committed():
+        section = make_section("Coast")
+        make_article("Tide tables printed for summer", section=section)
+    for path in ("/", section.get_absolute_url()):
+        own_reader(site).get(path)
+        page, sql = queries_for(own_reader(site), path)
+        assert "Tide tables printed for summer" in page.text
+        assert not [q for q in sql if "newsroom_article" in q], path
+
+
+def test_an_edit_reaches_readers_of_fragments_at_once(site, committed):
+    with committed():
+        section = make_section("Transport")
+        story = make_article("Council debates bus lanes", section=section)
+    reader = own_reader(site)
+    for path in ("/", section.get_absolute_url(), story.get_absolute_url()):
+        reader.get(path)
+    story.headline = "Council approves bus lanes"
+    with committed():
+        services.save_article(story)
+    for path in ("/", section.get_absolute_url(), story.get_absolute_url()):
+        assert "Council approves bus lanes" in reader.get(path).text, path
+
+
+def test_unpublishing_removes_the_story_from_fragments(site, committed):
+    with committed():
+        story = make_article("Mayor opens new library wing")
+    reader = own_reader(site)
+    reader.get(story.get_absolute_url())
+    reader.get("/")
+    with committed():
+        services.unpublish(story)
+    assert reader.get(story.get_absolute_url()).status_code == 404
+    assert "Mayor opens new library wing" not in reader.get("/").text
+
+
+def test_an_approved_comment_reaches_the_thread_at_once(site, committed):
+    with committed():
+        story = make_article("Town hall clock restored")
+        comment = Comment.objects.create(
+            article=story,
+            author_name="Morwenna",
+            author_email="morwenna@example.org",
+            body="Lovely to hear it chime again.",
+            status=Comment.Status.PENDING,
+        )
+    reader = own_reader(site)
+    assert "chime again" not in reader.get(story.get_absolute_url()).text
+    with committed():
+        comments.approve(comment)
+    page = reader.get(story.get_absolute_url())
+    assert "chime again" in page.text and "1 reply to" in page.text
+    assert "morwenna@example.org" not in page.text
+
+
+def test_a_comment_awaiting_moderation_is_shown_to_its_author_only(site, committed):
+    with committed():
+        story = make_article("Ferry timetable changes")
+        held = Comment.objects.create(
+            article=story,
+            author_name="Tamsin",
+            author_email="tamsin@example.org",
+            body="Will the early crossing still run on Sundays?",
+            status=Comment.Status.PENDING,
+        )
+    mine = signing.get_cookie_signer(salt="bs_my_comments" + comments.MINE_SALT).sign(str(held.pk))
+    author = own_reader(site, bs_my_comments=mine)
+    someone = own_reader(site)
+    url = story.get_absolute_url()
+    for _ in range(2):  # in both orders, and with the thread already kept
+        assert "early crossing still run" not in someone.get(url).text
+        page = author.get(url)
+        assert "early crossing still run" in page.text and "awaiting moderation" in page.text
+
+
+def test_saved_commenter_details_stay_with_their_reader(site, committed):
+    from broadsheet.comments.views import COMMENTER_SALT
+
+    with committed():
+        story = make_article("Lighthouse open day")
+    saved = signing.dumps(
+        {"author": "Jowan Trevithick", "email": "jowan@example.org", "url": ""}, salt=COMMENTER_SALT
+    )
+    url = story.get_absolute_url()
+    assert "Jowan Trevithick" in own_reader(site, bs_commenter=saved).get(url).text
+    page = own_reader(site).get(url)
+    assert "Jowan Trevithick" not in page.text and "jowan@example.org" not in page.text
+
+
+def test_every_reader_gets_a_form_token_for_their_own_cookie(site, committed):
+    with committed():
+        story = make_article("Market hall reopens")
+    url = story.get_absolute_url()
+    for secret in ("a" * 32, "b" * 32):
+        page = own_reader(site, csrftoken=secret).get(url)
+        token = page.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        assert _unmask_cipher_token(token) == secret
+
+
+def test_a_renamed_section_shows_in_the_navigation_at_once(site, committed):
+    with committed():
+        section = make_section("Weather")
+        make_article("Fog delays ferries", section=section)
+    reader = own_reader(site)
+    assert ">Weather</a>" in reader.get("/").text
+    section.name = "Weather and tides"
+    with committed():
+        section.save()
+    assert ">Weather and tides</a>" in reader.get("/").text
+
+
+def test_a_section_page_marks_itself_in_the_navigation(site, committed):
+    with committed():
+        section = make_section("Sport")
+        make_article("Regatta results", section=section)
+    page = own_reader(site).get(section.get_absolute_url())
+    assert f'href="{section.get_absolute_url()}" aria-current="page"' in page.text
+    assert 'aria-current="page"' not in own_reader(site).get("/").text
+
+
+def test_a_preview_is_never_built_from_fragments(site, committed, editor):
+    with committed():
+        draft = make_article("Draft budget story", status="draft")
+    reader = own_reader(site)
+    url = draft.get_preview_url()
+    assert "Draft budget story" in reader.get(url).text
+    draft.headline = "Draft budget story, rewritten"
+    draft.save()  # not committed: no new generation, yet the preview must show the change
+    assert "Draft budget story, rewritten" in reader.get(url).text
+
+
+def test_with_fragments_off_every_request_renders_in_full(site, settings, committed):
+    settings.BROADSHEET_FRAGMENTS = False
+    with committed():
+        story = make_article("Pier lights switched on")
+    own_reader(site).get(story.get_absolute_url())
+    _, sql = queries_for(own_reader(site), story.get_absolute_url())
+    assert [q for q in sql if "newsroom_article" in q]
+
+
+def test_a_store_that_fails_means_rendering_in_full(site, committed, monkeypatch):
+    with committed():
+        story = make_article("Cliff path reopens")
+    store = get_store()
+
+    def broken():
+        raise ConnectionError("store is away")
+
+    monkeypatch.setattr(store, "state", broken)
+    page = Reader(site).get(story.get_absolute_url())
+    assert page.status_code == 200 and "Cliff path reopens" in page.text
