@@ -1,9 +1,11 @@
 """The "Leave a Reply" form: Comment, Name and Email required, Website optional, two opt-ins."""
 
+from dataclasses import dataclass, field
+
 from django import forms
 from django.core.exceptions import ValidationError
 
-from broadsheet.core.antispam import SpamDefenceMixin
+from broadsheet.core.antispam import SpamDefenceMixin, make_stamp
 from broadsheet.newsroom.text import clean_text
 
 from . import conf
@@ -95,3 +97,33 @@ class CommentForm(SpamDefenceMixin, forms.Form):
             self.data["parent"] = ""
             return None
         return int(value) if value else None
+
+
+SHOWN_FIELDS = ("comment", "author", "email", "url", "parent", "remember", "notify", "form_stamp")
+
+
+@dataclass
+class ShownForm:
+    """What the reply form under an article shows: each field's value and error messages.
+
+    Built straight from the reader's saved details for a fresh form (the form is on every
+    article page, so this skips the Form machinery), or from a CommentForm sent back with errors.
+    """
+
+    values: dict
+    errors: dict = field(default_factory=dict)
+    non_field_errors: list = field(default_factory=list)
+    is_bound: bool = False
+
+    @classmethod
+    def blank(cls, initial=None):
+        values = {name: "" for name in SHOWN_FIELDS} | {"remember": False, "notify": False}
+        values.update(initial or {})
+        values["form_stamp"] = make_stamp()
+        return cls(values)
+
+    @classmethod
+    def of(cls, form):
+        values = {name: form[name].value() for name in SHOWN_FIELDS}
+        errors = {name: list(form.errors.get(name, ())) for name in SHOWN_FIELDS}
+        return cls(values, errors, list(form.non_field_errors()), form.is_bound)

@@ -17,7 +17,7 @@ from broadsheet.newsroom import slots
 from broadsheet.newsroom.views import article_queryset, render_article
 
 from . import conf, moderation, services
-from .forms import CommentForm
+from .forms import CommentForm, ShownForm
 from .models import Comment, ModerationSettings
 from .notifications import comment_from_unsubscribe_token
 
@@ -162,9 +162,9 @@ def article_block(request, article):
     is rendered for each request.
     """
     rules = slots.cached_value(request, "comment-rules", "", ModerationSettings.load)
-    form = getattr(request, "_comment_form", None)
+    sent = getattr(request, "_comment_form", None)
     replying_to = None
-    if form is None:
+    if sent is None:
         initial = read_commenter(request)
         if initial:
             initial["remember"] = True
@@ -175,9 +175,11 @@ def article_block(request, article):
                 replying_to = None
         if replying_to is not None:
             initial["parent"] = replying_to.pk
-        form = CommentForm(initial=initial)
-    elif form.data.get("parent"):
-        replying_to = services.reply_target(article, form.data.get("parent"), rules)
+        form = ShownForm.blank(initial)
+    else:
+        form = ShownForm.of(sent)
+        if sent.data.get("parent"):
+            replying_to = services.reply_target(article, sent.data.get("parent"), rules)
     mine = services.read_mine(request, conf.PENDING_COOKIE)
     closed_reason = moderation.closed_reason(article, rules)
     page_number = _page_number(request)

@@ -114,12 +114,13 @@ def article_preview(request, token):
     return response
 
 
-def listing(request, *, title, queryset, description="", kind="", subject=None):
-    """A page of stories, newest first. The page is the same for every reader until the next
-    change, so its stories come from the fragment cache when a current copy is there."""
+def listing(request, *, title, stories, description="", kind="", subject=None):
+    """A page of stories, newest first; `stories()` gives the queryset. The page is the same for
+    every reader until the next change, so it comes from the fragment cache when a current copy
+    is there (and then no query is built at all)."""
 
     def render_stories():
-        page = paginate(request, queryset.for_listing())
+        page = paginate(request, stories().for_listing())
         page.object_list = slots.annotate_listing(list(page.object_list))
         return render_to_string("newsroom/_listing.html", {"page": page}, request)
 
@@ -147,7 +148,7 @@ def section_detail(request, slug):
         description=section.description,
         kind="Section",
         subject=section,
-        queryset=Article.objects.published().in_section(section),
+        stories=lambda: Article.objects.published().in_section(section),
     )
 
 
@@ -158,7 +159,7 @@ def tag_detail(request, slug):
         title=tag.name,
         kind="Tag",
         subject=tag,
-        queryset=Article.objects.published().filter(tags=tag),
+        stories=lambda: Article.objects.published().filter(tags=tag),
     )
 
 
@@ -170,7 +171,7 @@ def author_detail(request, slug):
         description=author.bio,
         kind="Author",
         subject=author,
-        queryset=Article.objects.published().filter(authors=author),
+        stories=lambda: Article.objects.published().filter(authors=author),
     )
 
 
@@ -183,7 +184,7 @@ def source_detail(request, slug):
         description=description,
         kind="Source",
         subject=source,
-        queryset=Article.objects.published().filter(source=source),
+        stories=lambda: Article.objects.published().filter(source=source),
     )
 
 
@@ -199,5 +200,9 @@ def archive(request, year, month=None, day=None):
             end, title = start.replace(year=year + 1), str(year)
     except (ValueError, OverflowError):
         raise Http404("No such date.") from None
-    queryset = Article.objects.published().filter(publish_at__gte=start, publish_at__lt=end)
-    return listing(request, title=f"Archive: {title}", kind="Archive", queryset=queryset)
+    return listing(
+        request,
+        title=f"Archive: {title}",
+        kind="Archive",
+        stories=lambda: Article.objects.published().filter(publish_at__gte=start, publish_at__lt=end),
+    )
