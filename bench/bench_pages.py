@@ -6,8 +6,10 @@
 For each size (articles seeded; data folders /tmp/bs-bench-data-<n> are reused when they hold
 the right number), starts the production server on a free loopback port, warms it up, then
 runs wrk (BENCH_CONNECTIONS=32 connections, BENCH_THREADS=2 threads, BENCH_DURATION=10 s) on
-each page BENCH_REPEAT=2 times, cached (a plain anonymous request) and uncached (a request
-with a bypass cookie, so Django renders every page). The article page rotates over
+each page BENCH_REPEAT=2 times, cached (a plain anonymous request), uncached (a request with a
+bypass cookie, so Django renders every page, reusing shared fragments) and rendered in full
+(the same on a server with the fragment cache off). The bare-WSGI ceiling of the server on this
+machine is measured first, in the same run. The article page rotates over
 BENCH_ARTICLES=50 stories spread over the whole archive. Prints requests/s (best run, and every
 run), p50 and p99 latency of the best run, the 1-minute load average during each run, and the
 peak memory of a server worker. WEB_CONCURRENCY and BROADSHEET_SERVER pick the server as for
@@ -39,9 +41,9 @@ def page_paths(data, count):
     return articles, section
 
 
-def measure(server, pages, repeat, **load):
+def measure(server, pages, repeat, modes, **load):
     rows = []
-    for mode, headers in MODES.items():
+    for mode, headers in modes.items():
         for name, path, script in pages:
             runs = []
             for _ in range(repeat):
@@ -55,6 +57,37 @@ def measure(server, pages, repeat, **load):
     return rows
 
 
+def ceiling(workers, repeat, **load):
+    """The bare WSGI app under granian: what the server itself can do on this machine, now."""
+    port = common.free_port()
+    with common.Server(
+        common.bare_command("granian", port, workers), dict(os.environ), port, ready_path="/"
+    ) as bare:
+        runs = []
+        for _ in range(repeat):
+            cpu = bare.cpu()
+            run = common.wrk(bare.base + "/", **load)
+            run["cpu_ms"] = 1000 * (bare.cpu() - cpu) / max(1, run["requests"])
+            runs.append(run)
+        return [("bare WSGI 36 KB (ceiling)", "-", common.best_of(runs), runs, 0)], bare.memory()
+
+
+def row(size, name, mode, best, runs, bad, rss):
+    return [
+        f"{size:,}" if isinstance(size, int) else size,
+        name,
+        mode,
+        f"{best['rps']:,.0f}",
+        " / ".join(f"{r['rps']:,.0f}" for r in runs),
+        f"{best['p50']:.1f}",
+        f"{best['p99']:.1f}",
+        f"{min(r['cpu_ms'] for r in runs):.2f}",
+        f"{rss[1]:.0f} / {rss[0]:.0f}",
+        bad,
+        " / ".join(f"{r['load']:.1f}" for r in runs),
+    ]
+
+
 def main():
     sizes = common.env_list("BENCH_SIZES", "10000,100000")
     load = {
@@ -65,14 +98,17 @@ def main():
     repeat = common.env_int("BENCH_REPEAT", 2)
     workers = common.env_int("WEB_CONCURRENCY", 2)
     server_name = os.environ.get("BROADSHEET_SERVER", "granian")
+    store = "Redis" if os.environ.get("REDIS_URL") else "the file cache"
     common.ensure_wrk()
     print(
-        f"Pages on {common.database_label()}, {server_name} with {workers} workers "
+        f"Pages on {common.database_label()} with {store}, {server_name} with {workers} workers "
         f"(as `broadsheet serve --no-worker`); wrk -t{load['threads']} -c{load['connections']} "
         f"-d{load['duration']}s, best of {repeat}",
         flush=True,
     )
-    table = []
+    results, rss = ceiling(workers, repeat, **load)
+    table = [row("-", *r, rss) for r in results]
+    print("   ", " | ".join(str(c) for c in table[-1][1:]), flush=True)
     for size in sizes:
         data = common.seeded_dir(size)
         common.prepare_static(data)
@@ -83,40 +119,32 @@ def main():
             (f"article (x{len(articles)})", articles[0], script),
             (f"section {section}", section, None),
         ]
-        port = common.free_port()
-        cmd = common.serve_command(port, workers=workers, server=server_name)
+        # The production set-up, then the same server with the fragment cache off: every
+        # request that bypasses the page cache then renders the whole page from the database.
+        setups = [
+            ({}, MODES),
+            ({"BROADSHEET_FRAGMENTS": "false"}, {"rendered in full": common.UNCACHED}),
+        ]
         try:
-            with common.Server(cmd, common.data_env(data), port) as server:
-                for path in ["/", section, *articles]:
-                    status, _ = server.get(path)
-                    assert status == 200, (path, status)
-                warm = {**load, "duration": 2}
-                for _name, path, page_script in pages:  # warm up every worker, fill the cache
-                    for headers in MODES.values():
-                        common.wrk(server.base + path, script=page_script, headers=headers, **warm)
-                results = measure(server, pages, repeat, **load)
-                rss = server.memory()
+            for extra, modes in setups:
+                port = common.free_port()
+                cmd = common.serve_command(port, workers=workers, server=server_name)
+                with common.Server(cmd, common.data_env(data, **extra), port) as server:
+                    for path in ["/", section, *articles]:
+                        status, _ = server.get(path)
+                        assert status == 200, (path, status)
+                    warm = {**load, "duration": 2}
+                    for _name, path, page_script in pages:  # warm up every worker, fill the caches
+                        for headers in modes.values():
+                            common.wrk(server.base + path, script=page_script, headers=headers, **warm)
+                    results = measure(server, pages, repeat, modes, **load)
+                    rss = server.memory()
+                table.extend(row(size, *r, rss) for r in results)
+                for line in table[-len(results) :]:
+                    print("   ", " | ".join(str(c) for c in line[1:]), flush=True)
         finally:
             os.unlink(script)
-        for name, mode, best, runs, bad in results:
-            table.append(
-                [
-                    f"{size:,}",
-                    name,
-                    mode,
-                    f"{best['rps']:,.0f}",
-                    " / ".join(f"{r['rps']:,.0f}" for r in runs),
-                    f"{best['p50']:.1f}",
-                    f"{best['p99']:.1f}",
-                    f"{min(r['cpu_ms'] for r in runs):.2f}",
-                    f"{rss[1]:.0f} / {rss[0]:.0f}",
-                    bad,
-                    " / ".join(f"{r['load']:.1f}" for r in runs),
-                ]
-            )
         print(f"  {size:,} articles measured", flush=True)
-        for row in table[-len(results) :]:
-            print("   ", " | ".join(str(c) for c in row[1:]), flush=True)
     print()
     headers = [
         "articles",
@@ -130,7 +158,9 @@ def main():
         "worker MiB",
     ]
     print(common.table([*headers, "errors", "load 1m"], table))
-    print("(uncached: each request carries a bs_nocache cookie, so the page cache passes it to Django;")
+    print("(cached: answered by the page cache; uncached: a bs_nocache cookie sends each request to")
+    print(" Django, which renders the reader's own parts and takes the rest from the fragment cache;")
+    print(" rendered in full: the same with the fragment cache off, every query and template run;")
     print(" req/s and latency: best run; CPU ms/req: server CPU time per answer, lowest run;")
     print(" worker MiB: private RSS / peak RSS of the largest worker;")
     print(" errors: non-2xx answers + socket errors; load 1m: the machine's load average per run)")

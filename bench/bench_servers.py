@@ -45,15 +45,6 @@ def label(config):
     return f"granian, {workers}w" + (f", {threads} blocking thr." if threads else "")
 
 
-def bare_command(server, port, workers=2):
-    if server == "gunicorn":
-        cmd = [str(common.BIN / "gunicorn"), "--chdir", str(common.ROOT / "bench")]
-        return cmd + ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "bare_wsgi:application"]
-    cmd = [str(common.BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)]
-    cmd += ["--workers", str(workers), "--no-ws", "--working-dir", str(common.ROOT / "bench")]
-    return cmd + ["bare_wsgi:application"]
-
-
 def mib(runs):
     """Private / peak RSS of the largest worker, the largest over the rounds."""
     peak = max(r["rss"][0] for r in runs)
@@ -108,7 +99,7 @@ def main():
         for round_no in range(rounds):
             for server in bare:
                 port = common.free_port()
-                got = run_config(bare_command(server, port), env, ["/"], None, load, {"bare": ()})
+                got = run_config(common.bare_command(server, port), env, ["/"], None, load, {"bare": ()})
                 bare[server].append(got)
             for config in configs:
                 server, workers, threads = config

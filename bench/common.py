@@ -2,8 +2,10 @@
 
 Everything runs on the loopback interface and stops by itself. Data lives under
 /tmp/bs-bench-* (never ./var). The database is SQLite in that folder unless DATABASE_URL is
-set in the environment, in which case that database is used (and emptied when it holds a
-different number of articles than asked for).
+set in the environment: then each size gets a PostgreSQL database of its own, named after the
+one in DATABASE_URL with the size appended (bench -> bench_10000), created when missing. A data
+folder may name its database in a file `database_url` (that is how a seeded folder remembers
+it, and how an existing database, such as one seeded with a million articles, is reused).
 """
 
 import os
@@ -40,6 +42,9 @@ def load():
 def data_env(data_dir, **extra):
     env = {**os.environ, "BROADSHEET_DATA": str(data_dir), "DJANGO_SETTINGS_MODULE": "broadsheet.settings"}
     env.setdefault("REDIS_URL", "")
+    named = Path(data_dir) / "database_url"
+    if named.exists():
+        env["DATABASE_URL"] = named.read_text().strip()
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
@@ -90,23 +95,36 @@ def fresh_dir(name):
 
 def seeded_dir(articles):
     """A data folder holding exactly `articles` seeded articles, reused between runs."""
-    path = TMP / f"bs-bench-data-{articles}"
+    kind = "data" if database_label() == "SQLite" else "pg"
+    path = TMP / f"bs-bench-{kind}-{articles}"
     if path.exists() and article_count(path) == articles:
         print(f"  reusing {path} ({articles:,} articles)", flush=True)
         manage(path, "migrate", "--noinput")  # other apps may have added tables since
         return path
-    if database_label() == "SQLite":
-        path = fresh_dir(f"data-{articles}")
-    else:
-        path.mkdir(parents=True, exist_ok=True)
-        manage(path, "migrate", "--noinput")
-        manage(path, "flush", "--noinput")
+    path = fresh_dir(f"{kind}-{articles}")
+    if kind == "pg":
+        url = size_database(articles)
+        (path / "database_url").write_text(url)
     print(f"  seeding {articles:,} articles into {path} ...", flush=True)
     started = time.monotonic()
     manage(path, "migrate", "--noinput")
     manage(path, "seed", "--articles", str(articles), "--no-progress")
+    # No task worker runs beside the benchmarks: build the related lists the seed queued.
+    manage(path, "related", "rebuild")
     print(f"  seeded in {time.monotonic() - started:.0f}s (load {load():.1f})", flush=True)
     return path
+
+
+def size_database(articles):
+    """A fresh, empty PostgreSQL database for this size, named after DATABASE_URL's; its URL."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    name = f"{parts.path.strip('/') or 'bench'}_{articles}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
+        subprocess.run(["psql", admin, "-qc", sql], check=True, stdout=subprocess.DEVNULL)
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def prepare_static(data_dir):
@@ -126,6 +144,16 @@ def serve_command(port, workers=2, server="granian", threads=None):
     if threads:
         cmd += ["--threads", str(threads)]
     return cmd
+
+
+def bare_command(server, port, workers=2):
+    """A server running bench/bare_wsgi.py: a 36 KB page from memory, the ceiling of that server."""
+    if server == "gunicorn":
+        cmd = [str(BIN / "gunicorn"), "--chdir", str(ROOT / "bench")]
+        return cmd + ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "bare_wsgi:application"]
+    cmd = [str(BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["--workers", str(workers), "--no-ws", "--working-dir", str(ROOT / "bench")]
+    return cmd + ["bare_wsgi:application"]
 
 
 class Server:

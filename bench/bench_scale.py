@@ -1,0 +1,205 @@
+"""Does every page stay as fast at a million articles as at ten thousand? (target: within 1.5x)
+
+    .venv/bin/python bench/bench_scale.py                                   # 10k and 100k, SQLite
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench BENCH_SCALE_SIZES=10000,1000000 \\
+        .venv/bin/python bench/bench_scale.py                               # PostgreSQL
+
+Every page is rendered in full on every request: the page cache and the fragment cache are
+both off, so each request runs the page's real queries. For each size (seeded folders are
+reused as bench_pages.py does; /tmp/bs-bench-pg-<n>/database_url may name an existing
+database) the production server starts with 2 workers, and one client asks for each page type
+in turn over one keep-alive connection, rotating over several URLs of that type (50 articles
+spread over the whole archive, every section, deep listing pages, search words...). Prints p50
+and p95 latency per page type and size, and the ratio of the largest size to the smallest.
+BENCH_SCALE_REQUESTS (default 200) requests per page type; the first pass over each URL is a
+warm-up and is not counted.
+"""
+
+import html
+import http.client
+import re
+import statistics
+import sys
+import time
+
+import common
+
+DISCOVER = """
+from django.db.models import Count
+from broadsheet.newsroom.models import Article, Author, Section, Source, Tag
+published = Article.objects.published()
+ids = list(published.order_by("-publish_at").values_list("pk", flat=True)[:200000])
+step = max(1, len(ids) // 50)
+for a in Article.objects.filter(pk__in=ids[::step][:50]).only("slug"):
+    print("article", a.get_absolute_url())
+    print("api-article", f"/api/articles/{a.pk}")
+    print("feed-section", f"/feed/section/{a.section.slug}/")
+for s in Section.objects.all():
+    print("section", s.get_absolute_url())
+for t in Tag.objects.order_by("pk")[:12]:
+    print("tag", t.get_absolute_url())
+for w in Author.objects.order_by("pk")[:12]:
+    print("author", w.get_absolute_url())
+for o in Source.objects.order_by("pk")[:12]:
+    print("source", o.get_absolute_url())
+middle = published.order_by("-publish_at").values_list("publish_at", flat=True)[len(ids) // 2]
+print("archive", f"/archive/{middle.year}/{middle.month}/")
+print("archive", f"/archive/{middle.year}/{middle.month}/{middle.day}/")
+for a in published.order_by("-publish_at")[:400:40]:
+    words = [w for w in re.findall(r"[A-Za-z]{5,}", a.headline)]
+    if words:
+        print("search", "/search/?q=" + words[0].lower())
+    if len(words) > 2:
+        print("search", "/search/?q=" + "+".join(w.lower() for w in words[1:3]))
+"""
+
+PAGES = [
+    "home",
+    "article",
+    "section",
+    "section-deep",
+    "tag",
+    "author",
+    "source",
+    "archive",
+    "search",
+    "feed",
+    "feed-section",
+    "sitemap-index",
+    "sitemap-page",
+    "sitemap-news",
+    "api-list",
+    "api-article",
+]
+
+
+def discover(data):
+    urls = {name: [] for name in PAGES}
+    out = common.query(data, "import re\n" + DISCOVER)
+    for line in out.splitlines():
+        kind, _, url = line.partition(" ")
+        if kind in urls:
+            urls[kind].append(url)
+    urls["home"] = ["/"]
+    urls["feed"] = ["/feed/", "/feed/atom/", "/feed/json/"]
+    urls["sitemap-index"] = ["/sitemap.xml"]
+    urls["sitemap-news"] = ["/sitemap-news.xml"]
+    urls["api-list"] = ["/api/articles", "/api/articles?limit=50", "/api/sections"]
+    return urls
+
+
+def fetch(conn, path):
+    started = time.perf_counter()
+    conn.request("GET", path, headers={"Accept-Encoding": "identity"})
+    answer = conn.getresponse()
+    body = answer.read()
+    return answer.status, body, (time.perf_counter() - started) * 1000
+
+
+def follow_links(conn, urls):
+    """Deep listing pages (the fifth page of each section) and the sitemap's article pages."""
+    for section in urls["section"][:4]:
+        path = section
+        for _ in range(4):
+            status, body, _ = fetch(conn, path)
+            found = re.search(rb'href="(\?before=[^"]+)" rel="next"|rel="next" href="(\?before=[^"]+)"', body)
+            if status != 200 or not found:
+                break
+            path = section + html.unescape((found.group(1) or found.group(2)).decode())
+        if path != section:
+            urls["section-deep"].append(path)
+    status, body, _ = fetch(conn, "/sitemap.xml")
+    pages = [html.unescape(u.decode()) for u in re.findall(rb"<loc>([^<]+)</loc>", body)]
+    pages = [re.sub(r"^https?://[^/]+", "", u) for u in pages]
+    articles = [p for p in pages if "article" in p]
+    step = max(1, len(articles) // 5)
+    urls["sitemap-page"] = articles[::step][:5] or pages[:3]
+
+
+def measure(port, urls, requests):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    follow_links(conn, urls)
+    results = {}
+    for name in PAGES:
+        paths = urls.get(name) or []
+        if not paths:
+            continue
+        bad = 0
+        for path in paths:  # warm-up: each URL once (connections, compiled templates)
+            status, _, _ = fetch(conn, path)
+            bad += status != 200
+        times = []
+        for i in range(requests):
+            status, _, ms = fetch(conn, paths[i % len(paths)])
+            bad += status != 200
+            times.append(ms)
+        times.sort()
+        results[name] = {
+            "p50": statistics.median(times),
+            "p95": times[int(len(times) * 0.95) - 1],
+            "urls": len(paths),
+            "bad": bad,
+        }
+    conn.close()
+    return results
+
+
+def main():
+    sizes = common.env_list("BENCH_SCALE_SIZES", "10000,100000")
+    requests = common.env_int("BENCH_SCALE_REQUESTS", 200)
+    print(
+        f"Every page rendered in full (page cache and fragment cache off) on {common.database_label()}, "
+        f"granian with 2 workers, one client, {requests} requests per page type",
+        flush=True,
+    )
+    by_size = {}
+    for size in sizes:
+        data = common.seeded_dir(size)
+        common.prepare_static(data)
+        urls = discover(data)
+        port = common.free_port()
+        env = common.data_env(data, BROADSHEET_PAGECACHE="false", BROADSHEET_FRAGMENTS="false")
+        with common.Server(common.serve_command(port), env, port) as server:
+            by_size[size] = measure(port, urls, requests)
+            rss = server.memory()
+        print(f"  {size:,} articles measured (worker peak RSS {rss[0]:.0f} MiB, load {common.load():.1f})")
+        for name, r in by_size[size].items():
+            print(
+                f"    {name:14} p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  ({r['urls']} URLs, {r['bad']} not 200)"
+            )
+    small, large = min(sizes), max(sizes)
+    rows = []
+    for name in PAGES:
+        if name not in by_size[small] or name not in by_size[large]:
+            continue
+        a, b = by_size[small][name], by_size[large][name]
+        rows.append(
+            [
+                name,
+                f"{a['p50']:.1f} / {a['p95']:.1f}",
+                f"{b['p50']:.1f} / {b['p95']:.1f}",
+                f"{b['p50'] / a['p50']:.2f}x",
+                f"{b['p95'] / a['p95']:.2f}x",
+                a["bad"] + b["bad"],
+            ]
+        )
+    print()
+    print(
+        common.table(
+            [
+                "page",
+                f"{small:,} p50 / p95 ms",
+                f"{large:,} p50 / p95 ms",
+                "p50 ratio",
+                "p95 ratio",
+                "not 200",
+            ],
+            rows,
+        )
+    )
+    print("(target: every page at the largest size within 1.5x of the smallest)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
