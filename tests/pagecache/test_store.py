@@ -84,3 +84,38 @@ def test_redis_store_shares_state_between_processes(settings):
     assert second.claim_rollover() is False
     second.bump(float("inf"))
     assert first.state()[1] == float("inf")
+
+
+def _redis_store():
+    from broadsheet.pagecache.conf import uses_redis
+
+    if not uses_redis():
+        pytest.skip("needs Redis (set REDIS_URL)")
+    from broadsheet.pagecache.redis import RedisStore
+
+    return RedisStore()
+
+
+def test_redis_workers_learn_of_a_change_without_asking_on_every_request(monkeypatch):
+    from tests.conftest import wait_for
+
+    publisher, watcher = _redis_store(), _redis_store()
+    generation, _ = watcher.state()
+    assert wait_for(lambda: watcher._watched is not None)  # subscribed
+    asked = []
+    real_mget = watcher.client.mget
+    monkeypatch.setattr(watcher.client, "mget", lambda *keys: asked.append(keys) or real_mget(*keys))
+    for _ in range(50):
+        assert watcher.state()[0] >= generation
+    assert not asked  # fifty page hits, no round trip to Redis
+    new = publisher.bump(1234.5)
+    assert wait_for(lambda: watcher.state() == (new, 1234.5), timeout=5)
+    assert publisher.state() == (new, 1234.5)  # the worker that changed it sees it at once
+
+
+def test_redis_state_is_read_per_request_while_the_subscription_is_down(settings):
+    settings.BROADSHEET_PAGECACHE_REDIS_WATCH = False
+    store, other = _redis_store(), _redis_store()
+    assert store.watch is False
+    new = other.bump(77.0)
+    assert store.state() == (new, 77.0)

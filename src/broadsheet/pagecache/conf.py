@@ -15,6 +15,8 @@ BROADSHEET_PAGECACHE_WATCH_APPS      app labels whose model saves/deletes make e
 BROADSHEET_PAGECACHE_MEMORY          bytes of pages each worker keeps in its own memory
 BROADSHEET_PAGECACHE_REDIS_STATE_SECONDS  with Redis, how long a worker may reuse the state it
                                      read (default 0: read it on every request)
+BROADSHEET_PAGECACHE_REDIS_WATCH     with Redis, keep the state up to date through a subscription
+                                     instead of reading it on every request (default on)
 BROADSHEET_PAGECACHE_BACKEND         dotted path of the store class (default: chosen from CACHES)
 BROADSHEET_FRAGMENTS                 on/off for the fragment cache Django renders pages with
                                      (default on; see fragments.py)
@@ -114,6 +116,10 @@ def backend_path():
     if uses_redis():
         return "broadsheet.pagecache.redis.RedisStore"
     return "broadsheet.pagecache.local.LocalStore"
+
+
+def redis_watch():
+    return bool(getattr(settings, "BROADSHEET_PAGECACHE_REDIS_WATCH", True))
 
 
 def redis_state_seconds():
