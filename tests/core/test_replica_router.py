@@ -6,8 +6,9 @@ import sys
 
 import pytest
 from django.db import transaction
+from django.http import HttpResponse
 
-from broadsheet.core.db_router import ReplicaRouter, unpin
+from broadsheet.core.db_router import PIN_COOKIE, PinPrimaryAfterWriteMiddleware, ReplicaRouter, unpin
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,45 @@ def test_reads_inside_a_transaction_stay_on_the_primary():
     with transaction.atomic():
         assert router.db_for_read(None) == "default"
     unpin()
+
+
+def _site_reading_from():
+    """A middleware-wrapped view that records where its reads go; a POST writes, like a comment."""
+    router, read_from = ReplicaRouter(), []
+
+    def view(request):
+        read_from.append(router.db_for_read(None))
+        if request.method == "POST" and request.POST.get("comment"):
+            router.db_for_write(None)
+        return HttpResponse("ok")
+
+    return PinPrimaryAfterWriteMiddleware(view), read_from
+
+
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a request is
+def test_a_reader_who_just_wrote_reads_their_next_page_from_the_primary(rf, settings):
+    settings.BROADSHEET_REPLICA_PIN_SECONDS = 15
+    site, read_from = _site_reading_from()
+    posted = site(rf.post("/comments/post/1/", {"comment": "A remark."}))
+    assert posted.cookies[PIN_COOKIE]["max-age"] == 15
+
+    # The page the form redirects to, perhaps on another app server: the replica may lag behind.
+    next_page = rf.get("/story/harbour-plan/")
+    next_page.COOKIES[PIN_COOKIE] = posted.cookies[PIN_COOKIE].value
+    site(next_page)
+    assert read_from == ["default", "default"]
+
+    site(rf.get("/story/harbour-plan/"))  # another reader, who wrote nothing
+    assert read_from[-1] == "replica"
+
+
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a request is
+def test_a_request_that_wrote_nothing_sets_no_cookie(rf):
+    site, read_from = _site_reading_from()
+    refused = site(rf.post("/comments/post/1/", {"comment": ""}))  # a form sent back with an error
+    page = site(rf.get("/"))
+    assert PIN_COOKIE not in refused.cookies and PIN_COOKIE not in page.cookies
+    assert read_from == ["default", "replica"]
 
 
 def test_migrations_run_only_on_the_primary():

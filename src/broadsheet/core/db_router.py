@@ -1,14 +1,27 @@
 """Send read-only queries to a replica when DATABASE_REPLICA_URL is set; writes go to the primary.
 
-Inside a transaction (and after a write in the same request) reads stay on the primary so a
-reader never misses what they just wrote: see `pin_to_primary`.
+Inside a transaction, and for the rest of a request after a write, reads stay on the primary. A
+request that wrote also gives the reader a short-lived cookie, so their next requests (the page
+a form redirects to, on whichever app server) read from the primary too while the replica
+catches up: a reader never misses what they just wrote. See `PinPrimaryAfterWriteMiddleware`.
 """
 
 import threading
 
+from django.conf import settings
 from django.db import transaction
 
 _state = threading.local()
+
+# "bs_" cookies also make the page cache pass the request to Django (pagecache/conf.py), so a
+# reader who just wrote gets a page read from the primary, not one rendered from the replica.
+PIN_COOKIE = "bs_read_primary"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def pin_seconds():
+    """How long a reader reads from the primary after writing: longer than the replica's lag."""
+    return int(getattr(settings, "BROADSHEET_REPLICA_PIN_SECONDS", 10))
 
 
 def pin_to_primary():
@@ -17,6 +30,11 @@ def pin_to_primary():
 
 def unpin():
     _state.pinned = False
+    _state.wrote = False
+
+
+def has_written():
+    return getattr(_state, "wrote", False)
 
 
 class ReplicaRouter:
@@ -26,6 +44,7 @@ class ReplicaRouter:
         return "replica"
 
     def db_for_write(self, model, **hints):
+        _state.wrote = True
         pin_to_primary()
         return "default"
 
@@ -37,16 +56,27 @@ class ReplicaRouter:
 
 
 class PinPrimaryAfterWriteMiddleware:
-    """Each request starts reading from the replica; a write pins the rest of it to the primary."""
+    """Each request reads from the replica unless it may write (not GET/HEAD/OPTIONS), it has
+    written, or its reader wrote in the last `pin_seconds()` (the cookie this middleware sets)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         unpin()
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.method not in SAFE_METHODS or PIN_COOKIE in request.COOKIES:
             pin_to_primary()
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            if has_written():
+                response.set_cookie(
+                    PIN_COOKIE,
+                    "1",
+                    max_age=pin_seconds(),
+                    httponly=True,
+                    samesite="Lax",
+                    secure=request.is_secure(),
+                )
+            return response
         finally:
             unpin()
