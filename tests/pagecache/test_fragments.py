@@ -195,3 +195,40 @@ def test_a_store_that_fails_means_rendering_in_full(site, committed, monkeypatch
     monkeypatch.setattr(store, "state", broken)
     page = Reader(site).get(story.get_absolute_url())
     assert page.status_code == 200 and "Cliff path reopens" in page.text
+
+
+def test_readers_arriving_together_wait_for_one_rendering(site, committed):
+    import threading
+    import time
+
+    from django.test import RequestFactory
+
+    from broadsheet.pagecache import fragments
+
+    with committed():
+        make_article("Sea fret lifts by noon")
+    request = RequestFactory().get("/")
+    builds, started, release = [], threading.Event(), threading.Event()
+
+    def slow_build():
+        builds.append(1)
+        started.set()
+        release.wait(5)
+        return "<p>the front page</p>"
+
+    answers = []
+    first = threading.Thread(target=lambda: answers.append(fragments.cached(request, "t", "k", slow_build)))
+    first.start()
+    assert started.wait(5)
+    others = [
+        threading.Thread(target=lambda: answers.append(fragments.cached(request, "t", "k", slow_build)))
+        for _ in range(3)
+    ]
+    for thread in others:
+        thread.start()
+    time.sleep(0.2)  # let them reach the fragment while it is being built
+    release.set()
+    for thread in [first, *others]:
+        thread.join(5)
+    assert answers == ["<p>the front page</p>"] * 4
+    assert len(builds) == 1

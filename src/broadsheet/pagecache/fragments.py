@@ -17,7 +17,9 @@ Each worker keeps recently used fragments in its own memory, in front of the sha
 
 import hashlib
 import logging
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -116,7 +118,11 @@ def skip(request):
 
 
 def cached(request, name, key, build):
-    """The HTML `build()` returns for (name, key), from memory or the shared cache when current."""
+    """The HTML `build()` returns for (name, key), from memory or the shared cache when current.
+
+    When several requests of one worker want the same missing fragment at once (a story
+    just published and shared everywhere), one builds it and the others wait for it.
+    """
     current = generation(request)
     if current is None:
         return mark_safe(build())
@@ -124,21 +130,53 @@ def cached(request, name, key, build):
     found = memory().get(local_key)
     if found is not None and found.generation == current:
         return mark_safe(found.content)
-    shared_key = f"frag:{salt()}:{current}:{name}:{key}"
-    store = caches["default"]
-    html = None
-    try:
-        html = store.get(shared_key)
-    except Exception:
-        logger.warning("fragment cache: could not read %s", name)
-    if html is None:
-        html = str(build())
+    with _single_flight(local_key, current) as built:
+        if built is not None:
+            return mark_safe(built)
+        shared_key = f"frag:{salt()}:{current}:{name}:{key}"
+        store = caches["default"]
+        html = None
         try:
-            store.set(shared_key, html, conf.fragment_ttl())
+            html = store.get(shared_key)
         except Exception:
-            logger.warning("fragment cache: could not store %s", name)
-    memory().set(local_key, _Kept(html, current, 2 * len(html) + 100))
-    return mark_safe(html)
+            logger.warning("fragment cache: could not read %s", name)
+        if html is None:
+            html = str(build())
+            try:
+                store.set(shared_key, html, conf.fragment_ttl())
+            except Exception:
+                logger.warning("fragment cache: could not store %s", name)
+        memory().set(local_key, _Kept(html, current, 2 * len(html) + 100))
+        return mark_safe(html)
+
+
+_building = {}
+_building_lock = threading.Lock()
+BUILD_WAIT = 5.0
+
+
+@contextmanager
+def _single_flight(local_key, current):
+    """Yield None when this request should build the fragment, or the HTML another request of
+    this worker built meanwhile (after waiting for it, at most BUILD_WAIT seconds)."""
+    with _building_lock:
+        busy = _building.get(local_key)
+        if busy is None:
+            _building[local_key] = done = threading.Event()
+    if busy is not None:
+        busy.wait(BUILD_WAIT)
+        found = memory().get(local_key)
+        if found is not None and found.generation == current:
+            yield found.content
+            return
+        yield None  # it failed or took too long: build it here too
+        return
+    try:
+        yield None
+    finally:
+        with _building_lock:
+            _building.pop(local_key, None)
+        done.set()
 
 
 def value(request, name, key, build, *, size=1000):
