@@ -3,12 +3,26 @@
 from django.conf import settings
 from django.core import signing
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from .text import clean_text, render_markdown
+
+_SLUG_PLACEHOLDER = "0slug0"
+_url_patterns = {}
+
+
+def slug_url(view_name, slug):
+    """reverse(view_name, args=[slug]) for the pages named by a slug, without resolving the
+    pattern again each time (a listing links to dozens of stories, sections and tags)."""
+    key = (view_name, get_script_prefix())
+    pattern = _url_patterns.get(key)
+    if pattern is None:
+        pattern = _url_patterns[key] = reverse(view_name, args=[_SLUG_PLACEHOLDER]).split(_SLUG_PLACEHOLDER)
+    before, after = pattern
+    return f"{before}{slug}{after}"
 
 SLUG_MAX = 200
 
@@ -59,12 +73,12 @@ class Section(SluggedModel):
         ordering = ["position", "name"]
 
     def get_absolute_url(self):
-        return reverse("newsroom:section", args=[self.slug])
+        return slug_url("newsroom:section", self.slug)
 
 
 class Tag(SluggedModel):
     def get_absolute_url(self):
-        return reverse("newsroom:tag", args=[self.slug])
+        return slug_url("newsroom:tag", self.slug)
 
 
 class Author(models.Model):
@@ -95,7 +109,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("newsroom:author", args=[self.slug])
+        return slug_url("newsroom:author", self.slug)
 
 
 class Source(SluggedModel):
@@ -106,7 +120,7 @@ class Source(SluggedModel):
     language = models.CharField(max_length=12, blank=True, default="en")
 
     def get_absolute_url(self):
-        return reverse("newsroom:source", args=[self.slug])
+        return slug_url("newsroom:source", self.slug)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -232,7 +246,7 @@ class Article(models.Model):
     # --- addresses ---
 
     def get_absolute_url(self):
-        return reverse("newsroom:article", args=[self.slug])
+        return slug_url("newsroom:article", self.slug)
 
     def preview_token(self):
         return signing.TimestampSigner(salt="newsroom.preview").sign(str(self.pk))
