@@ -9,7 +9,7 @@ catches up: a reader never misses what they just wrote. See `PinPrimaryAfterWrit
 import threading
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 
 _state = threading.local()
 
@@ -17,6 +17,7 @@ _state = threading.local()
 # reader who just wrote gets a page read from the primary, not one rendered from the replica.
 PIN_COOKIE = "bs_read_primary"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+CHANGES = ("INSERT", "UPDATE", "DELETE", "MERGE")
 
 
 def pin_seconds():
@@ -34,7 +35,16 @@ def unpin():
 
 
 def has_written():
+    """True once this request has changed a row on the primary."""
     return getattr(_state, "wrote", False)
+
+
+def _note_changes(execute, sql, params, many, context):
+    # Asking the router for the primary is not a change: get_or_create() asks it even when the
+    # row is there, as loading the comment rules does on a plain page view.
+    if str(sql).lstrip()[:6].upper().startswith(CHANGES):
+        _state.wrote = True
+    return execute(sql, params, many, context)
 
 
 class ReplicaRouter:
@@ -44,7 +54,6 @@ class ReplicaRouter:
         return "replica"
 
     def db_for_write(self, model, **hints):
-        _state.wrote = True
         pin_to_primary()
         return "default"
 
@@ -57,7 +66,8 @@ class ReplicaRouter:
 
 class PinPrimaryAfterWriteMiddleware:
     """Each request reads from the replica unless it may write (not GET/HEAD/OPTIONS), it has
-    written, or its reader wrote in the last `pin_seconds()` (the cookie this middleware sets)."""
+    asked for the primary, or its reader changed a row in the last `pin_seconds()` (the cookie
+    this middleware sets)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -67,7 +77,8 @@ class PinPrimaryAfterWriteMiddleware:
         if request.method not in SAFE_METHODS or PIN_COOKIE in request.COOKIES:
             pin_to_primary()
         try:
-            response = self.get_response(request)
+            with connections["default"].execute_wrapper(_note_changes):
+                response = self.get_response(request)
             if has_written():
                 response.set_cookie(
                     PIN_COOKIE,
