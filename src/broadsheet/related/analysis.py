@@ -1,16 +1,20 @@
-"""Turning an article into weighted terms: tokens, accent and transliteration folding, fields.
+"""Turning articles into weighted terms: tokens, accent and transliteration folding, fields.
 
 Outlets spell the same names differently (Erdoğan/Erdogan, Zelensky/Zelenskyy/Zelenskiy,
 al-Rashidi/el-Rashidy, Mohammed/Muhammad). Every token is folded to a key that most such
 variants share; capitalised words also give a consonant "name key" so vowel variants meet.
+
+Articles are analysed many at a time (Analyser.analyse_many): each distinct raw word is folded
+once, then counting and weighing are array operations, with no Python object per word. A
+single article goes through the same code, so a rebuild and an update always agree.
 """
 
 import hashlib
-import math
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
+
+import numpy as np
 
 # Letters NFKD does not take apart.
 _SPECIAL = str.maketrans(
@@ -114,12 +118,16 @@ def name_key(folded):
 MAX_WORD = 60  # longer "words" are codes or junk
 _fold_cache = {}
 # Words, and the marks after which a capital letter means nothing (sentence ends, quotes...).
-_WORD_OR_MARK = re.compile(r"[.!?:;\"\n(“«]|[\w'’ʼ]+")
+# NUL is never part of a text (analyse_many replaces it): it separates articles joined together.
+_SEPARATOR = "\x00"
+_WORD_OR_MARK = re.compile(r"[\x00.!?:;\"\n(“«]|[\w'’ʼ]+")
 _MARK = (None, None)
+# Multiplier of the fingerprint's polynomial hash (odd, so every power is too).
+_HASH_BASE = np.uint64(0x100000001B3)
 
 
 def _analyse(raw):
-    """(folded term or '', name key or '') of one raw token; cached, as words repeat a lot."""
+    """(folded term or '', name key or '') of one raw token, or _MARK for a punctuation mark."""
     if len(raw) == 1 and not raw.isalnum():
         return _MARK
     if len(raw) > MAX_WORD:
@@ -134,32 +142,13 @@ def _analyse(raw):
     return folded, key
 
 
-def tokens(text, *, names=False):
-    """Folded terms of `text`, stopwords dropped. With names=True, capitalised words that are
-    not the first of a sentence also yield a '~' name key."""
-    if not text:
-        return []
-    cache = _fold_cache
-    if len(cache) > 1_000_000:
-        cache.clear()
-    get = cache.get
-    out = []
-    append = out.append
-    boundary = True
-    for raw in _WORD_OR_MARK.findall(text):
-        entry = get(raw)
-        if entry is None:
-            entry = cache[raw] = _analyse(raw)
-        folded, key = entry
-        if folded is None:
-            boundary = True
-            continue
-        if folded:
-            append(folded)
-            if key and names and not boundary:
-                append(key)
-        boundary = False
-    return out
+def _analyse_cached(raw):
+    entry = _fold_cache.get(raw)
+    if entry is None:
+        if len(_fold_cache) > 1_000_000:
+            _fold_cache.clear()
+        entry = _fold_cache[raw] = _analyse(raw)
+    return entry
 
 
 @dataclass
@@ -188,53 +177,228 @@ class Weights:
     source: float = 0.0
     body_words: int = 200
     names: bool = True
-    bigrams: bool = False
+
+    @property
+    def body_chars(self):
+        """How much of the body is read: the top of a story carries its subject, and huge
+        bodies stay cheap."""
+        return self.body_words * 12
 
 
 DEFAULT_WEIGHTS = Weights()
 
-_SUBLINEAR = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]
+
+@dataclass
+class Analysed:
+    """Weighted term counts of many documents as CSR arrays (row i = i-th document), columns
+    numbered by the Analyser's vocabulary, and one fingerprint per document."""
+
+    indptr: np.ndarray  # int64, len(documents) + 1
+    indices: np.ndarray  # int32 term numbers, sorted within each row
+    data: np.ndarray  # float32 weighted counts
+    fingerprints: np.ndarray  # int64; equal for exact copies (same folded words in order)
 
 
-def _add(counts, terms, weight):
-    # Sub-linear in repeats within a field, so one word said ten times does not dominate.
-    get = counts.get
-    for term, n in Counter(terms).items():
-        counts[term] = get(term, 0.0) + weight * (_SUBLINEAR[n] if n < 64 else 1.0 + math.log(n))
+class _Codes(dict):
+    """raw token -> small number; an unseen token is analysed once, by `make`."""
+
+    __slots__ = ("make",)
+
+    def __missing__(self, raw):
+        code = self[raw] = self.make(raw)
+        return code
 
 
-def _bigrams(terms):
-    words = [t for t in terms if t[0] != "~"]
-    return [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+class Analyser:
+    """Numbers terms (`terms`: text -> number, `texts`: number -> text) and turns documents into
+    weighted counts over those numbers. One analyser per rebuild; numbers are its own."""
+
+    # Raw tokens remembered before the cache starts again (term numbers are kept).
+    MAX_CODES = 2_000_000
+
+    def __init__(self, weights=None):
+        self.weights = weights or DEFAULT_WEIGHTS
+        self.terms = {}
+        self.texts = []
+        self._hashes = np.zeros(1024, dtype=np.uint64)
+        self._powers = np.ones(1, dtype=np.uint64)
+        self._sections = {}
+        self._reset_codes()
+
+    def _reset_codes(self):
+        self._codes = _Codes()
+        self._codes.make = self._new_code
+        size = 4096
+        self._folded = np.full(size, -1, dtype=np.int64)  # per code: term number or -1
+        self._key = np.full(size, -1, dtype=np.int64)  # per code: name key number or -1
+        self._is_mark = np.zeros(size, dtype=bool)
+        assert self._codes[_SEPARATOR] == 0
+
+    def number(self, text):
+        """The number of a term, given a new one if unseen."""
+        number = self.terms.get(text)
+        if number is None:
+            number = self.terms[text] = len(self.texts)
+            self.texts.append(text)
+            if number >= len(self._hashes):
+                self._hashes = np.concatenate([self._hashes, np.zeros_like(self._hashes)])
+            digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+            self._hashes[number] = int.from_bytes(digest, "big")
+        return number
+
+    def _new_code(self, raw):
+        code = len(self._codes)
+        if code >= len(self._folded):
+            grow = len(self._folded)
+            self._folded = np.concatenate([self._folded, np.full(grow, -1, dtype=np.int64)])
+            self._key = np.concatenate([self._key, np.full(grow, -1, dtype=np.int64)])
+            self._is_mark = np.concatenate([self._is_mark, np.zeros(grow, dtype=bool)])
+        folded, key = _analyse_cached(raw)
+        if folded is None:
+            self._is_mark[code] = True
+        elif folded:
+            self._folded[code] = self.number(folded)
+            if key:
+                self._key[code] = self.number(key)
+        return code
+
+    def _tokens(self, texts, *, names):
+        """(document index, term number) of every counted token of `texts`, in reading order.
+        With names=True a capitalised word that does not start a sentence also gives its name key."""
+        joined = _SEPARATOR.join(t.replace(_SEPARATOR, " ") if _SEPARATOR in t else t for t in texts)
+        raws = _WORD_OR_MARK.findall(joined)
+        codes = np.fromiter(map(self._codes.__getitem__, raws), dtype=np.int64, count=len(raws))
+        doc = np.cumsum(codes == 0)  # a separator starts the next document
+        folded = self._folded[codes]
+        if names and len(codes):
+            after_mark = np.empty(len(codes), dtype=bool)
+            after_mark[0] = True
+            after_mark[1:] = self._is_mark[codes[:-1]]
+            key = np.where(after_mark, -1, self._key[codes])
+            terms = np.stack([folded, key], axis=1).ravel()
+            doc = np.repeat(doc, 2)
+        else:
+            terms = folded
+        keep = terms >= 0
+        return doc[keep], terms[keep]
+
+    def analyse_many(self, documents):
+        """Analysed arrays for a list of Documents (a few thousand at a time is right)."""
+        w = self.weights
+        n = len(documents)
+        if len(self._codes) > self.MAX_CODES:
+            self._reset_codes()
+        headline = self._tokens([d.headline or "" for d in documents], names=w.names)
+        summary = self._tokens([d.summary or "" for d in documents], names=w.names)
+        body = self._tokens([(d.body or "")[: w.body_chars] for d in documents], names=w.names)
+        body = _first_per_row(*body, n, w.body_words)
+        parts = [(headline, w.headline), (summary, w.summary), (body, w.body)]
+        if w.tags:
+            owners, tag_texts = [], []
+            for row, d in enumerate(documents):
+                for tag in d.tags or ():
+                    owners.append(row)
+                    tag_texts.append(tag)
+            # each tag counts on its own (sub-linear within one tag, added across tags)
+            instance, terms = self._tokens(tag_texts, names=False)
+            owners = np.asarray(owners, dtype=np.int64)
+            parts.append(((instance, terms), w.tags, owners))
+        rows, cols, values = [], [], []
+        vocabulary = max(len(self.texts), 1)
+        for part in parts:
+            (doc, terms), weight = part[0], part[1]
+            if not weight or not len(terms):
+                continue
+            keys, repeats = np.unique(doc * vocabulary + terms, return_counts=True)
+            doc = keys // vocabulary
+            rows.append(part[2][doc] if len(part) > 2 else doc)
+            cols.append(keys % vocabulary)
+            # sub-linear in repeats within a field, so one word said ten times does not dominate
+            values.append(weight * (1.0 + np.log(repeats)))
+        for kind, weight, prefix in (("section", w.section, "§"), ("source", w.source, "@")):
+            if not weight:
+                continue
+            names = [getattr(d, kind) for d in documents]
+            present = [row for row, name in enumerate(names) if name]
+            rows.append(np.asarray(present, dtype=np.int64))
+            cols.append(np.asarray([self._named(prefix, names[row]) for row in present], dtype=np.int64))
+            values.append(np.full(len(present), weight))
+        vocabulary = max(len(self.texts), 1)
+        if rows:
+            keys = np.concatenate(rows) * vocabulary + np.concatenate(cols)
+            keys, inverse = np.unique(keys, return_inverse=True)
+            data = np.bincount(inverse, weights=np.concatenate(values)).astype(np.float32)
+            row_of = keys // vocabulary
+            indices = (keys % vocabulary).astype(np.int32)
+        else:
+            data, row_of, indices = np.zeros(0, np.float32), np.zeros(0, np.int64), np.zeros(0, np.int32)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row_of, minlength=n), out=indptr[1:])
+        return Analysed(indptr, indices, data, self._fingerprints(n, headline, summary, body))
+
+    def _named(self, prefix, name):
+        number = self._sections.get((prefix, name))
+        if number is None:
+            number = self._sections[prefix, name] = self.number(prefix + fold_letters(name)[:MAX_WORD])
+        return number
+
+    def _fingerprints(self, n, *fields):
+        """A 63-bit polynomial hash of each document's folded words in order: headline, summary,
+        body. Equal for exact copies however differently they were punctuated."""
+        prints = np.zeros(n, dtype=np.uint64)
+        offset = np.zeros(n, dtype=np.int64)
+        for doc, terms in fields:
+            if not len(doc):
+                continue
+            lengths = np.bincount(doc, minlength=n)
+            starts = np.cumsum(lengths) - lengths
+            position = np.arange(len(doc), dtype=np.int64) - starts[doc] + offset[doc]
+            offset += lengths
+            powers = self._power_table(int(position.max()) + 1)
+            with np.errstate(over="ignore"):
+                np.add.at(prints, doc, self._hashes[terms] * powers[position])
+        return (prints >> np.uint64(1)).astype(np.int64)
+
+    def _power_table(self, size):
+        if len(self._powers) < size:
+            table = np.full(max(size, 2 * len(self._powers)), _HASH_BASE, dtype=np.uint64)
+            table[0] = 1
+            with np.errstate(over="ignore"):
+                self._powers = np.cumprod(table, dtype=np.uint64)
+        return self._powers
+
+    def counts(self, analysed, row=0):
+        """{term text: weighted count} of one analysed row."""
+        a, b = analysed.indptr[row], analysed.indptr[row + 1]
+        return {
+            self.texts[t]: float(v)
+            for t, v in zip(analysed.indices[a:b].tolist(), analysed.data[a:b].tolist(), strict=True)
+        }
+
+
+def _first_per_row(doc, terms, n, limit):
+    """Only the first `limit` tokens of each document."""
+    if not len(doc):
+        return doc, terms
+    lengths = np.bincount(doc, minlength=n)
+    rank = np.arange(len(doc)) - (np.cumsum(lengths) - lengths)[doc]
+    keep = rank < limit
+    return doc[keep], terms[keep]
+
+
+def tokens(text, *, names=False):
+    """Folded terms of `text`, stopwords dropped. With names=True, capitalised words that are
+    not the first of a sentence also yield a '~' name key."""
+    analyser = Analyser()
+    _doc, terms = analyser._tokens([text or ""], names=names)
+    return [analyser.texts[t] for t in terms.tolist()]
 
 
 def analyse(doc, weights=None):
-    """({term: weighted count}, fingerprint) of one document. The fingerprint is a 63-bit hash of
-    its folded words: equal for exact copies (however differently they were punctuated)."""
-    weights = weights or DEFAULT_WEIGHTS
-    counts = {}
-    headline = tokens(doc.headline, names=weights.names)
-    summary = tokens(doc.summary, names=weights.names)
-    _add(counts, headline, weights.headline)
-    _add(counts, summary, weights.summary)
-    if weights.bigrams:
-        _add(counts, _bigrams(headline), weights.headline / 2)
-        _add(counts, _bigrams(summary), weights.summary / 2)
-    body = []
-    if doc.body:
-        # The top of a news story carries its subject; reading a bounded slice keeps huge bodies cheap.
-        body = tokens(doc.body[: weights.body_words * 12], names=weights.names)[: weights.body_words]
-        if weights.body:
-            _add(counts, body, weights.body)
-    if weights.tags:
-        for tag in doc.tags or ():
-            _add(counts, tokens(tag), weights.tags)
-    if weights.section and doc.section:
-        counts["§" + fold_letters(doc.section)[:MAX_WORD]] = weights.section
-    if weights.source and doc.source:
-        counts["@" + fold_letters(doc.source)[:MAX_WORD]] = weights.source
-    words = " ".join(headline + summary + body).encode()
-    return counts, int.from_bytes(hashlib.blake2b(words, digest_size=8).digest(), "big") >> 1
+    """({term: weighted count}, fingerprint) of one document."""
+    analyser = Analyser(weights)
+    analysed = analyser.analyse_many([doc])
+    return analyser.counts(analysed), int(analysed.fingerprints[0])
 
 
 def term_counts(doc, weights=None):

@@ -1,12 +1,13 @@
 """Building the whole TF-IDF index in memory from a stream of documents (rebuild and bench)."""
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 
 from . import vectors
-from .analysis import Weights, analyse
+from .analysis import Analyser
 
 MAX_TERM_LENGTH = 100
 
@@ -21,75 +22,91 @@ class Index:
     fingerprints: np.ndarray  # int64 per row
     query: sparse.csr_matrix = None  # each row's heaviest terms, the ones that look for candidates
 
-    def neighbours(self, tuning, *, chunk=20_000, progress=None):
-        """Yield (row, col, score) arrays chunk by chunk, covering every document."""
-        postings = vectors.postings_matrix(self.vectors, tuning.postings)
+    def neighbours(self, tuning, *, postings=None, chunk=10_000, threads=1, progress=None):
+        """Yield (row, col, score) arrays chunk by chunk, in row order, covering every document.
+        With threads > 1, chunks are worked on side by side (numpy and scipy let go of the GIL
+        in the heavy parts)."""
+        if postings is None:
+            postings = vectors.postings_matrix(self.vectors, tuning.postings)
         n = self.vectors.shape[0]
-        for start in range(0, n, chunk):
+
+        def work(start):
             rows = np.arange(start, min(start + chunk, n))
-            yield vectors.neighbours(
+            query = self.query[start : start + chunk] if self.query is not None else None
+            found = vectors.neighbours(
                 self.vectors,
                 self.published,
                 self.fingerprints,
                 tuning,
                 rows=rows,
                 postings=postings,
-                query=self.query[start : start + chunk] if self.query is not None else None,
+                query=query,
+                threads=1 if threads > 1 else 2,
             )
-            if progress:
-                progress(len(rows))
+            return len(rows), found
+
+        starts = range(0, n, chunk)
+        with ThreadPoolExecutor(max_workers=max(threads, 1)) as pool:
+            for done, found in pool.map(work, starts) if threads > 1 else map(work, starts):
+                yield found
+                if progress:
+                    progress(done)
 
 
-class _Chunk:
-    """Term counts of a slice of documents, stored compactly (numbers, not Python objects)."""
+def _batched(items, size):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
-    __slots__ = ("indptr", "indices", "data")
 
-    def __init__(self, indptr, indices, data):
-        self.indptr, self.indices, self.data = indptr, indices, data
+def build(documents, *, weights=None, tuning=None, progress=None, batch_size=2000):
+    """The index of an iterable of analysis.Document (bench and tests; a rebuild reads through
+    reading.analysed_batches)."""
+    analyser = Analyser(weights)
+
+    def batches():
+        for batch in _batched(documents, batch_size):
+            ids = np.asarray([doc.id for doc in batch], dtype=np.int64)
+            published = np.asarray([doc.published for doc in batch], dtype=np.float64)
+            yield ids, published, analyser.analyse_many(batch)
+
+    return assemble(batches(), terms=analyser.texts, tuning=tuning, progress=progress)
 
 
-def build(documents, *, weights=None, tuning=None, progress=None, chunk_size=5000):
-    """documents: an iterable of analysis.Document. Two passes over compact arrays: count terms
-    and document frequencies, then weigh and prune chunk by chunk (bounded memory)."""
-    weights = weights or Weights()
+def assemble(batches, *, terms=None, tuning=None, progress=None):
+    """The index of analysed batches: (ids, published, Analysed) with term numbers into `terms`
+    (default: batches.terms), a list that may grow while batches come. Two passes over compact
+    arrays: count document frequencies, then weigh and prune chunk by chunk (bounded memory)."""
     tuning = tuning or vectors.Tuning()
-    vocabulary = {}
+    terms = batches.terms if terms is None else terms
     ids, published, prints, chunks = [], [], [], []
-    indptr, indices, data = [0], [], []
-
-    def flush():
-        if len(indptr) > 1:
-            chunks.append(
-                _Chunk(
-                    np.asarray(indptr, dtype=np.int64),
-                    np.asarray(indices, dtype=np.int32),
-                    np.asarray(data, dtype=np.float32),
-                )
-            )
-        indptr[:] = [0]
-        indices.clear()
-        data.clear()
-
-    add_term = vocabulary.setdefault
-    for doc in documents:
-        counts, print_ = analyse(doc, weights)
-        indices.extend([add_term(term, len(vocabulary)) for term in counts])
-        data.extend(counts.values())
-        indptr.append(len(indices))
-        ids.append(doc.id)
-        published.append(doc.published)
-        prints.append(print_)
-        if len(indptr) > chunk_size:
-            flush()
+    for batch_ids, batch_published, analysed in batches:
+        chunks.append(analysed)
+        prints.append(analysed.fingerprints)
+        ids.append(batch_ids)
+        published.append(batch_published)
         if progress:
-            progress(1)
-    flush()
+            progress(len(batch_ids))
+    ids = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
 
-    n_terms = len(vocabulary)
+    n_terms = len(terms)
     df = np.zeros(n_terms, dtype=np.int64)
     for c in chunks:
-        df += np.bincount(c.indices, minlength=n_terms)
+        counted = np.bincount(c.indices)
+        df[: len(counted)] += counted
+    used = df > 0
+    if not used.all():  # words seen only past the part of a body that is read, say
+        number = np.cumsum(used) - 1
+        for c in chunks:
+            c.indices = number[c.indices].astype(np.int32)
+        terms = [text for text, keep in zip(terms, used.tolist(), strict=True) if keep]
+        df = df[used]
+        n_terms = len(terms)
     idf = vectors.idf(df, len(ids))
     rows, queries = [], []
     chunks.reverse()
@@ -103,15 +120,12 @@ def build(documents, *, weights=None, tuning=None, progress=None, chunk_size=500
     matrix = sparse.vstack(rows, format="csr") if rows else empty
     query = sparse.vstack(queries, format="csr") if queries else empty
     del rows, queries
-    terms = [None] * n_terms
-    for term, number in vocabulary.items():
-        terms[number] = term
     return Index(
-        ids=np.asarray(ids, dtype=np.int64),
+        ids=ids,
         vectors=matrix,
         terms=terms,
         df=df,
-        published=np.asarray(published, dtype=np.float64),
-        fingerprints=np.asarray(prints, dtype=np.int64),
+        published=np.concatenate(published) if published else np.zeros(0, dtype=np.float64),
+        fingerprints=np.concatenate(prints) if prints else np.zeros(0, dtype=np.int64),
         query=query,
     )

@@ -5,8 +5,10 @@ Every backend hands its computed lists to save_lists(); the page reads the resul
 
 from collections import defaultdict
 
+import numpy as np
 from django.db import connection
 
+from . import bulk
 from .models import RelatedEntry, RelatedExclusion, RelatedPin
 
 ENTRY_COLUMNS = ("article_id", "related_id", "rank", "score", "pinned")
@@ -56,6 +58,46 @@ def entry_rows(article_id, computed, *, pins, exclusions, length):
     return rows
 
 
+def insert_computed(article, related, score, *, pins, exclusions, length):
+    """Write many computed lists at once (a rebuild, into an empty table). Arrays sorted by
+    article, best first, never an article under itself. Lists without editors' choices are cut
+    to `length` with array operations; the few with pins or exclusions go through entry_rows,
+    and a pinned article with nothing computed still gets its pins."""
+    article = np.asarray(article, dtype=np.int64)
+    chosen = np.fromiter(set(pins) | set(exclusions), dtype=np.int64)
+    special = np.isin(article, chosen)
+    plain = ~special
+    ids, others, scores = article[plain], np.asarray(related)[plain], np.asarray(score)[plain]
+    position = np.arange(len(ids))
+    first = np.r_[True, ids[1:] != ids[:-1]] if len(ids) else np.zeros(0, dtype=bool)
+    rank = position - np.maximum.accumulate(np.where(first, position, 0))
+    keep = rank < length
+    bulk.write_columns(
+        RelatedEntry,
+        {
+            "article_id": ids[keep],
+            "related_id": others[keep],
+            "rank": rank[keep],
+            "score": scores[keep].astype(np.float64),
+            "pinned": np.zeros(int(keep.sum()), dtype=bool),
+        },
+    )
+    computed = defaultdict(list)
+    for article_id, related_id, value in zip(
+        article[special].tolist(),
+        np.asarray(related)[special].tolist(),
+        np.asarray(score)[special].tolist(),
+        strict=True,
+    ):
+        computed[article_id].append((related_id, value))
+    rows = []
+    for article_id in set(computed) | set(pins):
+        rows.extend(
+            entry_rows(article_id, computed[article_id], pins=pins, exclusions=exclusions, length=length)
+        )
+    insert_entries(rows)
+
+
 def save_lists(lists, *, length):
     """Replace the stored lists of the articles in `lists` ({article_id: [(related_id, score)]},
     best first). Call inside a transaction."""
@@ -84,19 +126,5 @@ def delete_entries(*, article_ids=(), related_ids=(), keep_pinned=False):
 
 def insert_entries(rows):
     """Insert many (article_id, related_id, rank, score, pinned) rows fast (COPY on PostgreSQL)."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(RelatedEntry._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in ENTRY_COLUMNS)
-    bulk_insert(table, columns, rows)
-
-
-def bulk_insert(table, columns, rows):
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(columns.split(",")))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+    if rows:
+        bulk.write_rows(RelatedEntry, ENTRY_COLUMNS, rows)

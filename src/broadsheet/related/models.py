@@ -82,7 +82,7 @@ class IndexedArticle(models.Model):
     article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="+")
     terms = models.BinaryField()  # int32 Term ids
     weights = models.BinaryField()  # float32, same order
-    fingerprint = models.BigIntegerField(db_index=True)
+    fingerprint = models.BigIntegerField()  # compared in memory, never looked up
     published = models.FloatField(help_text="Seconds since the epoch.")
 
     def __str__(self):

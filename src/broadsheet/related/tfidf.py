@@ -8,22 +8,21 @@ articles it now beats the last entry of.
 """
 
 import dataclasses
+import itertools
 
 import numpy as np
 from django.db import connection, transaction
 from django.db.models import F
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from broadsheet.newsroom.models import Article
 
-from . import conf, lists, vectors
-from .analysis import Document, Weights, analyse
+from . import bulk, conf, lists, vectors
+from .analysis import Weights, analyse
 from .base import RelatedBackend
-from .index import MAX_TERM_LENGTH, build
+from .index import MAX_TERM_LENGTH, assemble
 from .models import IndexedArticle, IndexState, RelatedEntry, Term
-
-READ_BATCH = 2000
+from .reading import analysed_batches, documents
 
 
 def _encode_postings(ids, weights):
@@ -40,73 +39,10 @@ def _decode_vector(terms, weights):
     return np.frombuffer(bytes(terms), dtype=np.int32), np.frombuffer(bytes(weights), dtype=np.float32)
 
 
-def _timestamp(value):
-    return value.timestamp() if value else 0.0
-
-
 def _batches(items, size=500):
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def indexable():
-    """Articles that have a list: published ones, including those scheduled for later (the page
-    filters by time, so a scheduled story shows up in lists the moment it is out)."""
-    return Article.objects.filter(status=Article.Status.PUBLISHED)
-
-
-def documents(ids=None, *, body_chars=5000, batch=READ_BATCH):
-    """Stream analysis.Document objects for the indexable articles (all, or those with `ids`),
-    in id order, a batch per query. Batches go by id range (never by the status index, which
-    would make every batch scan the whole archive); the status is checked here."""
-    fields = (
-        "id",
-        "status",
-        "headline",
-        "summary",
-        "body_start",
-        "section__name",
-        "source__name",
-        "publish_at",
-    )
-    queryset = Article.objects.annotate(body_start=Substr("body", 1, body_chars)).order_by("id")
-    tagging = Article.tags.through.objects
-    if ids is not None:
-        chunks = (queryset.filter(id__in=chunk).values_list(*fields) for chunk in _batches(sorted(ids)))
-    else:
-        chunks = _by_range(queryset, fields, batch)
-    for rows in chunks:
-        rows = [row for row in rows if row[1] == Article.Status.PUBLISHED]
-        if not rows:
-            continue
-        first, last = rows[0][0], rows[-1][0]
-        tags = {}
-        for article_id, name in tagging.filter(article_id__gte=first, article_id__lte=last).values_list(
-            "article_id", "tag__name"
-        ):
-            tags.setdefault(article_id, []).append(name)
-        for pk, _status, headline, summary, body, section, source, publish_at in rows:
-            yield Document(
-                id=pk,
-                headline=headline,
-                summary=summary,
-                body=body or "",
-                tags=tags.get(pk, []),
-                section=section or "",
-                source=source or "",
-                published=_timestamp(publish_at),
-            )
-
-
-def _by_range(queryset, fields, batch):
-    last = 0
-    while True:
-        rows = list(queryset.filter(id__gt=last).values_list(*fields)[:batch])
-        if not rows:
-            return
-        last = rows[-1][0]
-        yield rows
 
 
 def refresh_statistics(tables=None):
@@ -126,45 +62,49 @@ class TfidfBackend(RelatedBackend):
     # --- everything at once ---
 
     def rebuild(self, *, progress=None):
-        index = build(documents(), weights=self.weights, tuning=self.tuning, progress=progress)
+        """Everything is computed before the write transaction opens, so the tables are locked
+        only while rows are written (on SQLite, a publish meanwhile waits seconds, not minutes)."""
+        index = assemble(analysed_batches(self.weights), tuning=self.tuning, progress=progress)
         postings = vectors.postings_matrix(index.vectors, self.tuning.postings)
+        found = self._computed_lists(index, postings, progress)
         with transaction.atomic():
-            self._clear()
+            bulk.empty_tables((RelatedEntry, IndexedArticle, Term))
             self._write_terms(index, postings)
+            del postings
             self._write_vectors(index)
-            self._write_lists(index, postings, progress)
+            with bulk.indexes_built_after(RelatedEntry):
+                self._write_lists(found)
             IndexState.objects.all().delete()
             IndexState.objects.create(documents=len(index.ids), rebuilt_at=timezone.now())
         refresh_statistics()
         return len(index.ids)
 
-    def _clear(self):
-        tables = ", ".join(
-            connection.ops.quote_name(m._meta.db_table) for m in (RelatedEntry, IndexedArticle, Term)
-        )
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # TRUNCATE refuses to run while deferred foreign-key checks are pending.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(f"TRUNCATE {tables}")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            else:
-                for table in tables.split(", "):
-                    cursor.execute(f"DELETE FROM {table}")  # SQLite empties a table at once this way
+    def _computed_lists(self, index, postings, progress):
+        """(article ids, related ids, scores) of every article's computed list, by article then
+        best first, as compact arrays (about 12 entries per article)."""
+        parts = [[], [], []]
+        threads = conf.REBUILD_PROCESSES
+        for src, dst, score in index.neighbours(
+            self.tuning, postings=postings, threads=threads, progress=progress
+        ):
+            parts[0].append(index.ids[src])
+            parts[1].append(index.ids[dst])
+            parts[2].append(score.astype(np.float32))
+        if not parts[0]:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+        return tuple(np.concatenate(p) for p in parts)
 
     def _write_terms(self, index, postings):
-        table = connection.ops.quote_name(Term._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(c) for c in ("id", "text", "documents", "postings"))
         ids32 = index.ids.astype(np.int32)
+        indptr, cols, data = postings.indptr, postings.indices, postings.data
 
         def rows():
-            indptr, cols, data = postings.indptr, postings.indices, postings.data
             for number, text in enumerate(index.terms):
                 a, b = indptr[number], indptr[number + 1]
                 blob = _encode_postings(ids32[cols[a:b]], data[a:b])
                 yield (number + 1, text, int(index.df[number]), blob)
 
-        self._insert_in_batches(table, columns, rows())
+        bulk.write_rows(Term, ("id", "text", "documents", "postings"), rows())
         if connection.vendor == "postgresql":
             from django.core.management.color import no_style
 
@@ -173,84 +113,48 @@ class TfidfBackend(RelatedBackend):
                     cursor.execute(sql)
 
     def _write_vectors(self, index):
-        table = connection.ops.quote_name(IndexedArticle._meta.db_table)
-        names = ("article_id", "terms", "weights", "fingerprint", "published")
-        columns = ", ".join(connection.ops.quote_name(c) for c in names)
         x = index.vectors
+        # One bytes object for all rows; each row's blobs are slices of it.
+        terms = (x.indices.astype(np.int32) + 1).tobytes()
+        weights = x.data.astype(np.float32).tobytes()
+        bounds = (4 * x.indptr).tolist()
 
         def rows():
-            for row in range(x.shape[0]):
-                a, b = x.indptr[row], x.indptr[row + 1]
-                yield (
-                    int(index.ids[row]),
-                    (x.indices[a:b] + 1).astype(np.int32).tobytes(),
-                    x.data[a:b].astype(np.float32).tobytes(),
-                    int(index.fingerprints[row]),
-                    float(index.published[row]),
-                )
+            for row, (article_id, fingerprint, published) in enumerate(
+                zip(index.ids.tolist(), index.fingerprints.tolist(), index.published.tolist(), strict=True)
+            ):
+                a, b = bounds[row], bounds[row + 1]
+                yield (article_id, terms[a:b], weights[a:b], fingerprint, published)
 
-        self._insert_in_batches(table, columns, rows())
+        names = ("article_id", "terms", "weights", "fingerprint", "published")
+        step = 50_000
+        for start in range(0, len(index.ids), step):
+            bulk.write_rows(IndexedArticle, names, itertools.islice(rows(), start, start + step))
 
-    def _write_lists(self, index, postings, progress):
+    def _write_lists(self, found):
+        article, related, score = found
         pins, exclusions = lists.editors_choices()
-        length = self.tuning.stored
-        written = set()
-        x = index.vectors
-        chunk = 20_000
-        for start in range(0, x.shape[0], chunk):
-            rows = np.arange(start, min(start + chunk, x.shape[0]))
-            src, dst, score = vectors.neighbours(
-                x,
-                index.published,
-                index.fingerprints,
-                self.tuning,
-                rows=rows,
-                postings=postings,
-                query=index.query[start : start + chunk],
-            )
-            article, related = index.ids[src], index.ids[dst]
-            bounds = np.r_[0, np.flatnonzero(np.diff(src)) + 1, len(src)]
-            out = []
-            for a, b in zip(bounds[:-1], bounds[1:], strict=False):
-                if a == b:
-                    continue
-                article_id = int(article[a])
-                computed = zip(related[a:b].tolist(), score[a:b].tolist(), strict=True)
-                out.extend(
-                    lists.entry_rows(article_id, computed, pins=pins, exclusions=exclusions, length=length)
-                )
-                written.add(article_id)
-            lists.insert_entries(out)
-            if progress:
-                progress(len(rows))
-        # Articles with pins but nothing computed still show their pins.
-        rest = [a for a in pins if a not in written]
-        out = []
-        for article_id in rest:
-            out.extend(lists.entry_rows(article_id, [], pins=pins, exclusions=exclusions, length=length))
-        lists.insert_entries(out)
-
-    def _insert_in_batches(self, table, columns, rows, size=20_000):
-        batch = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= size:
-                lists.bulk_insert(table, columns, batch)
-                batch = []
-        if batch:
-            lists.bulk_insert(table, columns, batch)
+        lists.insert_computed(
+            article, related, score, pins=pins, exclusions=exclusions, length=self.tuning.stored
+        )
 
     # --- one article at a time ---
 
     def update(self, article_ids):
+        """Two passes, so articles updated together find each other whatever their order: first
+        every vector enters the index, then every list is computed against it."""
         ids = {int(i) for i in article_ids}
-        found = list(documents(ids))
+        found = list(documents(ids, body_chars=self.weights.body_chars))
         gone = ids - {doc.id for doc in found}
         if gone:
             self.remove(gone)
+        indexed = []
         for doc in found:
             with transaction.atomic():
-                self._index_one(doc)
+                indexed.append(self._index_one(doc))
+        for vector in indexed:
+            with transaction.atomic():
+                self._list_one(*vector)
 
     def remove(self, article_ids):
         ids = {int(i) for i in article_ids}
@@ -385,41 +289,15 @@ class TfidfBackend(RelatedBackend):
         return results
 
     def _index_one(self, doc):
+        """Store one article's vector and put it in the postings of its terms. Returns what
+        _list_one needs: (id, term ids, weights, fingerprint, published)."""
         t = self.tuning
         state = self._state()
-        previous = IndexedArticle.objects.filter(article_id=doc.id).values_list("terms", flat=True).first()
-        is_new = previous is None
+        is_new = not IndexedArticle.objects.filter(article_id=doc.id).exists()
         n_docs = state.documents + (1 if is_new else 0)
         counts, print_ = analyse(doc, self.weights)
         term_ids, weights, all_term_ids = self._vector(counts, n_docs, is_new)
         postings = dict(Term.objects.filter(id__in=term_ids.tolist()).values_list("id", "postings"))
-        own = self._score(doc.id, term_ids, weights, print_, doc.published, n_docs, postings=postings)
-
-        # Where does it belong now? Its candidates, and the lists that hold it already.
-        listing = set(
-            RelatedEntry.objects.filter(related_id=doc.id, pinned=False).values_list("article_id", flat=True)
-        )
-        scores = dict(own)
-        current = {}
-        for batch in _batches(set(scores) | listing):
-            for article_id, related_id, score in RelatedEntry.objects.filter(
-                article_id__in=batch, pinned=False
-            ).values_list("article_id", "related_id", "score"):
-                current.setdefault(article_id, []).append((related_id, score))
-        changed = {}
-        for other in set(scores) | listing:
-            entries = [(r, s) for r, s in current.get(other, []) if r != doc.id]
-            score = scores.get(other)
-            qualifies = score is not None and (len(entries) < t.stored or score > min(s for _, s in entries))
-            if qualifies:
-                entries.append((doc.id, score))
-            if qualifies or other in listing:
-                entries.sort(key=lambda r: (-r[1], r[0]))
-                changed[other] = entries
-        changed[doc.id] = own
-        lists.save_lists(changed, length=t.stored)
-
-        # Keep the index current: postings of its terms, document counts, its vector.
         updated = []
         term_weight = dict(zip(term_ids.tolist(), weights.tolist(), strict=True))
         for term_id, blob in postings.items():
@@ -449,6 +327,38 @@ class TfidfBackend(RelatedBackend):
                 "published": doc.published,
             },
         )
+        return doc.id, term_ids, weights, print_, doc.published
+
+    def _list_one(self, article_id, term_ids, weights, print_, published):
+        """Compute one indexed article's list, and enter it in the lists it now belongs in (or
+        take it out of those it no longer does)."""
+        t = self.tuning
+        own = self._score(article_id, term_ids, weights, print_, published, self._state().documents)
+        # Where does it belong now? Its candidates, and the lists that hold it already.
+        listing = set(
+            RelatedEntry.objects.filter(related_id=article_id, pinned=False).values_list(
+                "article_id", flat=True
+            )
+        )
+        scores = dict(own)
+        current = {}
+        for batch in _batches(set(scores) | listing):
+            for holder, related_id, score in RelatedEntry.objects.filter(
+                article_id__in=batch, pinned=False
+            ).values_list("article_id", "related_id", "score"):
+                current.setdefault(holder, []).append((related_id, score))
+        changed = {}
+        for other in set(scores) | listing:
+            entries = [(r, s) for r, s in current.get(other, []) if r != article_id]
+            score = scores.get(other)
+            qualifies = score is not None and (len(entries) < t.stored or score > min(s for _, s in entries))
+            if qualifies:
+                entries.append((article_id, score))
+            if qualifies or other in listing:
+                entries.sort(key=lambda r: (-r[1], r[0]))
+                changed[other] = entries
+        changed[article_id] = own
+        lists.save_lists(changed, length=t.stored)
 
 
 def with_tuning(**changes):

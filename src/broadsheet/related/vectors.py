@@ -26,8 +26,8 @@ class Tuning:
 
     vector_terms: int = 64  # heaviest terms kept per article
     query_terms: int = 12  # of those, how many look for candidates
-    postings: int = 600  # heaviest articles kept per term
-    candidates: int = 40  # candidates scored exactly per article
+    postings: int = 300  # heaviest articles kept per term
+    candidates: int = 20  # candidates scored exactly per article
     stored: int = 8  # list length kept per article (pins come on top)
     min_score: float = 0.02  # below this, not related at all
     duplicate_score: float = 0.97  # this similar (or the same words) is the same story copied
@@ -54,19 +54,23 @@ def weigh_rows(counts, idf_values, top_terms):
 
 
 def prune_rows(m, top):
-    """Keep the `top` heaviest entries of every row of a CSR matrix."""
+    """Keep the `top` heaviest entries of every row of a CSR matrix (non-negative weights)."""
     m = m.tocsr()
+    m.sort_indices()
     lengths = np.diff(m.indptr)
     if m.nnz == 0 or lengths.max() <= top:
-        m.sort_indices()
         return m
     rows = np.repeat(np.arange(m.shape[0], dtype=np.int64), lengths)
-    order = np.lexsort((-m.data, rows))
+    # Heaviest first within each row, rows in order: one sort of row number + a fraction below 1.
+    peak = np.ones(m.shape[0], dtype=np.float64)
+    peak[lengths > 0] = np.maximum.reduceat(m.data, m.indptr[:-1][lengths > 0])
+    key = rows + 0.5 * (1.0 - m.data / np.maximum(peak, 1e-30)[rows])
+    order = np.argsort(key)
     rank = np.arange(m.nnz, dtype=np.int64) - np.repeat(m.indptr[:-1], lengths)
-    keep = order[rank < top]
-    out = sparse.csr_matrix((m.data[keep], (rows[keep], m.indices[keep])), shape=m.shape)
-    out.sort_indices()
-    return out
+    keep = np.sort(order[rank < top])
+    indptr = np.zeros(m.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.minimum(lengths, top), out=indptr[1:])
+    return sparse.csr_matrix((m.data[keep], m.indices[keep], indptr), shape=m.shape)
 
 
 def normalise_rows(m):
@@ -106,10 +110,10 @@ def proximity(published_a, published_b, tuning):
     return ((1 - tuning.proximity_weight) + tuning.proximity_weight * decay).astype(np.float32)
 
 
-def _candidates(query, postings, n):
+def _candidates(query, postings, n, threads=2):
     """The n best-scoring columns per row of query @ postings (approximate when postings are cut)."""
     if sp_matmul_topn is not None:
-        return sp_matmul_topn(query, postings, top_n=n, threshold=0.0, n_threads=2).tocsr()
+        return sp_matmul_topn(query, postings, top_n=n, threshold=0.0, n_threads=threads).tocsr()
     product = (query @ postings).tocsr()
     return prune_rows(product, n)
 
@@ -125,7 +129,7 @@ def row_dots(x, rows_a, rows_b):
     return out
 
 
-def neighbours(x, published, fingerprints, tuning, *, rows=None, postings=None, query=None):
+def neighbours(x, published, fingerprints, tuning, *, rows=None, postings=None, query=None, threads=2):
     """Best related documents for `rows` of x (default: all), as (row, col, score) arrays sorted
     by row then descending score, at most tuning.stored (+ spare) per row.
 
@@ -137,7 +141,7 @@ def neighbours(x, published, fingerprints, tuning, *, rows=None, postings=None, 
         postings = postings_matrix(x, tuning.postings)
     if query is None:
         query = prune_rows(x[rows], tuning.query_terms)
-    found = _candidates(query, postings, tuning.candidates + 1)
+    found = _candidates(query, postings, tuning.candidates + 1, threads)
     lengths = np.diff(found.indptr)
     src = np.repeat(np.asarray(rows, dtype=np.int64), lengths)
     dst = found.indices.astype(np.int64)

@@ -7,7 +7,7 @@ from tqdm import tqdm
 
 from broadsheet.newsroom.models import Article
 from broadsheet.related import services
-from broadsheet.related.tfidf import indexable
+from broadsheet.related.reading import indexable
 
 
 class Command(BaseCommand):
