@@ -1,9 +1,10 @@
 """Send read-only queries to a replica when DATABASE_REPLICA_URL is set; writes go to the primary.
 
-Inside a transaction, and for the rest of a request after a write, reads stay on the primary. A
-request that wrote also gives the reader a short-lived cookie, so their next requests (the page
-a form redirects to, on whichever app server) read from the primary too while the replica
-catches up: a reader never misses what they just wrote. See `PinPrimaryAfterWriteMiddleware`.
+Inside a transaction, and for the rest of a request once it has changed a row, reads stay on the
+primary. A request that changed a row also gives the reader a short-lived cookie, so their next
+requests (the page a form redirects to, on whichever app server) read from the primary too
+while the replica catches up: a reader never misses what they just wrote. See
+`PinPrimaryAfterWriteMiddleware`.
 """
 
 import threading
@@ -32,6 +33,7 @@ def pin_to_primary():
 def unpin():
     _state.pinned = False
     _state.wrote = False
+    _state.watching = False
 
 
 def has_written():
@@ -41,9 +43,11 @@ def has_written():
 
 def _note_changes(execute, sql, params, many, context):
     # Asking the router for the primary is not a change: get_or_create() asks it even when the
-    # row is there, as loading the comment rules does on a plain page view.
+    # row is there, as loading the comment rules does on a plain page view. A statement that
+    # changes rows is one, whether the ORM or raw SQL sent it.
     if str(sql).lstrip()[:6].upper().startswith(CHANGES):
         _state.wrote = True
+        _state.pinned = True
     return execute(sql, params, many, context)
 
 
@@ -54,7 +58,10 @@ class ReplicaRouter:
         return "replica"
 
     def db_for_write(self, model, **hints):
-        pin_to_primary()
+        if not getattr(_state, "watching", False):
+            # Outside a request (the task worker, a command) nothing watches the statements:
+            # whatever follows reads from the primary.
+            pin_to_primary()
         return "default"
 
     def allow_relation(self, obj1, obj2, **hints):
@@ -66,8 +73,8 @@ class ReplicaRouter:
 
 class PinPrimaryAfterWriteMiddleware:
     """Each request reads from the replica unless it may write (not GET/HEAD/OPTIONS), it has
-    asked for the primary, or its reader changed a row in the last `pin_seconds()` (the cookie
-    this middleware sets)."""
+    changed a row, or its reader changed one in the last `pin_seconds()` (the cookie this
+    middleware sets)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -76,6 +83,7 @@ class PinPrimaryAfterWriteMiddleware:
         unpin()
         if request.method not in SAFE_METHODS or PIN_COOKIE in request.COOKIES:
             pin_to_primary()
+        _state.watching = True
         try:
             with connections["default"].execute_wrapper(_note_changes):
                 response = self.get_response(request)
