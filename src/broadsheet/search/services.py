@@ -14,6 +14,8 @@ from .query import ParsedQuery, parse_query
 from .text import has_mark, index_text, marked_html, plain_text
 
 MAX_OFFSET = 10_000
+# From this many articles on, index_articles first lets the backend index them set-based.
+BULK_MIN = 10_000
 
 _INDEX_FIELDS = ("pk", "headline", "summary", "body_html", "section_id", "source_id", "publish_at")
 
@@ -42,6 +44,8 @@ def index_articles(article_ids):
     """Bring the index up to date for these articles: add or refresh the published, drop the rest."""
     backend = get_backend()
     ids = list(dict.fromkeys(article_ids))
+    if len(ids) >= BULK_MIN:
+        ids = index_in_bulk(ids)
     size = conf.index_batch_size()
     for start in range(0, len(ids), size):
         batch = ids[start : start + size]
@@ -52,6 +56,16 @@ def index_articles(article_ids):
             if missing:
                 backend.remove(missing)
             backend.index(_entries(rows))
+
+
+def index_in_bulk(article_ids):
+    """Index many articles (a seed, an import) set-based where the backend can; return the ids
+    still to index one batch at a time (index_articles does both)."""
+    bulk = getattr(get_backend(), "index_in_bulk", None)
+    if bulk is None:
+        return list(article_ids)
+    done = set(bulk(article_ids, indexable().values_list(*_INDEX_FIELDS)))
+    return [pk for pk in article_ids if pk not in done]
 
 
 def index_article(article):

@@ -1,4 +1,8 @@
-"""`broadsheet seed`: generate original synthetic demo content, fast and deterministic."""
+"""`broadsheet seed`: generate original synthetic demo content, fast and deterministic.
+
+Articles are written a batch at a time, each batch committed with its tag and author rows, so
+an interrupted seed starts again where it stopped (articles carry external_id seed-<seed>-<n>).
+"""
 
 import datetime
 import random
@@ -10,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
@@ -21,41 +25,20 @@ from broadsheet.newsroom.models import Article, Author, Section, Source, Tag
 from broadsheet.newsroom.signals import articles_loaded
 from broadsheet.newsroom.text import render_markdown
 
-BATCH = 2000
-
-
 # Field types whose Python value is already what the database driver takes.
 _AS_IS = {"CharField", "TextField", "SlugField", "URLField", "BooleanField", "IntegerField"}
 
 
-@contextmanager
-def bulk_load():
-    """On SQLite, write without waiting for the disk while seeding (PRAGMA synchronous=OFF).
-
-    Only this connection and only while seeding; the usual setting comes back afterwards. If the
-    machine itself crashes mid-seed the database may be damaged: seed a fresh one again.
-    """
-    if connection.vendor != "sqlite" or connection.in_atomic_block:  # (it can't change mid-transaction)
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous")
-        before = int(cursor.fetchone()[0])
-        cursor.execute("PRAGMA synchronous=OFF")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA synchronous={before}")
-
-
-class ArticleRows:
-    """Insert articles given as {attname: value} with one executemany per batch.
+class ArticleWriter:
+    """Writes seeded articles given as {attname: value}, and their tag and author rows.
 
     The same rows bulk_create would write (fields left out take their model default), for a
     fraction of its cost: no model instance per row, no statement assembled per 49 rows, and
-    each value goes through only the conversion its field type needs.
+    each value goes through only the conversion its field type needs. Subclasses say how the
+    rows reach the database; get_writer() picks one for this connection.
     """
+
+    batch_size = 2000
 
     def __init__(self):
         self.fields = [f for f in Article._meta.concrete_fields if not f.primary_key]
@@ -77,12 +60,14 @@ class ArticleRows:
 
         self.columns = [(f.attname, convert(f)) for f in self.fields]
         self.memo = memo
-        quote = connection.ops.quote_name
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            quote(Article._meta.db_table),
-            ", ".join(quote(f.column) for f in self.fields),
-            ", ".join(["%s"] * len(self.fields)),
-        )
+        self.quote = connection.ops.quote_name
+        self.table = self.quote(Article._meta.db_table)
+        self.column_names = ", ".join(self.quote(f.column) for f in self.fields)
+
+    @contextmanager
+    def session(self):
+        """Settings that make this connection load faster while seeding."""
+        yield
 
     def row(self, values):
         self.memo.clear()
@@ -91,22 +76,259 @@ class ArticleRows:
             values[name] if convert is None else convert(values[name]) for name, convert in self.columns
         )
 
-    def insert(self, rows, external_ids):
-        """Write the rows; return their ids in the same order (looked up by external_id)."""
+    def write(self, stories, count):
+        """Write and commit `count` stories given as (values, tag_ids, author_ids), with their
+        tag and author rows, in one transaction; return their ids in order."""
+        raise NotImplementedError
+
+    def loaded(self):
+        """Called once all batches are in, before the receivers of articles_loaded read them."""
+
+    def pairs_sql(self, through, other, template):
+        return template.format(
+            self.quote(through._meta.db_table), self.quote("article_id"), self.quote(other)
+        )
+
+
+class ExecutemanyWriter(ArticleWriter):
+    """One INSERT run with executemany per table and batch: SQLite, and any database without COPY."""
+
+    def __init__(self):
+        super().__init__()
+        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            self.table, self.column_names, ", ".join(["%s"] * len(self.fields))
+        )
+        pair = "INSERT INTO {} ({}, {}) VALUES (%s, %s)"
+        self.tags_sql = self.pairs_sql(Article.tags.through, "tag_id", pair)
+        self.authors_sql = self.pairs_sql(Article.authors.through, "author_id", pair)
+
+    @contextmanager
+    def session(self):
+        """On SQLite, write without waiting for the disk while seeding (PRAGMA synchronous=OFF).
+
+        Only this connection and only while seeding; the usual setting comes back afterwards. If
+        the machine itself crashes mid-seed the database may be damaged: seed a fresh one again.
+        """
+        if connection.vendor != "sqlite" or connection.in_atomic_block:  # (it can't change mid-transaction)
+            yield
+            return
         with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous")
+            before = int(cursor.fetchone()[0])
+            cursor.execute("PRAGMA synchronous=OFF")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA synchronous={before}")
+
+    def write(self, stories, count):
+        rows, external_ids, tag_ids, author_ids = [], [], [], []
+        for values, tags, authors in stories:
+            rows.append(self.row(values))
+            external_ids.append(values["external_id"])
+            tag_ids.append(tags)
+            author_ids.append(authors)
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(self.sql, rows)
-        ids = dict(Article.objects.filter(external_id__in=external_ids).values_list("external_id", "pk"))
-        return [ids[e] for e in external_ids]
+            found = dict(
+                Article.objects.filter(external_id__in=external_ids).values_list("external_id", "pk")
+            )
+            ids = [found[e] for e in external_ids]
+            cursor.executemany(
+                self.tags_sql, [(a, t) for a, ts in zip(ids, tag_ids, strict=True) for t in ts]
+            )
+            cursor.executemany(
+                self.authors_sql, [(a, w) for a, ws in zip(ids, author_ids, strict=True) for w in ws]
+            )
+        return ids
 
 
-def insert_pairs(through, other, pairs):
-    """Rows of an article many-to-many table (article_id, <other>) with one executemany."""
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}, {}) VALUES (%s, %s)".format(
-        quote(through._meta.db_table), quote("article_id"), quote(other)
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, pairs)
+class CopyWriter(ArticleWriter):
+    """PostgreSQL: ids taken from the table's own sequence, rows streamed with COPY.
+
+    Each article goes to the server as soon as it is made, so the server stores one while the
+    next is being generated here: the two processes keep both cores busy. Each batch's
+    transaction also sets, for itself only:
+    - synchronous_commit=off: a crash of the server may lose the last batches committed, never
+      damage the database; seeding again with the same --seed adds what is missing;
+    - default_toast_compression=lz4 (when the server has it): the long bodies are compressed
+      several times faster than with pglz, and read back faster too;
+    - session_replication_role=replica (when the role may set it, and no trigger of our own
+      would be skipped): the foreign key checks run once per batch, set-based, instead of once
+      per row (see lock_referenced).
+    """
+
+    batch_size = 5000
+
+    def __init__(self):
+        super().__init__()
+        self.sql = f"COPY {self.table} ({self.quote('id')}, {self.column_names}) FROM STDIN"
+        copy_pairs = "COPY {} ({}, {}) FROM STDIN"
+        self.tags_sql = self.pairs_sql(Article.tags.through, "tag_id", copy_pairs)
+        self.authors_sql = self.pairs_sql(Article.authors.through, "author_id", copy_pairs)
+        # The article's own foreign keys: (position in a row, model referred to).
+        self.references = [
+            (n, f.related_model) for n, f in enumerate(self.fields) if f.many_to_one and f.concrete
+        ]
+        tables = [model._meta.db_table for model in (Article, Article.tags.through, Article.authors.through)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('is_superuser') = 'on'"
+                " AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE NOT t.tgisinternal"
+                " AND t.tgrelid IN (SELECT c.oid FROM pg_class c WHERE c.relname = ANY(%s)"
+                " AND pg_table_is_visible(c.oid))),"
+                " EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression'"
+                " AND 'lz4' = ANY(enumvals))",
+                [tables],
+            )
+            self.checks_per_batch, lz4 = cursor.fetchone()
+        self.settings = {"synchronous_commit": "off"}
+        if lz4:
+            self.settings["default_toast_compression"] = "lz4"
+        if self.checks_per_batch:
+            self.settings["session_replication_role"] = "replica"
+
+    def write(self, stories, count):
+        tag_pairs, author_pairs, references = [], [], {model: set() for _, model in self.references}
+        with transaction.atomic(), connection.cursor() as cursor:
+            before = self.set_locally(cursor, self.settings)
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Article._meta.db_table, count],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+            with cursor.cursor.copy(self.sql) as copy:
+                for pk, (values, tags, authors) in zip(ids, stories, strict=True):
+                    row = self.row(values)
+                    copy.write_row((pk, *row))
+                    for n, model in self.references:
+                        references[model].add(row[n])
+                    tag_pairs += [(pk, t) for t in tags]
+                    author_pairs += [(pk, w) for w in authors]
+            for sql, pairs in ((self.tags_sql, tag_pairs), (self.authors_sql, author_pairs)):
+                with cursor.cursor.copy(sql) as copy:
+                    for pair in pairs:
+                        copy.write_row(pair)
+            if self.checks_per_batch:
+                references[Tag] = {t for _, t in tag_pairs}
+                references[Author] = {w for _, w in author_pairs}
+                self.lock_referenced(cursor, references)
+            # Within an outer transaction (a test, a caller's atomic block) the batch is a
+            # savepoint, and what SET LOCAL set would outlive it.
+            self.set_locally(cursor, before)
+        return ids
+
+    @staticmethod
+    def set_locally(cursor, settings):
+        """Set these settings for the rest of the transaction; return what they were."""
+        names = list(settings)
+        cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
+        before = dict(zip(names, cursor.fetchone(), strict=True))
+        cursor.execute(
+            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+            [value for name in names for value in (name, settings[name])],
+        )
+        return before
+
+    def lock_referenced(self, cursor, references):
+        """What the foreign key triggers do for each new row, once for the batch: every row it
+        refers to exists, and is locked FOR KEY SHARE (as they lock it) so that none can be
+        deleted before the batch commits. The join rows refer to articles of this batch."""
+        for model, pks in references.items():
+            pks = sorted(pk for pk in pks if pk is not None)
+            if not pks:
+                continue
+            table, pk = self.quote(model._meta.db_table), self.quote(model._meta.pk.column)
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {pk} = ANY(%s) FOR KEY SHARE) AS locked",
+                [pks],
+            )
+            if cursor.fetchone()[0] != len(pks):
+                raise IntegrityError(
+                    f"Some {model._meta.verbose_name_plural} the seeded articles refer to are gone."
+                )
+
+    def loaded(self):
+        # The receivers (the search index above all) read the new rows by id range; with the
+        # table's statistics from before the load the planner would take it for a few rows.
+        tables = [
+            Article._meta.db_table,
+            Article.tags.through._meta.db_table,
+            Article.authors.through._meta.db_table,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(self.quote(t) for t in tables))
+
+
+def get_writer():
+    return CopyWriter() if connection.vendor == "postgresql" else ExecutemanyWriter()
+
+
+class StoryMaker:
+    """The articles of one seed: story i is the same whenever and however it is made.
+
+    Slugs are the exception that needs an order: a story takes the first free one, so stories
+    are made in order of i and `used_slugs` remembers every slug already taken.
+    """
+
+    def __init__(self, *, seed, now, sections, sources, tags, authors, pictures, used_slugs):
+        self.seed, self.now = seed, now
+        self.section_ids = {name: s.pk for name, s in sections.items()}
+        self.sources = [(s.pk, s.homepage) for s in sources]
+        self.tag_ids = {name: t.pk for name, t in tags.items()}
+        self.author_ids = [a.pk for a in authors]
+        self.pictures = pictures
+        self.used_slugs = used_slugs
+
+    def external_id(self, i):
+        return f"seed-{self.seed}-{i}"
+
+    def make(self, i):
+        """Story i as ({attname: value}, tag ids, author ids)."""
+        story_rng = random.Random(f"{self.seed}-{i}")
+        story = demo.make_story(story_rng, i)
+        # Spread stories over the past, newest first; a few are drafts or scheduled.
+        publish_at = self.now - datetime.timedelta(minutes=37 * i + story_rng.randint(0, 30))
+        status = Article.Status.PUBLISHED
+        if i % 97 == 5:
+            status = Article.Status.DRAFT
+        elif i % 89 == 7:
+            status = Article.Status.REVIEW
+        slug = base = slugify(story.headline)[:150].strip("-")
+        n = 1
+        while slug in self.used_slugs:
+            n += 1
+            slug = f"{base}-{n}"
+        self.used_slugs.add(slug)
+        source_id, homepage = (
+            self.sources[story_rng.randrange(len(self.sources))] if story.republished else (None, "")
+        )
+        body_html = story.body_html
+        if body_html is None:
+            body_html = render_markdown(story.body)
+        values = {
+            "headline": story.headline,
+            "slug": slug,
+            "summary": story.summary,
+            "body": story.body,
+            "body_html": body_html,
+            "status": status,
+            "publish_at": publish_at,
+            "created_at": publish_at,
+            "updated_at": publish_at,
+            "section_id": self.section_ids[story.section],
+            "source_id": source_id,
+            "source_url": f"{homepage}stories/{slug}" if source_id else "",
+            "image": self.pictures[story.image_index] if story.image_index is not None else "",
+            "image_caption": story.caption,
+            "image_credit": story.credit,
+            "image_alt": story.caption,
+            "external_id": self.external_id(i),
+        }
+        authors = story_rng.sample(self.author_ids, k=1 if story_rng.random() < 0.85 else 2)
+        # Two demo authors may share one name, and so one author row.
+        return values, [self.tag_ids[t] for t in story.tags], list(dict.fromkeys(authors))
 
 
 class Command(BaseCommand):
@@ -139,9 +361,18 @@ class Command(BaseCommand):
         used_slugs = (
             set(Article.objects.values_list("slug", flat=True)) if Article.objects.exists() else set()
         )
-        now = timezone.now()
+        maker = StoryMaker(
+            seed=seed,
+            now=timezone.now(),
+            sections=sections,
+            sources=sources,
+            tags=tags,
+            authors=authors,
+            pictures=pictures,
+            used_slugs=used_slugs,
+        )
         created_ids = []
-        rows = ArticleRows()
+        writer = get_writer()
         progress = tqdm(
             total=total,
             initial=min(already, total),
@@ -150,83 +381,19 @@ class Command(BaseCommand):
             disable=options["no_progress"] or total < 1000,
             file=self.stdout,
         )
-        with bulk_load():
-            for start in range(already, total, BATCH):
-                stop = min(start + BATCH, total)
-                batch, external_ids, batch_tags, batch_authors = [], [], [], []
-                for i in range(start, stop):
-                    story_rng = random.Random(f"{seed}-{i}")
-                    story = demo.make_story(story_rng, i)
-                    # Spread stories over the past, newest first; a few are drafts or scheduled.
-                    publish_at = now - datetime.timedelta(minutes=37 * i + story_rng.randint(0, 30))
-                    status = Article.Status.PUBLISHED
-                    if i % 97 == 5:
-                        status = Article.Status.DRAFT
-                    elif i % 89 == 7:
-                        status = Article.Status.REVIEW
-                    slug = base = slugify(story.headline)[:150].strip("-")
-                    n = 1
-                    while slug in used_slugs:
-                        n += 1
-                        slug = f"{base}-{n}"
-                    used_slugs.add(slug)
-                    source = sources[story_rng.randrange(len(sources))] if story.republished else None
-                    external_id = f"{prefix}{i}"
-                    body_html = story.body_html
-                    if body_html is None:
-                        body_html = render_markdown(story.body)
-                    batch.append(
-                        rows.row(
-                            {
-                                "headline": story.headline,
-                                "slug": slug,
-                                "summary": story.summary,
-                                "body": story.body,
-                                "body_html": body_html,
-                                "status": status,
-                                "publish_at": publish_at,
-                                "created_at": publish_at,
-                                "updated_at": publish_at,
-                                "section_id": sections[story.section].pk,
-                                "source_id": source.pk if source else None,
-                                "source_url": f"{source.homepage}stories/{slug}" if source else "",
-                                "image": pictures[story.image_index] if story.image_index is not None else "",
-                                "image_caption": story.caption,
-                                "image_credit": story.credit,
-                                "image_alt": story.caption,
-                                "external_id": external_id,
-                            }
-                        )
-                    )
-                    external_ids.append(external_id)
-                    batch_tags.append([tags[t] for t in story.tags])
-                    batch_authors.append(story_rng.sample(authors, k=1 if story_rng.random() < 0.85 else 2))
-                with transaction.atomic():
-                    ids = rows.insert(batch, external_ids)
-                    insert_pairs(
-                        Article.tags.through,
-                        "tag_id",
-                        [(a, t.pk) for a, ts in zip(ids, batch_tags, strict=True) for t in ts],
-                    )
-                    insert_pairs(
-                        Article.authors.through,
-                        "author_id",
-                        [
-                            (a, w.pk)
-                            for a, ws in zip(ids, batch_authors, strict=True)
-                            for w in dict.fromkeys(ws)  # two demo authors may share one name
-                        ],
-                    )
+        with writer.session():
+            for start in range(already, total, writer.batch_size):
+                stop = min(start + writer.batch_size, total)
+                ids = writer.write((maker.make(i) for i in range(start, stop)), stop - start)
                 created_ids.extend(ids)
-                progress.update(len(batch))
+                progress.update(len(ids))
             progress.close()
             if created_ids:
+                writer.loaded()
                 articles_loaded.send(sender=Article, article_ids=created_ids)
         if len(created_ids) >= 1000:
             # Fresh statistics after a bulk load: without them the query planner (SQLite above
             # all) walks the wrong index for the largest tables.
-            from django.db import connection
-
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         elapsed = time.monotonic() - started
