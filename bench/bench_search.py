@@ -1,25 +1,32 @@
-"""Search response times on 100,000 seeded stories with SQLite FTS5.
+"""Search response times: p50/p95 per kind of query, on 100,000 seeded stories with SQLite.
 
     .venv/bin/python bench/bench_search.py [--articles N] [--runs N] [--no-rebuild]
 
 Seeds its own SQLite database in BENCH_SEARCH_DATA (default /tmp/bs-search/bench) with
 `broadsheet seed --articles N` (kept between runs; only missing stories are added), rebuilds the
 search index with `broadsheet search rebuild` and times it, then runs a set of realistic
-queries (common and rare words, phrases, prefixes, accents, filters, a query with no match)
-and prints p50/p95 in milliseconds for each and for all of them together:
+queries (common and rare words, names, phrases, prefixes, accents, filters, a fallback to "any
+word", a query with no match) and prints p50/p95 in milliseconds for each, for each kind, and
+for all of them together:
 
   service  broadsheet.search.services.search(): the index queries and the article fetch,
-           wall-clock, and CPU time of this process (SQLite runs in it: the work without
-           the waiting, when other jobs share the machine)
+           wall-clock, and CPU time: this process's (SQLite runs in it) plus, with a local
+           PostgreSQL, its server process's (/proc/<pid>/schedstat): the work without the
+           waiting, when other jobs share the machine
   page     GET /search/?q=... through Django's test client: form, search, template
 
-BENCH_SEARCH_PG_1M=1 runs the same queries on PostgreSQL with 1,000,000 stories instead
-(database BENCH_SEARCH_PG_URL, default postgres://postgres@127.0.0.1:5432/bs_search_bench;
-seeding a million stories with the seed command takes hours on a small machine).
+To measure an existing database instead (for instance PostgreSQL with a million stories):
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bs_1m BENCH_DATA=/tmp/bench-1m \
+        .venv/bin/python bench/bench_search.py
+
+That database is only read: no migrate, no seed, no index rebuild (pass --rebuild to rebuild
+it), no ANALYZE. BENCH_DATA is the data folder for that run (default /tmp/bs-search/existing).
 """
 
 import argparse
 import datetime
+import functools
 import os
 import statistics
 import sys
@@ -28,14 +35,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-PG_1M = os.environ.get("BENCH_SEARCH_PG_1M") == "1"
-os.environ["BROADSHEET_DATA"] = os.environ.get("BENCH_SEARCH_DATA", "/tmp/bs-search/bench")
-if PG_1M:
-    os.environ["DATABASE_URL"] = os.environ.get(
-        "BENCH_SEARCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bs_search_bench"
-    )
+EXISTING = os.environ.get("BENCH_DATABASE_URL", "")
+if EXISTING:
+    os.environ["DATABASE_URL"] = EXISTING
+    os.environ["BROADSHEET_DATA"] = os.environ.get("BENCH_DATA", "/tmp/bs-search/existing")
 else:
-    os.environ.pop("DATABASE_URL", None)  # the 100,000-story figure is about SQLite
+    os.environ.pop("DATABASE_URL", None)  # the default run is about SQLite
+    os.environ["BROADSHEET_DATA"] = os.environ.get(
+        "BENCH_DATA", os.environ.get("BENCH_SEARCH_DATA", "/tmp/bs-search/bench")
+    )
 os.environ.pop("REDIS_URL", None)
 os.environ["BROADSHEET_PLAIN_STATIC"] = "1"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
@@ -45,36 +53,40 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from broadsheet.newsroom.models import Article, Section  # noqa: E402
-from broadsheet.search import get_backend, services  # noqa: E402
+from broadsheet.search import conf, get_backend, services  # noqa: E402
 from broadsheet.search.base import Filters  # noqa: E402
 
-# What readers type: words from the demo vocabulary, some rare, some in every other story.
-QUERIES = [
-    "flood relief",
-    "coral bleaching",
-    '"literary prize"',
-    "vaccine trial",
-    "sao tavio",
-    "São Tavio drought",
-    "port amsel rovers",
-    "harb*",
-    "museum reop",
-    "data breach veldhaven",
-    "okafor",
-    "cabinet reshuffle referendum",
-    "emergency meeting",
-    "said",
-    "interest rates merger",
-    "zeppelin",
-    "glacier study estavia",
-    '"a transfer saga" nyberg',
+# What readers type, by kind: words from the demo vocabulary, some in most stories, some rare.
+# (text, kind, filter name or None)
+CASES = [
+    ("said", "common", None),
+    ("flood relief", "common", None),
+    ("emergency meeting", "common", None),
+    ("interest rates merger", "common", None),
+    ("coral bleaching", "rare", None),
+    ("vaccine trial", "rare", None),
+    ("glacier study estavia", "rare", None),
+    ("okafor", "name", None),
+    ("sao tavio", "name", None),
+    ("port amsel rovers", "name", None),
+    ("data breach veldhaven", "name", None),
+    ("São Tavio drought", "accents", None),
+    ('"literary prize"', "phrase", None),
+    ('"a transfer saga" nyberg', "phrase", None),
+    ("harb*", "prefix", None),
+    ("museum reop", "prefix", None),
+    ("cabinet reshuffle referendum", "any word", None),
+    ("zeppelin", "no match", None),
+    ("flood relief", "filter", "section"),
+    ("merger", "filter", "dates"),
+    ("said", "filter", "section"),
 ]
-FILTERED = [("flood relief", "section"), ("merger", "dates"), ("said", "section")]
 
 
 def percentile(values, p):
@@ -82,20 +94,45 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+@functools.cache
+def server_pid():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def database_cpu_seconds():
+    """CPU seconds used so far by the PostgreSQL process serving this connection, when it runs
+    on this machine (from /proc/<pid>/schedstat); 0 for SQLite, which runs in this process."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    try:
+        return int(Path(f"/proc/{server_pid()}/schedstat").read_text().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def cpu_seconds():
+    return time.process_time() + database_cpu_seconds()
+
+
 def timed(fn, runs):
-    """Wall-clock and CPU milliseconds of each run. SQLite runs inside this process, so CPU time
-    is the work itself; on a machine shared with other jobs wall time also counts the waiting."""
+    """Wall-clock and CPU milliseconds of each run. CPU time is this process's and, with a local
+    PostgreSQL, its server process's: the work itself, without the waiting for a CPU that wall
+    time also counts when other jobs share the machine."""
     fn()  # warm the page cache of the database file
     wall, cpu = [], []
     for _ in range(runs):
-        started, started_cpu = time.perf_counter(), time.process_time()
+        started, started_cpu = time.perf_counter(), cpu_seconds()
         fn()
         wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
+        cpu.append((cpu_seconds() - started_cpu) * 1000)
     return wall, cpu
 
 
 def ensure_articles(count):
+    if EXISTING:
+        return Article.objects.count()  # only read
     call_command("migrate", verbosity=0)
     have = Article.objects.count()
     if have < count:
@@ -108,24 +145,43 @@ def ensure_articles(count):
     return Article.objects.count()
 
 
+def figures(service, cpu, page):
+    """service p50/p95, cpu p50/p95 and page p50/p95 in ms, as table columns."""
+    return (
+        f"{statistics.median(service):>12.1f} {percentile(service, 95):>7.1f}"
+        f" {statistics.median(cpu):>8.1f} {percentile(cpu, 95):>7.1f}"
+        f" {statistics.median(page):>9.1f} {percentile(page, 95):>7.1f}"
+    )
+
+
+COLUMNS = f"{'service p50':>12} {'p95':>7} {'cpu p50':>8} {'p95':>7} {'page p50':>9} {'p95':>7}"
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--articles", type=int, default=1_000_000 if PG_1M else 100_000)
+    parser.add_argument("--articles", type=int, default=100_000, help="stories to seed (own database only)")
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--no-rebuild", action="store_true")
+    parser.add_argument("--no-rebuild", action="store_true", help="keep the index (own database)")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the index of an existing database")
+    parser.add_argument("--max-candidates", type=int, help="BROADSHEET_SEARCH_MAX_CANDIDATES for this run")
     args = parser.parse_args()
+    if args.max_candidates:
+        settings.BROADSHEET_SEARCH_MAX_CANDIDATES = args.max_candidates
 
     total = ensure_articles(args.articles)
     backend = get_backend()
     print(
-        f"{connection.vendor}: {total} articles, backend {type(backend).__name__}, load {os.getloadavg()[0]:.1f}"
+        f"{connection.vendor}: {total} articles, {backend.count()} indexed, backend {type(backend).__name__},"
+        f" load {os.getloadavg()[0]:.1f}"
     )
-    if not args.no_rebuild or backend.count() == 0:
+    rebuild = args.rebuild if EXISTING else not args.no_rebuild or backend.count() == 0
+    if rebuild:
         started = time.monotonic()
         indexed = services.rebuild()
         print(f"search rebuild: {indexed} stories in {time.monotonic() - started:.1f}s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # as one should after a bulk load: the planner needs the figures
+    if not EXISTING:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as one should after a bulk load: the planner needs the figures
 
     world = Section.objects.filter(slug="world").first()
     newest = Article.objects.published().latest_first().values_list("publish_at", flat=True).first()
@@ -134,13 +190,9 @@ def main():
         "dates": Filters(date_from=newest - datetime.timedelta(days=365), date_to=newest),
     }
     client = Client()
-    service_all, page_all, cpu_all = [], [], []
-    print(
-        f"\n{'query':<34} {'hits':>5} {'service p50':>12} {'p95':>7} {'cpu p50':>8} {'p95':>7}"
-        f" {'page p50':>9} {'p95':>7}"
-    )
-    cases = [(q, None) for q in QUERIES] + FILTERED
-    for text, filter_name in cases:
+    by_kind = {}
+    print(f"\n{'query':<28} {'hits':>5} {COLUMNS}")
+    for text, kind, filter_name in CASES:
         chosen = filters[filter_name] if filter_name else Filters()
         hits = len(services.search(text, filters=chosen).results)
         service, cpu = timed(
@@ -149,21 +201,25 @@ def main():
         params = {"q": text}
         if filter_name == "section" and world:
             params["section"] = world.slug
+        elif filter_name == "dates":
+            params["date_from"] = filters["dates"].date_from.date().isoformat()
+            params["date_to"] = filters["dates"].date_to.date().isoformat()
         page, _ = timed(lambda params=params: client.get("/search/", params), args.runs)
-        service_all += service
-        cpu_all += cpu
-        page_all += page
+        for key in (kind, "ALL"):
+            runs = by_kind.setdefault(key, ([], [], []))
+            runs[0].extend(service)
+            runs[1].extend(cpu)
+            runs[2].extend(page)
         label = text + (f" [{filter_name}]" if filter_name else "")
-        print(
-            f"{label[:34]:<34} {hits:>5} {statistics.median(service):>12.1f} {percentile(service, 95):>7.1f}"
-            f" {statistics.median(cpu):>8.1f} {percentile(cpu, 95):>7.1f}"
-            f" {statistics.median(page):>9.1f} {percentile(page, 95):>7.1f}"
-        )
+        print(f"{label[:28]:<28} {hits:>5} {figures(service, cpu, page)}")
+    print(f"\n{'kind':<34} {COLUMNS}")
+    by_kind["ALL"] = by_kind.pop("ALL")
+    for kind, (service, cpu, page) in by_kind.items():
+        print(f"{kind:<34} {figures(service, cpu, page)}")
     print(
-        f"\nALL ({len(cases)} queries x {args.runs} runs): service p50 {statistics.median(service_all):.1f} ms,"
-        f" p95 {percentile(service_all, 95):.1f} ms (cpu p50 {statistics.median(cpu_all):.1f},"
-        f" p95 {percentile(cpu_all, 95):.1f}); page p50 {statistics.median(page_all):.1f} ms,"
-        f" p95 {percentile(page_all, 95):.1f} ms; load {os.getloadavg()[0]:.1f}"
+        f"\n{connection.vendor}, {total:,} articles, {len(CASES)} queries x {args.runs} runs,"
+        f" {conf.max_candidates()} candidates ranked at most;"
+        f" load {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)"
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from broadsheet.newsroom import services as newsroom
 from broadsheet.search import get_backend
 from broadsheet.search import services as search
+from broadsheet.search.base import Filters
 from tests.conftest import make_article
 from tests.search.conftest import story
 
@@ -126,3 +127,58 @@ def test_a_very_broad_query_ranks_the_newest_matches(settings):
     now = timezone.now()
     stories = [story(f"Weather report {n}", publish_at=now - datetime.timedelta(days=n)) for n in range(6)]
     assert sorted(found("weather")) == sorted(s.pk for s in stories[:3])
+
+
+def test_matches_older_than_the_newest_stories_are_found(settings):
+    # With two candidates the newest four stories are tried first; the matches lie further back.
+    settings.BROADSHEET_SEARCH_MAX_CANDIDATES = 2
+    now = timezone.now()
+    for n in range(6):
+        story(f"Market report {n}", publish_at=now - datetime.timedelta(hours=n + 1))
+    older = story("Lighthouse keepers strike", publish_at=now - datetime.timedelta(days=30))
+    oldest = story("Lighthouse sold at auction", publish_at=now - datetime.timedelta(days=900))
+    assert sorted(found("lighthouse")) == sorted([older.pk, oldest.pk])
+    assert found('"lighthouse keepers"') == [older.pk]
+
+
+def test_a_broad_query_among_many_other_stories_ranks_its_newest_matches(settings):
+    settings.BROADSHEET_SEARCH_MAX_CANDIDATES = 2
+    now = timezone.now()
+    for n in range(8):
+        story(f"Market report {n}", publish_at=now - datetime.timedelta(hours=n + 1))
+    ferries = [
+        story(f"Ferry timetable {n}", publish_at=now - age)
+        for n, age in enumerate(datetime.timedelta(days=days) for days in (0.1, 40, 200, 700))
+    ]
+    assert sorted(found("ferry")) == sorted(f.pk for f in ferries[:2])
+
+
+def test_date_limits_hold_beyond_the_newest_stories(settings):
+    settings.BROADSHEET_SEARCH_MAX_CANDIDATES = 2
+    now = timezone.now()
+    for n in range(6):
+        story(f"Market report {n}", publish_at=now - datetime.timedelta(days=51 + n))
+    inside = [
+        story("Tunnel reopens", publish_at=now - datetime.timedelta(days=52, hours=12)),
+        story("Tunnel repairs", publish_at=now - datetime.timedelta(days=100)),
+    ]
+    story("Tunnel closes", publish_at=now - datetime.timedelta(days=300))
+    story("Tunnel flooded", publish_at=now - datetime.timedelta(days=10))
+    filters = Filters(date_from=now - datetime.timedelta(days=150), date_to=now - datetime.timedelta(days=50))
+    assert sorted(found("tunnel", filters=filters)) == sorted(a.pk for a in inside)
+
+
+def test_a_window_of_days_is_asked_for_by_the_fewest_day_and_block_lexemes():
+    from broadsheet.search.postgres import recency_query
+
+    def days_of(lexeme):
+        level, block = lexeme.strip("'@").split(":")
+        size = 8 ** int(level)
+        return set(range(int(block) * size, (int(block) + 1) * size))
+
+    for first, last in [(20000, 20000), (19999, 20513), (-700, 40), (0, 4095), (12345, 20789)]:
+        lexemes = recency_query(first, last).split(" | ")
+        covered = [days_of(lexeme) for lexeme in lexemes]
+        assert set().union(*covered) == set(range(first, last + 1))
+        assert sum(len(days) for days in covered) == last - first + 1  # no day twice
+        assert len(lexemes) <= 7 * 3 * 2 + (last - first) // 512 + 1

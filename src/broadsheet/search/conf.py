@@ -23,8 +23,12 @@ def recency_half_life_days():
 
 
 def max_candidates():
-    """How many of the newest matches are ranked; a query matching more ranks the newest ones."""
-    return int(getattr(settings, "BROADSHEET_SEARCH_MAX_CANDIDATES", 2000))
+    """How many of the newest matches are ranked; a query matching more ranks the newest ones.
+
+    Ranking reads each candidate's word positions, so this bounds the work of a broad query:
+    500 keeps a search on a million stories with PostgreSQL near 20 ms (bench/bench_search.py).
+    """
+    return int(getattr(settings, "BROADSHEET_SEARCH_MAX_CANDIDATES", 500))
 
 
 def index_batch_size():

@@ -1,10 +1,15 @@
 """PostgreSQL backend: a stored, weighted tsvector per article with a GIN index.
 
+The GIN index also holds each document's publishing day (its `recency` lexemes, migration
+0003), so a search asks it for the matches of the last days first and reads about as many rows
+as it ranks, however many stories match (see PostgresBackend.search).
+
 Accents are folded by the `unaccent` dictionary inside our text search configuration when the
 extension could be installed; otherwise the text and the query are folded in Python first.
 """
 
 import logging
+import math
 import re
 
 from django.db import DatabaseError, connection, transaction
@@ -21,6 +26,14 @@ CONFIG = "broadsheet_search"
 WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
 CHUNK = 1000
 _WORD = re.compile(r"[^\W_]+")
+DAY = 86400
+# A search first asks the index for the matches among the days of the newest NEWEST_FACTOR x
+# max_candidates stories; then for enough days to hold WINDOW_MARGIN x the candidates it
+# wants at the share that matched, at least WINDOW_GROWTH times as many days.
+NEWEST_FACTOR = 2
+WINDOW_MARGIN = 2
+WINDOW_GROWTH = 4
+RECENCY_LEVELS = 3  # `recency` has lexemes for each day and each block of 8, 64, 512 days
 
 VECTOR_SQL = (
     f"setweight(to_tsvector('{CONFIG}', %s), 'A')"
@@ -46,6 +59,81 @@ SNIPPET_OPTIONS = (
     f'MaxWords=32, MinWords=12, MaxFragments=2, FragmentDelimiter=" … ",'
     f' StartSel="{MARK_START}", StopSel="{MARK_END}"'
 )
+
+
+def day_number(moment):
+    """Days since 1970-01-01 UTC, as broadsheet_search_recency() counts them (migration 0003)."""
+    return math.floor(moment.timestamp() / DAY)
+
+
+def recency_query(first_day, last_day):
+    """tsquery text matching the `recency` of every day from first_day to last_day: the fewest
+    whole days and blocks of 8, 64 and 512 days that cover them, e.g. '@0:20415' | '@1:2552'."""
+    lexemes, day = [], first_day
+    while day <= last_day:
+        level = 0
+        while level < RECENCY_LEVELS:
+            size = 8 ** (level + 1)
+            if day % size or day + size - 1 > last_day:
+                break
+            level += 1
+        lexemes.append(f"'@{level}:{day // 8**level}'")
+        day += 8**level
+    return " | ".join(lexemes)
+
+
+class _Search:
+    """One search call's query, filters and ranking, shared by the queries it runs."""
+
+    def __init__(self, backend, query, filters, *, now, count, match):
+        self.backend, self.now, self.count = backend, now, count
+        self.tsquery, self.query_params = backend.tsquery(query, match)
+        self.loose_tsquery, self.loose_params = backend.tsquery(query, match, loose=True)
+        self.has_phrase = self.loose_params != self.query_params
+        self.where, self.where_params = backend._where(filters, now)
+        self.date_from = filters.date_from
+        self.wanted = conf.max_candidates()
+
+    def window(self, first_day, last_day, *, every_day=False):
+        """SQL (and parameters) for the newest `wanted` matches published from first_day to
+        last_day, read from the GIN index; with every_day, on any day the filters let through."""
+        recency, recency_params = "", []
+        if not every_day or self.date_from is not None:
+            recency, recency_params = " AND d.recency @@ %s::tsquery", [recency_query(first_day, last_day)]
+        # MATERIALIZED: the matches come from the GIN index, never from walking the dates.
+        sql = (
+            f"WITH m AS MATERIALIZED (SELECT d.article_id, d.publish_at, d.vector FROM {TABLE} d"
+            f" WHERE d.vector @@ {self.loose_tsquery}{recency} AND {self.where})"
+            " SELECT s.article_id, s.publish_at, s.vector FROM"
+            " (SELECT m.* FROM m ORDER BY m.publish_at DESC OFFSET 0) s"
+        )
+        params = [*self.loose_params, *recency_params, *self.where_params]
+        if self.has_phrase:  # checked afterwards, newest first, only until enough are found
+            sql += f" WHERE s.vector @@ {self.tsquery}"
+            params += self.query_params
+        sql += " LIMIT %s"
+        params.append(self.wanted)
+        return sql, params
+
+    def ranked(self, candidates, candidate_params, *, final=True):
+        """The best `count` of the rows (article_id, publish_at, vector) that the SQL
+        `candidates` lists, as hits, and how many rows it listed (None if the query failed).
+        Unless `final`, fewer rows than wanted are only counted: a wider window follows."""
+        sql = (
+            "SELECT c.article_id, CASE WHEN c.found >= %s OR %s THEN"
+            f" ts_rank_cd('{WEIGHTS}', c.vector, {self.tsquery}, 1)"
+            " * (1.0 + %s / (1.0 + EXTRACT(EPOCH FROM (%s - c.publish_at)) / %s)) END AS score,"
+            " c.found FROM (SELECT k.*, count(*) OVER () AS found"
+            f" FROM ({candidates}) k) c"
+            " ORDER BY score DESC, c.publish_at DESC, c.article_id DESC LIMIT %s"
+        )
+        half_life = conf.recency_half_life_days() * DAY
+        params = [self.wanted, final, *self.query_params, conf.recency_boost(), self.now, half_life]
+        params += [*candidate_params, self.count]
+        rows = self.backend._run(sql, params)
+        if rows is None:
+            return [], None
+        return [Hit(article_id=row[0], score=row[1]) for row in rows], rows[0][2] if rows else 0
 
 
 def _ranges(ids, *, at_least, at_most):
@@ -217,14 +305,19 @@ class PostgresBackend(SearchBackend):
 
     # --- reading ---
 
-    def tsquery(self, query, match="all"):
+    def tsquery(self, query, match="all", loose=False):
         """SQL for the tsquery and its parameters: websearch_to_tsquery for words and phrases,
-        to_tsquery(':*') for prefixes. Every word is quoted, so no reader syntax gets through."""
+        to_tsquery(':*') for prefixes. Every word is quoted, so no reader syntax gets through.
+
+        `loose` (with match="all") asks for every word of a phrase, in any order: what the GIN
+        index answers without reading each row to check the words' positions."""
         phrases, stems = [], []
         for term in query.terms:
             words = [w for w in (self._query_word(word) for word in term.words) if w]
             if words and term.prefix:
                 stems.append(words[0])
+            elif words and loose and match == "all":
+                phrases += words
             elif words:
                 phrases.append(" ".join(words))
         parts, params = [], []
@@ -241,7 +334,8 @@ class PostgresBackend(SearchBackend):
         return "(" + (" || " if match == "any" else " && ").join(parts) + ")", params
 
     def _where(self, filters: Filters, now):
-        clauses, params = ["d.vector @@ q.q", "d.publish_at <= %s"], [now]
+        """SQL conditions on `d` (a search_document row) for the filters, and their parameters."""
+        clauses, params = ["d.publish_at <= %s"], [now]
         for column, value in (
             ("section_id", filters.section_id),
             ("source_id", filters.source_id),
@@ -262,24 +356,57 @@ class PostgresBackend(SearchBackend):
         return " AND ".join(clauses), params
 
     def search(self, query, filters, *, now, offset=0, limit=20, match="all"):
+        """The newest max_candidates matches, ranked, found without reading every match.
+
+        A query matching a fifth of a million stories must not read them all to learn which
+        are the newest. So the GIN index is asked for the matches of the last few days only
+        (each document's `recency` lexemes, migration 0003): first the days of the newest
+        2 x max_candidates stories, where a broad query finds enough; then, from the share of
+        those that matched, enough days back to hold the candidates wanted, widening until
+        they do or every day is covered. The rows read are the candidates, or close to it, and
+        only the candidates' word positions are read to rank them.
+        """
         if not query:
             return []
-        tsquery, query_params = self.tsquery(query, match)
-        where, params = self._where(filters, now)
-        # The inner query keeps the newest max_candidates matches (ids and dates only, so the
-        # sort stays small); the outer one reads their vectors by primary key and ranks them.
-        sql = (
-            f"SELECT doc.article_id, ts_rank_cd('{WEIGHTS}', doc.vector, c.q, 1)"
-            " * (1.0 + %s / (1.0 + EXTRACT(EPOCH FROM (%s - c.publish_at)) / %s)) AS score FROM ("
-            f" SELECT d.article_id, d.publish_at, q.q FROM {TABLE} d, (SELECT {tsquery} AS q) q"
-            f" WHERE {where} ORDER BY d.publish_at DESC LIMIT %s"
-            f") c JOIN {TABLE} doc ON doc.article_id = c.article_id"
-            " ORDER BY score DESC, c.publish_at DESC, c.article_id DESC LIMIT %s OFFSET %s"
+        search = _Search(self, query, filters, now=now, count=offset + limit, match=match)
+        latest = min(now, filters.date_to or now)
+        span = self._span(filters, now, search.wanted * NEWEST_FACTOR)
+        if span is None:  # nothing published in the dates asked for
+            return []
+        edge, oldest = span
+        first_day, last_day = day_number(oldest), day_number(latest)
+        days = (latest - edge).total_seconds() / DAY if edge else math.inf
+        while True:
+            cutoff_day = first_day if days > last_day - first_day else last_day - math.ceil(days)
+            every_day = cutoff_day == first_day
+            window, params = search.window(cutoff_day, last_day, every_day=every_day)
+            hits, found = search.ranked(window, params, final=every_day)
+            if found is None or found >= search.wanted or every_day:
+                return hits[offset:]
+            # Few matches among the newest stories means few in all: every day at once is cheap.
+            growth = search.wanted / found * WINDOW_MARGIN if found else math.inf
+            days *= max(growth, WINDOW_GROWTH)
+
+    def _span(self, filters, now, newest):
+        """(publish_at of the `newest`th newest story, of the oldest) within the dates asked for:
+        (None, oldest) when there are fewer, None when there are none."""
+        clauses, params = ["d.publish_at <= %s"], [now]
+        if filters.date_from is not None:
+            clauses.append("d.publish_at >= %s")
+            params.append(filters.date_from)
+        if filters.date_to is not None:
+            clauses.append("d.publish_at < %s")
+            params.append(filters.date_to)
+        where = " AND ".join(clauses)
+        rows = self._run(
+            f"SELECT (SELECT d.publish_at FROM {TABLE} d WHERE {where}"
+            " ORDER BY d.publish_at DESC OFFSET %s LIMIT 1),"
+            f" (SELECT min(d.publish_at) FROM {TABLE} d WHERE {where})",
+            [*params, newest - 1, *params],
         )
-        half_life = conf.recency_half_life_days() * 86400.0
-        all_params = [conf.recency_boost(), now, half_life, *query_params, *params]
-        all_params += [conf.max_candidates(), limit, offset]
-        return [Hit(article_id=row[0], score=row[1]) for row in self._run(sql, all_params)]
+        if not rows or rows[0][1] is None:
+            return None
+        return rows[0]
 
     def highlight(self, query, hits, *, match="all"):
         if not hits or not query:
@@ -293,7 +420,7 @@ class PostgresBackend(SearchBackend):
         params = [HEADLINE_OPTIONS, HEADLINE_OPTIONS, SNIPPET_OPTIONS, *query_params]
         params.append([h.article_id for h in hits])
         by_id = {hit.article_id: hit for hit in hits}
-        for article_id, headline, summary, body in self._run(sql, params):
+        for article_id, headline, summary, body in self._run(sql, params) or []:
             hit = by_id[article_id]
             hit.headline, hit.summary, hit.body = headline or "", summary or "", body or ""
 
@@ -307,7 +434,7 @@ class PostgresBackend(SearchBackend):
             # Queries are built from quoted words only, so this is not expected; a reader
             # still gets "nothing found" rather than an error page.
             log.warning("search query failed: %s", error)
-            return []
+            return None
 
     @staticmethod
     def _fetch(sql, params):

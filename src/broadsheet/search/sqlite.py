@@ -3,7 +3,7 @@
 The FTS5 rowid is a "recency key" (publish time, then article id), so FTS5 can walk the matches
 of a query newest first and stop. Ranking is weighted bm25 (headline > summary > body) with a
 mild recency factor, over the newest `max_candidates` matches: every match for an ordinary
-query, the most recent few thousand for one that matches a large part of the archive.
+query, the most recent few hundred for one that matches a large part of the archive.
 """
 
 import logging
