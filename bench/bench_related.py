@@ -1,13 +1,19 @@
 """Related posts: quality on bench/data/related_eval.jsonl, rebuild speed and memory, update latency.
 
-    .venv/bin/python bench/bench_related.py            # quality + 100k articles
-    RELATED_BENCH_SIZES=100000,1000000 .venv/bin/python bench/bench_related.py   # also 1M (slow to seed)
+    .venv/bin/python bench/bench_related.py            # quality + 100k articles (what `make bench` runs)
+    RELATED_BENCH_SIZES=1000000 .venv/bin/python bench/bench_related.py   # quality + 1M articles
+    RELATED_BENCH_SIZES=100000,1000000 ...             # both sizes
     RELATED_BENCH_SIZES=0 ...                          # quality only
 
-Each size gets its own SQLite data folder under /tmp/bs-related-bench (set RELATED_BENCH_DIR to
-move it; DATABASE_URL is ignored so the bench never touches a real database), seeded once with
-`broadsheet seed` and kept for the next run. Figures are wall-clock and CPU seconds on this
-machine; the 1-minute load average is printed beside them because the machine may be shared.
+Each size gets its own SQLite data folder, RELATED_BENCH_DIR/size-N (default
+/tmp/bs-related-bench/size-N; DATABASE_URL is ignored so the bench never touches a real
+database), seeded once with `broadsheet seed` and kept for the next run: 100k takes about two
+minutes to seed, 1M about half an hour. A folder seeded before (BROADSHEET_DATA=... broadsheet
+seed --articles N) can be linked in as size-N. RELATED_BENCH_UPDATES (default 40) sets how many
+edits and how many new articles are timed.
+
+Figures are wall-clock and CPU seconds on this machine (CPU includes the rebuild's reader
+processes); the 1-minute load average is printed beside them because the machine may be shared.
 """
 
 import json
@@ -82,7 +88,7 @@ shift = max(datetime.timedelta(0), latest - datetime.datetime.now(datetime.UTC) 
 for r in rows:
     r["published"] = (datetime.datetime.fromisoformat(r["published"]) - shift).isoformat()
 started = time.perf_counter()
-report = importing.import_lines([json.dumps(r) for r in rows])  # each import runs the update task
+report = importing.import_lines([json.dumps(r) for r in rows])  # one batched update task for all
 incremental_seconds = time.perf_counter() - started
 assert not report.errors, report.errors
 by_ext = {a.external_id: a for a in Article.objects.filter(external_id__in=[r["external_id"] for r in rows])}
@@ -129,7 +135,7 @@ def quality():
         )
         print(f"  {label}, {r['clusters']} clusters, {r['rebuild'][2]} clustered articles scored:")
         print(
-            f"    after one-at-a-time updates (import): R-precision {r['incremental'][0]:.3f}, "
+            f"    after the import's batched update:    R-precision {r['incremental'][0]:.3f}, "
             f"recall@5 {r['incremental'][1]:.3f}"
         )
         print(
@@ -140,13 +146,18 @@ def quality():
 # --- speed -------------------------------------------------------------------------------
 
 REBUILD = r"""
-cpu = time.process_time()
+def cpu():
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, workers.ru_utime + workers.ru_stime
+cpu_before = cpu()
 started = time.perf_counter()
 call_command("related", "rebuild", "--no-progress", stdout=open(os.devnull, "w"))
 wall = time.perf_counter() - started
+own, workers = (after - before for after, before in zip(cpu(), cpu_before))
 from broadsheet.related.models import IndexState, RelatedEntry, Term
-print(json.dumps({"wall": wall, "cpu": time.process_time() - cpu,
+print(json.dumps({"wall": wall, "cpu": own, "workers_cpu": workers,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "workers_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                   "indexed": IndexState.objects.get().documents, "entries": RelatedEntry.objects.count(),
                   "terms": Term.objects.count()}))
 """
@@ -161,16 +172,17 @@ from broadsheet.related.base import get_backend
 backend = get_backend()
 rng = random.Random(7)
 top = Article.objects.order_by("-id").values_list("id", flat=True).first()
-sample = list(Article.objects.filter(status="published", id__in=[rng.randint(1, top) for _ in range(200)])[:40])
+N = int(os.environ.get("RELATED_BENCH_UPDATES", "40"))
+sample = list(Article.objects.filter(status="published", id__in=[rng.randint(1, top) for _ in range(5 * N)])[:2 * N])
 
 def timed(fn):
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     fn()
-    return (time.perf_counter() - started) * 1000
+    return (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
 
-edits = [timed(lambda a=a: backend.update([a.pk])) for a in sample[:20]]
+edits = [timed(lambda a=a: backend.update([a.pk])) for a in sample[:N]]
 created = []
-for a in sample[20:40]:
+for a in sample[N:]:
     new = Article.objects.create(
         headline=a.headline + " (follow-up)", summary=a.summary, body=a.body + "\n\nMore to follow.",
         section_id=a.section_id, source_id=a.source_id, status="published", publish_at=timezone.now(),
@@ -182,9 +194,10 @@ found = sum(1 for a in created if services.related_for(a))
 removes = [timed(lambda a=a: backend.remove([a.pk])) for a in created]
 Article.objects.filter(pk__in=[a.pk for a in created]).delete()
 
-def summary(values):
-    values = sorted(values)
-    return {"median": statistics.median(values), "p95": values[int(len(values) * 0.95) - 1], "max": values[-1]}
+def summary(pairs):
+    values, cpu = sorted(w for w, _ in pairs), sorted(c for _, c in pairs)
+    return {"median": statistics.median(values), "p95": values[int(len(values) * 0.95) - 1], "max": values[-1],
+            "cpu_median": statistics.median(cpu), "cpu_p95": cpu[int(len(cpu) * 0.95) - 1], "n": len(values)}
 
 print(json.dumps({"publish": summary(publishes), "edit": summary(edits), "remove": summary(removes),
                   "read": summary(reads), "new_with_list": found, "new": len(created)}))
@@ -223,7 +236,9 @@ def speed(size):
     before = load()
     r = child(data_dir, REBUILD)
     print(
-        f"  rebuild: {r['wall']:.1f}s wall, {r['cpu']:.1f}s CPU, peak memory {r['peak_mib']:.0f} MiB "
+        f"  rebuild: {r['wall']:.1f}s wall, {r['cpu'] + r['workers_cpu']:.1f}s CPU "
+        f"({r['cpu']:.1f}s main process + {r['workers_cpu']:.1f}s reader processes), peak memory "
+        f"{r['peak_mib']:.0f} MiB main + {r['workers_peak_mib']:.0f} MiB per reader "
         f"({r['indexed']:,} published articles indexed, {r['entries']:,} list rows, {r['terms']:,} terms; "
         f"load average {before:.1f} -> {load():.1f})"
     )
@@ -236,7 +251,10 @@ def speed(size):
             "remove": "unpublish one article (out of every list, lists refilled)",
             "read": "read one related list (related_for, one query)",
         }[name]
-        print(f"  {label}: median {s['median']:.1f} ms, p95 {s['p95']:.1f} ms, max {s['max']:.1f} ms")
+        print(
+            f"  {label}: median {s['median']:.1f} ms, p95 {s['p95']:.1f} ms, max {s['max']:.1f} ms wall; "
+            f"CPU median {s['cpu_median']:.1f} ms, p95 {s['cpu_p95']:.1f} ms ({s['n']} runs)"
+        )
     print(f"  new follow-up articles that found a list at once: {u['new_with_list']} of {u['new']}")
 
 

@@ -53,3 +53,22 @@ def test_rebuild_agrees_with_one_at_a_time_updates(db):
     rebuilt = {k: keys_of(services.related_for(a, limit=2), articles) for k, a in articles.items()}
     same = sum(set(incremental[k]) == set(rebuilt[k]) for k in articles)
     assert same >= len(articles) - 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rebuild_in_reader_processes_gives_the_same_lists(monkeypatch):
+    from broadsheet.related import conf, reading
+
+    articles = load_stories()
+    services.rebuild_related()
+    in_process = list(
+        RelatedEntry.objects.order_by("article_id", "rank").values_list("article_id", "related_id")
+    )
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(reading, "READ_BATCH", 4)  # several id ranges per reader
+    monkeypatch.setattr(conf, "REBUILD_PROCESSES", 2)
+    assert services.rebuild_related() == len(articles)
+    in_readers = list(
+        RelatedEntry.objects.order_by("article_id", "rank").values_list("article_id", "related_id")
+    )
+    assert in_readers == in_process

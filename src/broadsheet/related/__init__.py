@@ -9,10 +9,15 @@ How it works (details in tfidf.py):
   about three weeks). Never the article itself, a draft or an exact copy (same folded words).
 - Lists (8 per article, editors' pins first) are stored in RelatedEntry; pages and the API read
   them with one query (services.related_for).
-- Freshness: newsroom signals queue tasks (tasks.py) that index one article against the inverted
-  index stored in the database (Term postings, capped per term) and update the lists it enters;
-  unpublishing or deleting removes it everywhere and refills those lists. A bulk load above
-  BROADSHEET_RELATED_BULK_LIMIT (2000) articles queues a full rebuild instead.
+- Freshness: newsroom signals queue tasks (tasks.py) that index articles against the inverted
+  index stored in the database (Term postings, capped per term) and update the lists they enter;
+  articles updated together are all indexed first, then all listed, so they find each other.
+  Unpublishing or deleting removes an article everywhere and refills those lists. A bulk load
+  (seed, `import-articles`) is announced once: up to BROADSHEET_RELATED_BULK_LIMIT (2000)
+  articles get one batched update task, more get one full rebuild.
 - `broadsheet related rebuild` recomputes everything (run it after restoring a database or
-  changing the engine's settings); `broadsheet related show ID` prints one list.
+  changing the engine's settings); `broadsheet related show ID` prints one list. A large
+  rebuild reads and analyses articles in BROADSHEET_RELATED_REBUILD_PROCESSES (2) processes,
+  computes every list in memory, then writes them in one short transaction (COPY on
+  PostgreSQL; bulk.py).
 """

@@ -12,7 +12,8 @@ class RelatedBackend(ABC):
     @abstractmethod
     def rebuild(self, *, progress=None):
         """Recompute every published article's list from scratch. `progress(n)` is called as
-        articles are read and as lists are written. Returns the number of articles indexed."""
+        articles are read, as their lists are computed and as they are written (three times the
+        number of articles in all). Returns the number of articles indexed."""
 
     @abstractmethod
     def update(self, article_ids):

@@ -18,6 +18,7 @@ _PG_TYPES = {
     "double": ">f8",
     "real": ">f4",
     "bool": "?",
+    "boolean": "?",
 }
 _PG_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
 _PG_TRAILER = struct.pack(">h", -1)
@@ -130,8 +131,13 @@ def indexes_built_after(model):
         yield
         # (after a failure the transaction rolls back, and the dropped indexes come back with it)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql" and indexes:
+                # CREATE INDEX refuses to run while deferred foreign-key checks are pending.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for _name, sql in indexes:
                 cursor.execute(sql)
+            if connection.vendor == "postgresql" and indexes:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     finally:
         if cache is not None:
             with connection.cursor() as cursor:

@@ -7,6 +7,7 @@ number of rows whatever the archive size), its list is written, and it enters th
 articles it now beats the last entry of.
 """
 
+import contextlib
 import dataclasses
 import itertools
 
@@ -72,8 +73,12 @@ class TfidfBackend(RelatedBackend):
             self._write_terms(index, postings)
             del postings
             self._write_vectors(index)
+            if progress:
+                progress(len(index.ids) // 2)
             with bulk.indexes_built_after(RelatedEntry):
                 self._write_lists(found)
+            if progress:
+                progress(len(index.ids) - len(index.ids) // 2)
             IndexState.objects.all().delete()
             IndexState.objects.create(documents=len(index.ids), rebuilt_at=timezone.now())
         refresh_statistics()
@@ -148,13 +153,17 @@ class TfidfBackend(RelatedBackend):
         gone = ids - {doc.id for doc in found}
         if gone:
             self.remove(gone)
-        indexed = []
-        for doc in found:
-            with transaction.atomic():
-                indexed.append(self._index_one(doc))
-        for vector in indexed:
-            with transaction.atomic():
-                self._list_one(*vector)
+        # A few articles (a publish, an edit) in one transaction; a batch one at a time, so the
+        # database is never locked for long.
+        together = transaction.atomic() if len(found) <= 10 else contextlib.nullcontext()
+        with together:
+            indexed = []
+            for doc in found:
+                with transaction.atomic():
+                    indexed.append(self._index_one(doc))
+            for vector in indexed:
+                with transaction.atomic():
+                    self._list_one(*vector)
 
     def remove(self, article_ids):
         ids = {int(i) for i in article_ids}

@@ -28,9 +28,9 @@ class Command(BaseCommand):
     def rebuild(self, options):
         started = time.monotonic()
         total = indexable().count()
-        # Two passes: reading and analysing articles, then finding and writing their lists.
+        # Three passes: reading and analysing articles, comparing them, writing their lists.
         bar = tqdm(
-            total=2 * total,
+            total=3 * total,
             desc="Rebuilding related lists",
             unit="article",
             disable=options["no_progress"],
