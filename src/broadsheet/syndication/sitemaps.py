@@ -16,7 +16,7 @@ import datetime
 from xml.sax.saxutils import escape, quoteattr
 
 from django.db import connections
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery
+from django.db.models import CharField, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -127,7 +127,10 @@ class TagSitemap(IdRangeSitemap):
     view_name = "newsroom:tag"
 
     def rows(self):
-        return Tag.objects.filter(Exists(Article.objects.published().filter(tags=OuterRef("pk"))))
+        # "Its first published story, if any" rather than EXISTS: with LIMIT 1 PostgreSQL stops
+        # at that story, where for EXISTS it may first gather every story of a big tag.
+        first_story = Article.objects.published().filter(tags=OuterRef("pk")).order_by().values("pk")[:1]
+        return Tag.objects.annotate(first_story=Subquery(first_story)).filter(first_story__isnull=False)
 
 
 class SectionSitemap:
