@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/bench_syndication.py [--articles N] [--runs N] [--page-runs N]
 
-By default it seeds its own SQLite database with 100,000 stories in BENCH_SYNDICATION_DATA
-(default /tmp/bs-syndication/bench) once and runs ANALYZE, as one should after a bulk load, so
-SQLite's planner knows that almost every story is published and reads a sitemap page by
-primary-key range.
+By default it seeds its own SQLite database with 100,000 stories (--articles) in BENCH_DATA
+or BENCH_SYNDICATION_DATA (default /tmp/bs-syndication/bench) once and runs ANALYZE, as one
+should after a bulk load, so SQLite's planner knows that almost every story is published and
+reads a sitemap page by primary-key range.
 
 To measure an existing database instead (for instance PostgreSQL with a million stories):
 
