@@ -10,7 +10,9 @@ Each size gets its own SQLite data folder, RELATED_BENCH_DIR/size-N (default
 database), seeded once with `broadsheet seed` and kept for the next run: 100k takes about two
 minutes to seed, 1M about half an hour. A folder seeded before (BROADSHEET_DATA=... broadsheet
 seed --articles N) can be linked in as size-N. RELATED_BENCH_UPDATES (default 40) sets how many
-edits and how many new articles are timed.
+edits and how many new articles are timed. RELATED_BENCH_DATABASE_URL=postgres://.../db measures
+rebuild and updates on that PostgreSQL database instead (seeded before; its related tables are
+rebuilt, nothing else changes).
 
 Figures are wall-clock and CPU seconds on this machine (CPU includes the rebuild's reader
 processes); the 1-minute load average is printed beside them because the machine may be shared.
@@ -30,10 +32,15 @@ EVAL = ROOT / "bench" / "data" / "related_eval.jsonl"
 SIZES = [int(x) for x in os.environ.get("RELATED_BENCH_SIZES", "100000").split(",") if x.strip()]
 DISTRACTORS = int(os.environ.get("RELATED_BENCH_DISTRACTORS", "3000"))
 IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
+# A PostgreSQL database seeded before (never seeded or dropped here): speed is measured on it.
+DATABASE_URL = os.environ.get("RELATED_BENCH_DATABASE_URL", "")
+COUNT = "from broadsheet.newsroom.models import Article\nprint(json.dumps(Article.objects.count()))"
 
 
-def env_for(data_dir, tasks_backend=None):
+def env_for(data_dir, tasks_backend=None, database_url=None):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    if database_url:
+        env["DATABASE_URL"] = database_url
     env.update(
         BROADSHEET_DATA=str(data_dir),
         DJANGO_SETTINGS_MODULE="broadsheet.settings",
@@ -45,7 +52,7 @@ def env_for(data_dir, tasks_backend=None):
     return env
 
 
-def child(data_dir, code, *, tasks_backend=None):
+def child(data_dir, code, *, tasks_backend=None, database_url=None):
     """Run `code` in a fresh Python with Django set up; it prints one JSON line last."""
     prelude = (
         "import json, os, resource, time, django\ndjango.setup()\n"
@@ -53,7 +60,7 @@ def child(data_dir, code, *, tasks_backend=None):
     )
     result = subprocess.run(
         [sys.executable, "-c", prelude + code],
-        env=env_for(data_dir, tasks_backend),
+        env=env_for(data_dir, tasks_backend, database_url),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -211,9 +218,7 @@ def ensure_seeded(size):
     subprocess.run(
         [str(BIN / "broadsheet"), "migrate", "-v0", "--skip-checks"], env=env, cwd=ROOT, check=True
     )
-    count = child(
-        data_dir, "from broadsheet.newsroom.models import Article\nprint(json.dumps(Article.objects.count()))"
-    )
+    count = child(data_dir, COUNT)
     if count < size:
         print(
             f"  seeding {size - count} articles into {data_dir} (once; kept for later runs) ...", flush=True
@@ -230,11 +235,17 @@ def ensure_seeded(size):
     return data_dir
 
 
-def speed(size):
-    print(f"\nRebuild and updates at {size:,} articles (SQLite, `broadsheet seed` demo stories):")
-    data_dir = ensure_seeded(size)
+def speed(size, database_url=None):
+    if database_url:
+        data_dir = WORK / "postgresql"
+        data_dir.mkdir(parents=True, exist_ok=True)
+        count = child(data_dir, COUNT, database_url=database_url)
+        print(f"\nRebuild and updates at {count:,} articles (PostgreSQL {database_url.rsplit('/', 1)[-1]}):")
+    else:
+        print(f"\nRebuild and updates at {size:,} articles (SQLite, `broadsheet seed` demo stories):")
+        data_dir = ensure_seeded(size)
     before = load()
-    r = child(data_dir, REBUILD)
+    r = child(data_dir, REBUILD, database_url=database_url)
     print(
         f"  rebuild: {r['wall']:.1f}s wall, {r['cpu'] + r['workers_cpu']:.1f}s CPU "
         f"({r['cpu']:.1f}s main process + {r['workers_cpu']:.1f}s reader processes), peak memory "
@@ -242,7 +253,7 @@ def speed(size):
         f"({r['indexed']:,} published articles indexed, {r['entries']:,} list rows, {r['terms']:,} terms; "
         f"load average {before:.1f} -> {load():.1f})"
     )
-    u = child(data_dir, UPDATES)
+    u = child(data_dir, UPDATES, database_url=database_url)
     for name in ("publish", "edit", "remove", "read"):
         s = u[name]
         label = {
@@ -261,6 +272,9 @@ def speed(size):
 def main():
     print(f"load average at start: {load():.1f} (2 cores, shared)")
     quality()
+    if DATABASE_URL:
+        speed(None, DATABASE_URL)
+        return
     for size in SIZES:
         if size > 0:
             speed(size)

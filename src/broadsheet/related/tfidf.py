@@ -46,6 +46,21 @@ def _batches(items, size=500):
         yield items[start : start + size]
 
 
+def _set_postings(rows):
+    """Write [(term id, postings blob)] in one statement (PostgreSQL and SQLite 3.33+ both
+    have UPDATE ... FROM), not one round trip per term."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(Term._meta.db_table)
+    values = ", ".join(["(%s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH new (id, postings) AS (VALUES {values}) "
+            f"UPDATE {table} SET postings = new.postings FROM new WHERE {table}.id = new.id",
+            [value for row in rows for value in row],
+        )
+
+
 def refresh_statistics(tables=None):
     """Let the database planner know the tables' sizes (SQLite has no statistics until ANALYZE;
     without them it reads a list by scanning every published article)."""
@@ -155,14 +170,14 @@ class TfidfBackend(RelatedBackend):
             self.remove(gone)
         # A few articles (a publish, an edit) in one transaction; a batch one at a time, so the
         # database is never locked for long.
-        together = transaction.atomic() if len(found) <= 10 else contextlib.nullcontext()
-        with together:
+        few = len(found) <= 10
+        with transaction.atomic() if few else contextlib.nullcontext():
             indexed = []
             for doc in found:
-                with transaction.atomic():
+                with transaction.atomic(savepoint=not few):
                     indexed.append(self._index_one(doc))
             for vector in indexed:
-                with transaction.atomic():
+                with transaction.atomic(savepoint=not few):
                     self._list_one(*vector)
 
     def remove(self, article_ids):
@@ -171,9 +186,9 @@ class TfidfBackend(RelatedBackend):
         with transaction.atomic():
             for batch in _batches(ids):
                 affected.update(
-                    RelatedEntry.objects.filter(related_id__in=batch, pinned=False).values_list(
-                        "article_id", flat=True
-                    )
+                    RelatedEntry.objects.filter(related_id__in=batch, pinned=False)
+                    .order_by()
+                    .values_list("article_id", flat=True)
                 )
                 lists.delete_entries(article_ids=batch, related_ids=batch, keep_pinned=True)
                 removed, _ = IndexedArticle.objects.filter(article_id__in=batch).delete()
@@ -195,7 +210,6 @@ class TfidfBackend(RelatedBackend):
                     "article_id", "terms", "weights", "fingerprint", "published"
                 )
             )
-        n_docs = self._state().documents
         with transaction.atomic():
             computed = {}
             for article_id in ids:
@@ -206,7 +220,7 @@ class TfidfBackend(RelatedBackend):
                     continue
                 terms, weights, print_, published = stored[article_id]
                 term_ids, term_weights = _decode_vector(terms, weights)
-                scores = self._score(article_id, term_ids, term_weights, print_, published, n_docs)
+                scores = self._score(article_id, term_ids, term_weights, print_, published)
                 computed[article_id] = scores
             lists.save_lists(computed, length=self.tuning.stored)
 
@@ -249,7 +263,7 @@ class TfidfBackend(RelatedBackend):
         norm = float(np.sqrt((weights.astype(np.float64) ** 2).sum())) or 1.0
         return term_ids[order], (weights / norm).astype(np.float32), term_ids
 
-    def _score(self, article_id, term_ids, weights, print_, published, n_docs, postings=None):
+    def _score(self, article_id, term_ids, weights, print_, published, postings=None):
         """[(related id, score)] best first for one vector, from the inverted index."""
         t = self.tuning
         if len(term_ids) == 0:
@@ -302,7 +316,8 @@ class TfidfBackend(RelatedBackend):
         _list_one needs: (id, term ids, weights, fingerprint, published)."""
         t = self.tuning
         state = self._state()
-        is_new = not IndexedArticle.objects.filter(article_id=doc.id).exists()
+        stored = IndexedArticle.objects.filter(article_id=doc.id)
+        is_new = not stored.exists()
         n_docs = state.documents + (1 if is_new else 0)
         counts, print_ = analyse(doc, self.weights)
         term_ids, weights, all_term_ids = self._vector(counts, n_docs, is_new)
@@ -317,44 +332,45 @@ class TfidfBackend(RelatedBackend):
             if len(ids) > t.postings:
                 heaviest = np.argsort(-ws, kind="stable")[: t.postings]
                 ids, ws = ids[heaviest], ws[heaviest]
-            updated.append((_encode_postings(ids, ws), term_id))
-        table = connection.ops.quote_name(Term._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {table} SET postings = %s WHERE id = %s", updated)
+            updated.append((term_id, _encode_postings(ids, ws)))
+        _set_postings(updated)
         if is_new:
             for batch in _batches(all_term_ids.tolist()):
                 Term.objects.filter(id__in=batch).update(documents=F("documents") + 1)
-            self._state_query().update(documents=F("documents") + 1)
+            IndexState.objects.filter(pk=state.pk).update(documents=F("documents") + 1)
             if n_docs >= 1024 and n_docs & (n_docs - 1) == 0:
                 refresh_statistics()  # as the archive doubles
-        IndexedArticle.objects.update_or_create(
-            article_id=doc.id,
-            defaults={
-                "terms": term_ids.astype(np.int32).tobytes(),
-                "weights": weights.astype(np.float32).tobytes(),
-                "fingerprint": print_,
-                "published": doc.published,
-            },
-        )
+        vector = {
+            "terms": term_ids.astype(np.int32).tobytes(),
+            "weights": weights.astype(np.float32).tobytes(),
+            "fingerprint": print_,
+            "published": doc.published,
+        }
+        if is_new:
+            IndexedArticle.objects.create(article_id=doc.id, **vector)
+        else:
+            stored.update(**vector)
         return doc.id, term_ids, weights, print_, doc.published
 
     def _list_one(self, article_id, term_ids, weights, print_, published):
         """Compute one indexed article's list, and enter it in the lists it now belongs in (or
         take it out of those it no longer does)."""
         t = self.tuning
-        own = self._score(article_id, term_ids, weights, print_, published, self._state().documents)
+        own = self._score(article_id, term_ids, weights, print_, published)
         # Where does it belong now? Its candidates, and the lists that hold it already.
         listing = set(
-            RelatedEntry.objects.filter(related_id=article_id, pinned=False).values_list(
-                "article_id", flat=True
-            )
+            RelatedEntry.objects.filter(related_id=article_id, pinned=False)
+            .order_by()
+            .values_list("article_id", flat=True)
         )
         scores = dict(own)
         current = {}
         for batch in _batches(set(scores) | listing):
-            for holder, related_id, score in RelatedEntry.objects.filter(
-                article_id__in=batch, pinned=False
-            ).values_list("article_id", "related_id", "score"):
+            for holder, related_id, score in (
+                RelatedEntry.objects.filter(article_id__in=batch, pinned=False)
+                .order_by()
+                .values_list("article_id", "related_id", "score")
+            ):
                 current.setdefault(holder, []).append((related_id, score))
         changed = {}
         for other in set(scores) | listing:
