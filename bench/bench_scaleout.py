@@ -18,7 +18,10 @@ database of their own as bench/common.py does for every size (or reused when alr
    comparison. Prints requests/s per server and in total, p99, CPU ms per request of the app
    servers, of their PostgreSQL backends and of Redis, the memory of the largest server worker
    and of the task worker, the PostgreSQL connections held, and the load average (the machine is
-   shared: CPU per request is the steadier figure). BENCH_THREADS passes --threads to the servers.
+   shared: CPU per request is the steadier figure). The servers run BENCH_THREADS=4 threads per
+   worker (`--threads`): each thread holds a PostgreSQL connection, and granian's own default
+   (up to 512 threads per worker as requests queue) took all 100 connections of the shared
+   PostgreSQL here; BENCH_THREADS=0 leaves granian's default.
 3. Coherence: a separate process publishes a story. Both servers must show it on their home page
    at the first request (the page cache's generation lives in Redis), the task worker must write
    its related list (timed by polling the database) and both servers must find it by search.
@@ -84,7 +87,7 @@ article = Article(
 started = time.time()
 services.publish(article)
 print(json.dumps({{"pk": article.pk, "url": article.get_absolute_url(),
-    "headline": article.headline, "started": started, "published": time.time()}}))
+    "headline": article.headline, "started": started, "published": time.time()}}), flush=True)
 """
 
 REMOVE = """
@@ -362,14 +365,28 @@ def publish_and_follow(servers, db, data, worker):
     for server in servers:  # both servers have the home page cached before the story goes out
         server.get("/")
     homes = [server_get(s, "/")[1].get("X-Cache", "?") for s in servers]
-    story = json.loads(common.query(data, PUBLISH.format(mark=HEADLINE_MARK, word=word)).splitlines()[-1])
+    publisher = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup()\n" + PUBLISH.format(mark=HEADLINE_MARK, word=word),
+        ],
+        env=common.data_env(data),
+        cwd=common.ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    # The publisher prints as soon as publish() has returned; the servers are asked at once.
+    story = json.loads(publisher.stdout.readline())
+    replies = [server_get(server, "/") for server in servers]
+    asked_after = 1000 * (time.time() - story["published"])
+    publisher.communicate(timeout=60)
     facts["story"] = story
     facts["homes_before"] = homes
     facts["publish_ms"] = 1000 * (story["published"] - story["started"])
-    for name, server in zip(("app1", "app2"), servers, strict=True):
-        status, headers, body = server_get(server, "/")
+    for name, (_status, headers, body) in zip(("app1", "app2"), replies, strict=True):
         seen = story["url"] in body
-        facts[f"{name}_home"] = (seen, headers.get("X-Cache", "?"), 1000 * (time.time() - story["published"]))
+        facts[f"{name}_home"] = (seen, headers.get("X-Cache", "?"), asked_after)
         checks.append((f"{name} home page shows the new story at its first request", seen))
 
     started, entries, task = story["published"], 0, None
@@ -612,7 +629,10 @@ def main():
     duration = common.env_int("BENCH_DURATION", 5)
     rounds = common.env_int("BENCH_ROUNDS", 2)
     workers = common.env_int("BENCH_WORKERS", 1)
-    threads = common.env_int("BENCH_THREADS", 0) or None  # None: what `broadsheet serve` picks
+    # Each server thread keeps a PostgreSQL connection of its own (CONN_MAX_AGE). Left to itself,
+    # granian starts up to backlog/workers/2 threads per worker as requests queue: two servers
+    # under 32 connections took all 100 connections of the shared PostgreSQL here. 0: granian's.
+    threads = common.env_int("BENCH_THREADS", 4) or None
     connections = common.env_int("BENCH_CONNECTIONS", 32)
     prefix = f"scaleout-{os.getpid()}"
     # Every process started below (servers, worker, the publishing snippet) inherits these.
@@ -620,7 +640,8 @@ def main():
     common.ensure_wrk()
     print(
         f"Scale-out on PostgreSQL + Redis ({redis_url}), {articles:,} articles, {os.cpu_count()} CPUs, "
-        f"load {common.load():.1f}: 2 app servers x {workers} worker(s) + 1 task worker; "
+        f"load {common.load():.1f}: 2 app servers x {workers} worker(s) x {threads or 'granian default'} "
+        "thread(s) + 1 task worker; "
         f"wrk {connections} connections in all, {duration}s, best of {rounds}",
         flush=True,
     )
@@ -659,7 +680,7 @@ def main():
             started.append(common.Server(common.serve_command(port, workers, threads=threads), env, port))
         return started
 
-    checks = []
+    checks, facts = [], None
     try:
         with TaskWorker(common.data_env(data, DATABASE_URL=named(primary, WORKER_APP))) as worker:
             app1, app2 = servers()
@@ -677,47 +698,39 @@ def main():
                 alone = measure(
                     [app1], db, redis_url, modes, duration=duration, rounds=rounds, connections=connections
                 )
-                memory = [app1.memory(), app2.memory()]
-                held = {}
-                for name, _started, _query in db.backends().values():
-                    held[name] = held.get(name, 0) + 1
-                found_checks, facts = publish_and_follow([app1, app2], db, data, worker)
-                checks += found_checks
-            results = {mode: {"two servers": both[mode], "app1 alone": alone[mode]} for mode in modes}
-            print_load(
-                f"Load on article pages (x{len(paths)}) and search pages (x{len(search_paths(paths))}), "
-                "both servers at once, then app1 alone with the same connections:",
-                results,
-            )
-            print(
-                "largest server worker: "
-                + ", ".join(
-                    f"app{i + 1} {m[1]:.0f} MiB private / {m[0]:.0f} MiB peak" for i, m in enumerate(memory)
+                results = {mode: {"two servers": both[mode], "app1 alone": alone[mode]} for mode in modes}
+                print_load(
+                    f"Load on article pages (x{len(paths)}) and search pages (x{len(search_paths(paths))}), "
+                    "both servers at once, then app1 alone with the same connections:",
+                    results,
                 )
-                + f"; task worker: {worker.memory()[1]:.0f} MiB private / {worker.memory()[0]:.0f} MiB peak"
-            )
-            print(
-                "PostgreSQL connections the app servers held after the load (one per server thread): "
-                + ", ".join(f"{name} {n}" for name, n in sorted(held.items()))
-            )
-            print_coherence(facts, worker)
-
-            # Fragments off: every page view then reads the database, so the routing shows.
-            app1, app2 = servers(replica=True, BROADSHEET_FRAGMENTS="false")
-            with app1, app2:
-                warm([app1, app2], paths, pages)
-                found_checks, routing = replica_routing(
-                    [app1, app2],
-                    db,
-                    redis_url,
-                    pages,
-                    facts["story"],
-                    facts["word"],
-                    duration=duration,
-                    connections=connections,
-                )
-                checks += found_checks
-            print_routing(routing)
+                print_memory(db, [app1, app2], worker)
+                try:
+                    found_checks, facts = publish_and_follow([app1, app2], db, data, worker)
+                    checks += found_checks
+                    print_coherence(facts, worker)
+                except Exception as error:  # the figures above still count; say what went wrong
+                    checks.append((f"coherence after publishing ({type(error).__name__}: {error})", False))
+            if facts is not None:
+                # Fragments off: every page view then reads the database, so the routing shows.
+                app1, app2 = servers(replica=True, BROADSHEET_FRAGMENTS="false")
+                with app1, app2:
+                    warm([app1, app2], paths, pages)
+                    try:
+                        found_checks, routing = replica_routing(
+                            [app1, app2],
+                            db,
+                            redis_url,
+                            pages,
+                            facts["story"],
+                            facts["word"],
+                            duration=duration,
+                            connections=connections,
+                        )
+                        checks += found_checks
+                        print_routing(routing)
+                    except Exception as error:
+                        checks.append((f"read replica routing ({type(error).__name__}: {error})", False))
     finally:
         os.unlink(pages)
         os.unlink(searches)
@@ -732,6 +745,24 @@ def main():
     return 0 if all(ok for _text, ok in checks) else 1
 
 
+def print_memory(db, servers, worker):
+    held = {}
+    for name, _started, _query in db.backends().values():
+        held[name] = held.get(name, 0) + 1
+    print(
+        "largest server worker: "
+        + ", ".join(
+            f"app{i + 1} {private:.0f} MiB private / {peak:.0f} MiB peak"
+            for i, (peak, private) in enumerate(server.memory() for server in servers)
+        )
+        + f"; task worker: {worker.memory()[1]:.0f} MiB private / {worker.memory()[0]:.0f} MiB peak"
+    )
+    print(
+        "PostgreSQL connections the app servers held after the load (one per server thread): "
+        + ", ".join(f"{name} {n}" for name, n in sorted(held.items()))
+    )
+
+
 def print_coherence(facts, worker):
     story = facts["story"]
     print(
@@ -742,8 +773,8 @@ def print_coherence(facts, worker):
         seen, cache, after = facts[f"{name}_home"]
         print(
             f"  {name} home page, first request after publishing: {'shows it' if seen else 'does NOT show it'} "
-            f"(X-Cache {before} before, {cache} now; asked {after:.0f} ms after publish() returned, "
-            "in a process that then exited)"
+            f"(X-Cache {before} before, {cache} now; both servers asked within {after:.0f} ms "
+            "of publish() returning)"
         )
     task = facts["task"]
     print(
