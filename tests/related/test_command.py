@@ -72,3 +72,18 @@ def test_rebuild_in_reader_processes_gives_the_same_lists(monkeypatch):
         RelatedEntry.objects.order_by("article_id", "rank").values_list("article_id", "related_id")
     )
     assert in_readers == in_process
+
+
+def test_rebuilt_lists_are_ranked_best_first_and_cut_to_length(stories):
+    from broadsheet.related import conf, vectors
+
+    stored = vectors.Tuning(**conf.TUNING).stored
+    lists = {}
+    for article_id, rank, score in RelatedEntry.objects.order_by("article_id", "rank").values_list(
+        "article_id", "rank", "score"
+    ):
+        lists.setdefault(article_id, []).append((rank, score))
+    assert lists
+    for entries in lists.values():
+        assert [rank for rank, _ in entries] == list(range(len(entries))) and len(entries) <= stored
+        assert [score for _, score in entries] == sorted((score for _, score in entries), reverse=True)

@@ -99,8 +99,8 @@ def _analysed(documents_read, analyser):
 
 
 def analysed_batches(weights=None, *, processes=None):
-    """Every indexable article, read and analysed: yields (ids, published, Analysed) in id order
-    with term numbers of one vocabulary, `terms` (a list that grows as batches come).
+    """Every indexable article, read and analysed: a Batches of (ids, published, Analysed) in id
+    order, with term numbers into one vocabulary, its `terms` (a list that grows as batches come).
 
     With many articles and no transaction open, `processes` workers (conf.REBUILD_PROCESSES)
     each read and analyse id ranges of READ_BATCH articles; this process only renumbers terms."""

@@ -1,10 +1,11 @@
 """The TF-IDF backend: sparse term vectors, an inverted index in the database, stored top lists.
 
-Rebuild: read every published article, weigh terms by rarity (index.py), find each article's
-nearest neighbours with chunked sparse products (vectors.py), store vectors, postings and lists.
-Update: one article's vector is scored against the postings of its heaviest terms (a bounded
-number of rows whatever the archive size), its list is written, and it enters the lists of the
-articles it now beats the last entry of.
+Rebuild: read and analyse every published article (reading.py, in worker processes when there
+are many), weigh terms by rarity (index.py), find each article's nearest neighbours with chunked
+sparse products (vectors.py), then in one transaction store terms, vectors and lists (bulk.py).
+Update: each article's vector enters the index first (postings of its heaviest terms, a bounded
+number of rows whatever the archive size); then its list is computed from those postings and it
+enters the lists of the articles it now beats the last entry of.
 """
 
 import contextlib
