@@ -10,6 +10,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+GRANIAN_THREADS = 8
+
+
 class Command(BaseCommand):
     help = "Serve the site with the production server (granian by default) and run a task worker."
 
@@ -26,7 +29,11 @@ class Command(BaseCommand):
             "--threads",
             type=int,
             default=int(os.environ.get("BROADSHEET_THREADS", "0")) or None,
-            help="Threads per worker process (granian: blocking threads; gunicorn: gthread workers).",
+            help=(
+                "Threads per worker process (granian: blocking threads, default 8; gunicorn: gthread "
+                "workers). Each thread keeps its own database connection, so workers x threads x app "
+                "servers must stay under PostgreSQL's max_connections."
+            ),
         )
         parser.add_argument("--no-worker", action="store_true", help="Do not start a background task worker.")
 
@@ -56,7 +63,10 @@ class Command(BaseCommand):
             "--workers",
             str(options["workers"]),
             "--no-ws",
-            *(["--blocking-threads", str(threads)] if threads else []),
+            # granian's own default for WSGI is half its backpressure (256 threads per worker),
+            # and every thread holds a database connection: a burst would exhaust PostgreSQL.
+            "--blocking-threads",
+            str(threads or GRANIAN_THREADS),
             "broadsheet.wsgi:application",
         ]
 
