@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from broadsheet.newsroom import demo
 from broadsheet.newsroom.management.commands import seed as seed_command
 from broadsheet.newsroom.models import Article
 from broadsheet.search import get_backend
@@ -111,20 +112,30 @@ def test_an_interrupted_seed_picks_up_where_it_stopped(monkeypatch, fixed_clock)
     forget_the_seed()
 
     monkeypatch.setattr(writer_class(), "batch_size", 10)
-    make = seed_command.StoryMaker.make
+    make = demo.ArticleMaker.make
 
     def fail_at_story_15(self, i):
         if i == 15:
             raise ConnectionError("the database went away")
         return make(self, i)
 
-    monkeypatch.setattr(seed_command.StoryMaker, "make", fail_at_story_15)
+    monkeypatch.setattr(demo.ArticleMaker, "make", fail_at_story_15)
     with pytest.raises(ConnectionError):
         seed(35, "--seed", "4")
     assert Article.objects.count() == 10  # the first batch, committed; none of the second
-    monkeypatch.setattr(seed_command.StoryMaker, "make", make)
+    monkeypatch.setattr(demo.ArticleMaker, "make", make)
     seed(35, "--seed", "4")
     assert seeded_site() == whole
+
+
+def test_stories_made_in_a_second_process_are_the_same(monkeypatch, fixed_clock):
+    seed(40, "--seed", "8")
+    made_here = seeded_site()
+    forget_the_seed()
+    monkeypatch.setattr(seed_command, "MAKER_PROCESS_MIN", 1)
+    monkeypatch.setattr(writer_class(), "batch_size", 7)  # batches made ahead, written in order
+    seed(40, "--seed", "8")
+    assert seeded_site() == made_here
 
 
 def test_seeding_more_adds_the_next_stories_of_the_same_seed(fixed_clock):
@@ -193,13 +204,15 @@ def test_a_story_referring_to_a_missing_tag_fails_its_batch(monkeypatch):
     from django.db import IntegrityError
 
     monkeypatch.setattr(writer_class(), "batch_size", 10)
-    make = seed_command.StoryMaker.make
+    make = demo.ArticleMaker.make
 
     def refer_to_a_missing_tag(self, i):
-        values, tags, authors = make(self, i)
-        return values, tags + [10**9] if i == 13 else tags, authors
+        article = make(self, i)
+        if i == 13:
+            article.tag_ids.append(10**9)
+        return article
 
-    monkeypatch.setattr(seed_command.StoryMaker, "make", refer_to_a_missing_tag)
+    monkeypatch.setattr(demo.ArticleMaker, "make", refer_to_a_missing_tag)
     with pytest.raises(IntegrityError):
         seed(30, "--seed", "6")
     assert Article.objects.count() == 10  # the batch holding story 13 is not written

@@ -3,12 +3,19 @@
 Every word here is generated from small vocabularies written for Broadsheet; no real articles.
 """
 
+import datetime
 import io
+import multiprocessing
 import random
 import re
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from django.utils.text import slugify
 from PIL import Image, ImageDraw
+
+from .text import render_markdown
 
 SECTIONS = [
     ("World", "Reporting from every continent."),
@@ -400,6 +407,115 @@ def make_story(rng, index):
         credit=person_name(rng) if has_image else "",
         body_html=plain_body_html(paragraphs),
     )
+
+
+@dataclass
+class SeededArticle:
+    """One demo story as the rows `broadsheet seed` writes for it."""
+
+    values: dict  # {attname: value} for Article; the slug is the headline's until made unique
+    tag_ids: list
+    author_ids: list
+    source_homepage: str = ""
+
+    def take_unique_slug(self, used_slugs):
+        """Keep the headline's slug, or the first of slug-2, slug-3... that no story has yet.
+
+        Stories take their slugs in order of their number, so that a seed always gives each
+        story the same one, however its stories were made.
+        """
+        slug = base = self.values["slug"]
+        n = 1
+        while slug in used_slugs:
+            n += 1
+            slug = f"{base}-{n}"
+        used_slugs.add(slug)
+        self.values["slug"] = slug
+        if self.source_homepage:
+            self.values["source_url"] = f"{self.source_homepage}stories/{slug}"
+
+
+@dataclass
+class ArticleMaker:
+    """Demo stories for one seed as article rows: story i is the same whenever it is made.
+
+    It holds plain values only (ids, names, one time), so another process can make stories
+    with a copy of it: see made_in_batches.
+    """
+
+    seed: int
+    now: datetime.datetime
+    section_ids: dict  # section name -> id
+    sources: list  # (id, homepage)
+    tag_ids: dict  # tag word -> id
+    author_ids: list
+    pictures: list  # storage names
+    statuses: tuple  # (published, draft, review)
+
+    def make(self, i):
+        story_rng = random.Random(f"{self.seed}-{i}")
+        story = make_story(story_rng, i)
+        # Spread stories over the past, newest first; a few are drafts or scheduled.
+        publish_at = self.now - datetime.timedelta(minutes=37 * i + story_rng.randint(0, 30))
+        published, draft, review = self.statuses
+        status = draft if i % 97 == 5 else review if i % 89 == 7 else published
+        slug = slugify(story.headline)[:150].strip("-")
+        source_id, homepage = (
+            self.sources[story_rng.randrange(len(self.sources))] if story.republished else (None, "")
+        )
+        body_html = story.body_html if story.body_html is not None else render_markdown(story.body)
+        values = {
+            "headline": story.headline,
+            "slug": slug,
+            "summary": story.summary,
+            "body": story.body,
+            "body_html": body_html,
+            "status": status,
+            "publish_at": publish_at,
+            "created_at": publish_at,
+            "updated_at": publish_at,
+            "section_id": self.section_ids[story.section],
+            "source_id": source_id,
+            "source_url": f"{homepage}stories/{slug}" if source_id else "",
+            "image": self.pictures[story.image_index] if story.image_index is not None else "",
+            "image_caption": story.caption,
+            "image_credit": story.credit,
+            "image_alt": story.caption,
+            "external_id": f"seed-{self.seed}-{i}",
+        }
+        authors = story_rng.sample(self.author_ids, k=1 if story_rng.random() < 0.85 else 2)
+        return SeededArticle(
+            values=values,
+            tag_ids=[self.tag_ids[t] for t in story.tags],
+            author_ids=list(dict.fromkeys(authors)),  # two demo authors may share one name, one row
+            source_homepage=homepage,
+        )
+
+    def make_range(self, start, stop):
+        return [self.make(i) for i in range(start, stop)]
+
+
+def made_in_batches(maker, ranges, *, processes=0):
+    """maker.make_range(start, stop) for each range, in order.
+
+    With `processes`, the batches are made by that many other processes, a few ahead of the
+    caller, so making stories and writing them run on two cores. The processes are started
+    fresh ("spawn"): they need no database and no Django settings, and a copy of a process
+    holding database connections would be unsafe.
+    """
+    if not processes:
+        for start, stop in ranges:
+            yield maker.make_range(start, stop)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        pending = deque()
+        for start, stop in ranges:
+            pending.append(pool.submit(maker.make_range, start, stop))
+            if len(pending) > processes + 1:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def draw_picture(index, size=(1200, 675)):

@@ -4,7 +4,6 @@ Articles are written a batch at a time, each batch committed with its tag and au
 an interrupted seed starts again where it stopped (articles carry external_id seed-<seed>-<n>).
 """
 
-import datetime
 import random
 import time
 from contextlib import contextmanager
@@ -23,8 +22,9 @@ from tqdm import tqdm
 from broadsheet.newsroom import demo
 from broadsheet.newsroom.models import Article, Author, Section, Source, Tag
 from broadsheet.newsroom.signals import articles_loaded
-from broadsheet.newsroom.text import render_markdown
 
+# From this many stories on, they are made in a second process while this one writes.
+MAKER_PROCESS_MIN = 20_000
 # Field types whose Python value is already what the database driver takes.
 _AS_IS = {"CharField", "TextField", "SlugField", "URLField", "BooleanField", "IntegerField"}
 
@@ -76,9 +76,9 @@ class ArticleWriter:
             values[name] if convert is None else convert(values[name]) for name, convert in self.columns
         )
 
-    def write(self, stories, count):
-        """Write and commit `count` stories given as (values, tag_ids, author_ids), with their
-        tag and author rows, in one transaction; return their ids in order."""
+    def write(self, articles):
+        """Write and commit these demo.SeededArticle, with their tag and author rows, in one
+        transaction; return their ids in order."""
         raise NotImplementedError
 
     def loaded(self):
@@ -122,41 +122,33 @@ class ExecutemanyWriter(ArticleWriter):
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA synchronous={before}")
 
-    def write(self, stories, count):
-        rows, external_ids, tag_ids, author_ids = [], [], [], []
-        for values, tags, authors in stories:
-            rows.append(self.row(values))
-            external_ids.append(values["external_id"])
-            tag_ids.append(tags)
-            author_ids.append(authors)
+    def write(self, articles):
+        rows = [self.row(article.values) for article in articles]
+        external_ids = [article.values["external_id"] for article in articles]
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(self.sql, rows)
             found = dict(
                 Article.objects.filter(external_id__in=external_ids).values_list("external_id", "pk")
             )
             ids = [found[e] for e in external_ids]
-            cursor.executemany(
-                self.tags_sql, [(a, t) for a, ts in zip(ids, tag_ids, strict=True) for t in ts]
-            )
-            cursor.executemany(
-                self.authors_sql, [(a, w) for a, ws in zip(ids, author_ids, strict=True) for w in ws]
-            )
+            pairs = list(zip(ids, articles, strict=True))
+            cursor.executemany(self.tags_sql, [(pk, t) for pk, a in pairs for t in a.tag_ids])
+            cursor.executemany(self.authors_sql, [(pk, w) for pk, a in pairs for w in a.author_ids])
         return ids
 
 
 class CopyWriter(ArticleWriter):
     """PostgreSQL: ids taken from the table's own sequence, rows streamed with COPY.
 
-    Each article goes to the server as soon as it is made, so the server stores one while the
-    next is being generated here: the two processes keep both cores busy. Each batch's
-    transaction also sets, for itself only:
+    Each article goes to the server as soon as it is ready, so the server stores one while the
+    next is being prepared here. While seeding, this connection also sets (see session):
     - synchronous_commit=off: a crash of the server may lose the last batches committed, never
       damage the database; seeding again with the same --seed adds what is missing;
     - default_toast_compression=lz4 (when the server has it): the long bodies are compressed
       several times faster than with pglz, and read back faster too;
-    - session_replication_role=replica (when the role may set it, and no trigger of our own
-      would be skipped): the foreign key checks run once per batch, set-based, instead of once
-      per row (see lock_referenced).
+    and each batch sets for itself session_replication_role=replica (when the role may set it
+    and no trigger of our own would be skipped): the foreign keys are then checked once per
+    batch, set-based, instead of once per row (see lock_referenced).
     """
 
     batch_size = 5000
@@ -182,30 +174,42 @@ class CopyWriter(ArticleWriter):
                 " AND 'lz4' = ANY(enumvals))",
                 [tables],
             )
-            self.checks_per_batch, lz4 = cursor.fetchone()
-        self.settings = {"synchronous_commit": "off"}
-        if lz4:
-            self.settings["default_toast_compression"] = "lz4"
-        if self.checks_per_batch:
-            self.settings["session_replication_role"] = "replica"
+            self.checks_per_batch, self.lz4 = cursor.fetchone()
 
-    def write(self, stories, count):
+    @contextmanager
+    def session(self):
+        if connection.in_atomic_block:  # nothing commits before the caller does
+            yield
+            return
+        settings = {"synchronous_commit": "off"}
+        if self.lz4:
+            settings["default_toast_compression"] = "lz4"
+        with connection.cursor() as cursor:
+            before = self.set_config(cursor, settings, local=False)
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                self.set_config(cursor, before, local=False)
+
+    def write(self, articles):
         tag_pairs, author_pairs, references = [], [], {model: set() for _, model in self.references}
         with transaction.atomic(), connection.cursor() as cursor:
-            before = self.set_locally(cursor, self.settings)
+            if self.checks_per_batch:
+                before = self.set_config(cursor, {"session_replication_role": "replica"}, local=True)
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Article._meta.db_table, count],
+                [Article._meta.db_table, len(articles)],
             )
             ids = [pk for (pk,) in cursor.fetchall()]
             with cursor.cursor.copy(self.sql) as copy:
-                for pk, (values, tags, authors) in zip(ids, stories, strict=True):
-                    row = self.row(values)
+                for pk, article in zip(ids, articles, strict=True):
+                    row = self.row(article.values)
                     copy.write_row((pk, *row))
                     for n, model in self.references:
                         references[model].add(row[n])
-                    tag_pairs += [(pk, t) for t in tags]
-                    author_pairs += [(pk, w) for w in authors]
+                    tag_pairs += [(pk, t) for t in article.tag_ids]
+                    author_pairs += [(pk, w) for w in article.author_ids]
             for sql, pairs in ((self.tags_sql, tag_pairs), (self.authors_sql, author_pairs)):
                 with cursor.cursor.copy(sql) as copy:
                     for pair in pairs:
@@ -214,20 +218,20 @@ class CopyWriter(ArticleWriter):
                 references[Tag] = {t for _, t in tag_pairs}
                 references[Author] = {w for _, w in author_pairs}
                 self.lock_referenced(cursor, references)
-            # Within an outer transaction (a test, a caller's atomic block) the batch is a
-            # savepoint, and what SET LOCAL set would outlive it.
-            self.set_locally(cursor, before)
+                # Within an outer transaction (a test, a caller's atomic block) the batch is a
+                # savepoint, and what SET LOCAL set would outlive it.
+                self.set_config(cursor, before, local=True)
         return ids
 
     @staticmethod
-    def set_locally(cursor, settings):
-        """Set these settings for the rest of the transaction; return what they were."""
+    def set_config(cursor, settings, *, local):
+        """Set these settings for the session or the rest of the transaction; return what they were."""
         names = list(settings)
         cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
         before = dict(zip(names, cursor.fetchone(), strict=True))
         cursor.execute(
-            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
-            [value for name in names for value in (name, settings[name])],
+            "SELECT " + ", ".join(["set_config(%s, %s, %s)"] * len(names)),
+            [value for name in names for value in (name, settings[name], local)],
         )
         return before
 
@@ -265,72 +269,6 @@ def get_writer():
     return CopyWriter() if connection.vendor == "postgresql" else ExecutemanyWriter()
 
 
-class StoryMaker:
-    """The articles of one seed: story i is the same whenever and however it is made.
-
-    Slugs are the exception that needs an order: a story takes the first free one, so stories
-    are made in order of i and `used_slugs` remembers every slug already taken.
-    """
-
-    def __init__(self, *, seed, now, sections, sources, tags, authors, pictures, used_slugs):
-        self.seed, self.now = seed, now
-        self.section_ids = {name: s.pk for name, s in sections.items()}
-        self.sources = [(s.pk, s.homepage) for s in sources]
-        self.tag_ids = {name: t.pk for name, t in tags.items()}
-        self.author_ids = [a.pk for a in authors]
-        self.pictures = pictures
-        self.used_slugs = used_slugs
-
-    def external_id(self, i):
-        return f"seed-{self.seed}-{i}"
-
-    def make(self, i):
-        """Story i as ({attname: value}, tag ids, author ids)."""
-        story_rng = random.Random(f"{self.seed}-{i}")
-        story = demo.make_story(story_rng, i)
-        # Spread stories over the past, newest first; a few are drafts or scheduled.
-        publish_at = self.now - datetime.timedelta(minutes=37 * i + story_rng.randint(0, 30))
-        status = Article.Status.PUBLISHED
-        if i % 97 == 5:
-            status = Article.Status.DRAFT
-        elif i % 89 == 7:
-            status = Article.Status.REVIEW
-        slug = base = slugify(story.headline)[:150].strip("-")
-        n = 1
-        while slug in self.used_slugs:
-            n += 1
-            slug = f"{base}-{n}"
-        self.used_slugs.add(slug)
-        source_id, homepage = (
-            self.sources[story_rng.randrange(len(self.sources))] if story.republished else (None, "")
-        )
-        body_html = story.body_html
-        if body_html is None:
-            body_html = render_markdown(story.body)
-        values = {
-            "headline": story.headline,
-            "slug": slug,
-            "summary": story.summary,
-            "body": story.body,
-            "body_html": body_html,
-            "status": status,
-            "publish_at": publish_at,
-            "created_at": publish_at,
-            "updated_at": publish_at,
-            "section_id": self.section_ids[story.section],
-            "source_id": source_id,
-            "source_url": f"{homepage}stories/{slug}" if source_id else "",
-            "image": self.pictures[story.image_index] if story.image_index is not None else "",
-            "image_caption": story.caption,
-            "image_credit": story.credit,
-            "image_alt": story.caption,
-            "external_id": self.external_id(i),
-        }
-        authors = story_rng.sample(self.author_ids, k=1 if story_rng.random() < 0.85 else 2)
-        # Two demo authors may share one name, and so one author row.
-        return values, [self.tag_ids[t] for t in story.tags], list(dict.fromkeys(authors))
-
-
 class Command(BaseCommand):
     help = "Generate synthetic demo stories (default 300 across 8 sections, 40 sources)."
 
@@ -361,18 +299,26 @@ class Command(BaseCommand):
         used_slugs = (
             set(Article.objects.values_list("slug", flat=True)) if Article.objects.exists() else set()
         )
-        maker = StoryMaker(
+        maker = demo.ArticleMaker(
             seed=seed,
             now=timezone.now(),
-            sections=sections,
-            sources=sources,
-            tags=tags,
-            authors=authors,
+            section_ids={name: section.pk for name, section in sections.items()},
+            sources=[(source.pk, source.homepage) for source in sources],
+            tag_ids={name: tag.pk for name, tag in tags.items()},
+            author_ids=[author.pk for author in authors],
             pictures=pictures,
-            used_slugs=used_slugs,
+            statuses=tuple(
+                str(s) for s in (Article.Status.PUBLISHED, Article.Status.DRAFT, Article.Status.REVIEW)
+            ),
         )
         created_ids = []
         writer = get_writer()
+        batches = [
+            (start, min(start + writer.batch_size, total))
+            for start in range(already, total, writer.batch_size)
+        ]
+        # Stories are made in a second process when there are enough of them to pay for starting it.
+        processes = 1 if total - already >= MAKER_PROCESS_MIN else 0
         progress = tqdm(
             total=total,
             initial=min(already, total),
@@ -382,9 +328,10 @@ class Command(BaseCommand):
             file=self.stdout,
         )
         with writer.session():
-            for start in range(already, total, writer.batch_size):
-                stop = min(start + writer.batch_size, total)
-                ids = writer.write((maker.make(i) for i in range(start, stop)), stop - start)
+            for batch in demo.made_in_batches(maker, batches, processes=processes):
+                for article in batch:
+                    article.take_unique_slug(used_slugs)
+                ids = writer.write(batch)
                 created_ids.extend(ids)
                 progress.update(len(ids))
             progress.close()
