@@ -18,10 +18,8 @@ database of their own as bench/common.py does for every size (or reused when alr
    comparison. Prints requests/s per server and in total, p99, CPU ms per request of the app
    servers, of their PostgreSQL backends and of Redis, the memory of the largest server worker
    and of the task worker, the PostgreSQL connections held, and the load average (the machine is
-   shared: CPU per request is the steadier figure). The servers run BENCH_THREADS=4 threads per
-   worker (`--threads`): each thread holds a PostgreSQL connection, and granian's own default
-   (up to 512 threads per worker as requests queue) took all 100 connections of the shared
-   PostgreSQL here; BENCH_THREADS=0 leaves granian's default.
+   shared: CPU per request is the steadier figure). BENCH_THREADS, when set, is passed as
+   `--threads` (each thread holds a PostgreSQL connection per database alias).
 3. Coherence: a separate process publishes a story. Both servers must show it on their home page
    at the first request (the page cache's generation lives in Redis), the task worker must write
    its related list (timed by polling the database) and both servers must find it by search.
@@ -219,7 +217,7 @@ def table_of(query):
     if not query.strip() or query.startswith("SELECT set_config("):
         return "(new connection)"
     match = re.search(r'\b(?:FROM|INTO|UPDATE)\s+"?([a-z][a-z0-9_]*)', query)
-    return match.group(1) if match else (query.split(" ", 1)[0] or "(none yet)")
+    return match.group(1) if match else query.split(" ", 1)[0]
 
 
 def read_from_replica(ran):
@@ -549,23 +547,25 @@ def replica_routing(servers, db, redis_url, script, story, word, *, duration, co
 
 
 def load_rows(label, runs, total):
+    """One row per server (when there are several), then the total with the shared services' CPU."""
     rows = []
-    for i, run in enumerate(runs):
-        rows.append(
-            [
-                f"{label}: app{i + 1}",
-                f"{run['rps']:,.0f}",
-                f"{run['p99']:.1f}",
-                f"{run['cpu_ms']:.2f}",
-                "",
-                "",
-                str(run["non2xx"] + run["errors"]),
-                f"{run['load']:.1f}",
-            ]
-        )
+    if len(runs) > 1:
+        for i, run in enumerate(runs):
+            rows.append(
+                [
+                    f"{label}: app{i + 1}",
+                    f"{run['rps']:,.0f}",
+                    f"{run['p99']:.1f}",
+                    f"{run['cpu_ms']:.2f}",
+                    "",
+                    "",
+                    str(run["non2xx"] + run["errors"]),
+                    f"{run['load']:.1f}",
+                ]
+            )
     rows.append(
         [
-            f"{label}: total" if len(runs) > 1 else f"{label}: -",
+            f"{label}: total" if len(runs) > 1 else label,
             f"{total['rps']:,.0f}",
             f"{total['p99']:.1f}",
             f"{total['cpu_ms']:.2f}",
@@ -629,10 +629,7 @@ def main():
     duration = common.env_int("BENCH_DURATION", 5)
     rounds = common.env_int("BENCH_ROUNDS", 2)
     workers = common.env_int("BENCH_WORKERS", 1)
-    # Each server thread keeps a PostgreSQL connection of its own (CONN_MAX_AGE). Left to itself,
-    # granian starts up to backlog/workers/2 threads per worker as requests queue: two servers
-    # under 32 connections took all 100 connections of the shared PostgreSQL here. 0: granian's.
-    threads = common.env_int("BENCH_THREADS", 4) or None
+    threads = common.env_int("BENCH_THREADS", 0) or None  # None: `broadsheet serve`'s default
     connections = common.env_int("BENCH_CONNECTIONS", 32)
     prefix = f"scaleout-{os.getpid()}"
     # Every process started below (servers, worker, the publishing snippet) inherits these.
@@ -640,14 +637,17 @@ def main():
     common.ensure_wrk()
     print(
         f"Scale-out on PostgreSQL + Redis ({redis_url}), {articles:,} articles, {os.cpu_count()} CPUs, "
-        f"load {common.load():.1f}: 2 app servers x {workers} worker(s) x {threads or 'granian default'} "
+        f"load {common.load():.1f}: 2 app servers x {workers} worker(s) x {threads or 'the default'} "
         "thread(s) + 1 task worker; "
         f"wrk {connections} connections in all, {duration}s, best of {rounds}",
         flush=True,
     )
     leftover = common.TMP / f"bs-bench-pg-{articles}"
     if (leftover / "database_url").exists():  # a run that was stopped half-way leaves its story
-        common.query(leftover, REMOVE.format(mark=HEADLINE_MARK))
+        try:
+            common.query(leftover, REMOVE.format(mark=HEADLINE_MARK))
+        except subprocess.CalledProcessError:
+            pass  # that database is gone or unfinished: seeded_dir() seeds it again
     data = common.seeded_dir(articles)
     common.prepare_static(data)
     primary = (Path(data) / "database_url").read_text().strip()
