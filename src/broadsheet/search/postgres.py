@@ -93,6 +93,27 @@ class _Search:
         self.where, self.where_params = backend._where(filters, now)
         self.date_from = filters.date_from
         self.wanted = conf.max_candidates()
+        # The GIN index answers a prefix by gathering every word with that start, again on each
+        # window; the newest stories are cheaper read one by one, when no other filter than
+        # dates makes them few (the dates bound the newest() walk by the index on publish_at).
+        only_dates = Filters(date_from=filters.date_from, date_to=filters.date_to) == filters
+        self.first_look_by_walking = only_dates and any(term.prefix for term in query.terms)
+
+    def growth(self, found):
+        """How many times more days should hold the candidates wanted, when the days so far
+        held `found` matches; few matches among the newest mean few in all: every day then."""
+        if not found:
+            return math.inf
+        return max(self.wanted / found * WINDOW_MARGIN, WINDOW_GROWTH)
+
+    def newest(self, stories):
+        """SQL (and parameters) for the matches among the newest `stories`, read one by one."""
+        sql = (
+            "SELECT n.article_id, n.publish_at, n.vector FROM (SELECT d.article_id, d.publish_at,"
+            f" d.vector FROM {TABLE} d WHERE {self.where} ORDER BY d.publish_at DESC LIMIT %s) n"
+            f" WHERE n.vector @@ {self.tsquery} ORDER BY n.publish_at DESC LIMIT %s"
+        )
+        return sql, [*self.where_params, stories, *self.query_params, self.wanted]
 
     def window(self, first_day, last_day, *, every_day=False):
         """SQL (and parameters) for the newest `wanted` matches published from first_day to
@@ -364,7 +385,8 @@ class PostgresBackend(SearchBackend):
         2 x max_candidates stories, where a broad query finds enough; then, from the share of
         those that matched, enough days back to hold the candidates wanted, widening until
         they do or every day is covered. The rows read are the candidates, or close to it, and
-        only the candidates' word positions are read to rank them.
+        only the candidates' word positions are read to rank them. (A query with a prefix
+        reads the newest stories one by one for its first look: see _Search.)
         """
         if not query:
             return []
@@ -376,6 +398,11 @@ class PostgresBackend(SearchBackend):
         edge, oldest = span
         first_day, last_day = day_number(oldest), day_number(latest)
         days = (latest - edge).total_seconds() / DAY if edge else math.inf
+        if edge and search.first_look_by_walking:
+            hits, found = search.ranked(*search.newest(search.wanted * NEWEST_FACTOR), final=False)
+            if found is None or found >= search.wanted:
+                return hits[offset:]
+            days *= search.growth(found)
         while True:
             cutoff_day = first_day if days > last_day - first_day else last_day - math.ceil(days)
             every_day = cutoff_day == first_day
@@ -383,9 +410,7 @@ class PostgresBackend(SearchBackend):
             hits, found = search.ranked(window, params, final=every_day)
             if found is None or found >= search.wanted or every_day:
                 return hits[offset:]
-            # Few matches among the newest stories means few in all: every day at once is cheap.
-            growth = search.wanted / found * WINDOW_MARGIN if found else math.inf
-            days *= max(growth, WINDOW_GROWTH)
+            days *= search.growth(found)
 
     def _span(self, filters, now, newest):
         """(publish_at of the `newest`th newest story, of the oldest) within the dates asked for:
