@@ -386,6 +386,8 @@ def publish_and_follow(servers, db, data, worker):
         seen = story["url"] in body
         facts[f"{name}_home"] = (seen, headers.get("X-Cache", "?"), asked_after)
         checks.append((f"{name} home page shows the new story at its first request", seen))
+    # Readers open the story at once, before the worker has written its related list.
+    facts["early_story"] = [related_shown(server_get(server, story["url"])) for server in servers]
 
     started, entries, task = story["published"], 0, None
     while time.time() - started < 90:
@@ -405,13 +407,19 @@ def publish_and_follow(servers, db, data, worker):
 
     time.sleep(0.5)  # whatever the worker's write announces, give it a moment to arrive
     for name, server in zip(("app1", "app2"), servers, strict=True):
-        _status, headers, body = server_get(server, story["url"])
-        facts[f"{name}_related_block"] = ('id="related-heading"' in body, headers.get("X-Cache", "?"))
+        facts[f"{name}_related_block"] = shown = related_shown(server_get(server, story["url"]))
+        checks.append((f"{name} story page shows the related list once the worker has written it", shown[0]))
         _status, _headers, found = server_get(server, "/search/?" + urllib.parse.urlencode({"q": word}))
         facts[f"{name}_search"] = story["url"] in found
         checks.append((f"{name} search finds the new story", story["url"] in found))
     facts["word"] = word
     return checks, facts
+
+
+def related_shown(reply):
+    """(whether the page has the "Related posts" block, its X-Cache header)."""
+    _status, headers, body = reply
+    return 'id="related-heading"' in body, headers.get("X-Cache", "?")
 
 
 def related_task(db, article_id):
@@ -782,6 +790,11 @@ def print_coherence(facts, worker):
         f"by the task worker (pid {worker.proc.pid}; task {task[0] if task else 'not found'}; "
         "the worker polls the queue every 1 s)"
     )
+    for name, (early, early_cache) in zip(("app1", "app2"), facts["early_story"], strict=True):
+        print(
+            f"  {name} story page asked right after publishing: related block {'shown' if early else 'not shown'} "
+            f"(X-Cache {early_cache})"
+        )
     for name in ("app1", "app2"):
         shown, cache = facts[f"{name}_related_block"]
         print(
