@@ -220,7 +220,8 @@ class ModerationSettings(models.Model):
     @classmethod
     def load(cls):
         """The one row (one small query; every process sees an editor's change at once)."""
-        return cls.objects.get_or_create(pk=1)[0]
+        # A plain read first: get_or_create() always asks the primary, even when the row is there.
+        return cls.objects.filter(pk=1).first() or cls.objects.get_or_create(pk=1)[0]
 
     def word_list(self, name):
         return [line.strip().lower() for line in getattr(self, name).splitlines() if line.strip()]
