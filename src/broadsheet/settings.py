@@ -133,6 +133,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-broadsheet.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiler pays for long reports, not for a page's queries: a query the
+    # planner costs high (a sitemap page, a tag with many stories) waited 100-300 ms for it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 # An optional read replica: read-only queries go there, writes and transactions to the primary.
 if os.environ.get("DATABASE_REPLICA_URL"):
@@ -140,6 +144,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=600, conn_health_checks=True
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     DATABASE_ROUTERS = ["broadsheet.core.db_router.ReplicaRouter"]
     MIDDLEWARE.insert(0, "broadsheet.core.db_router.PinPrimaryAfterWriteMiddleware")
 
@@ -286,6 +292,7 @@ LOGGING = {
 # --- Broadsheet -----------------------------------------------------------------------------
 
 BROADSHEET_PAGE_SIZE = int(os.environ.get("BROADSHEET_PAGE_SIZE", "20"))
+
 
 # Every other BROADSHEET_* environment variable becomes the setting of the same name that an
 # app's conf.py reads: JSON values are parsed (true, 5, ["https://a.example"]), anything else

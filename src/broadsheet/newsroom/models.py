@@ -24,6 +24,7 @@ def slug_url(view_name, slug):
     before, after = pattern
     return f"{before}{slug}{after}"
 
+
 SLUG_MAX = 200
 
 
@@ -194,6 +195,10 @@ class Article(models.Model):
             models.Index(fields=["status", "-publish_at", "-id"], name="article_public_idx"),
             models.Index(fields=["section", "status", "-publish_at"], name="article_section_idx"),
             models.Index(fields=["source", "status", "-publish_at"], name="article_source_idx"),
+            # Everything an article sitemap page reads, so it is read from the index alone.
+            models.Index(
+                fields=["id", "status", "publish_at", "slug", "updated_at"], name="article_sitemap_idx"
+            ),
         ]
 
     def __str__(self):

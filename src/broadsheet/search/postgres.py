@@ -12,7 +12,9 @@ import logging
 import math
 import re
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, router, transaction
+
+from broadsheet.newsroom.models import Article
 
 from . import conf
 from .base import Filters, Hit, SearchBackend
@@ -450,11 +452,13 @@ class PostgresBackend(SearchBackend):
             hit.headline, hit.summary, hit.body = headline or "", summary or "", body or ""
 
     def _run(self, sql, params):
+        # Searching only reads: it goes where the router sends reads (a replica when there is one).
+        alias = router.db_for_read(Article) or DEFAULT_DB_ALIAS
         try:
-            if not connection.in_atomic_block:
-                return self._fetch(sql, params)
-            with transaction.atomic():  # a savepoint, so a failure leaves the transaction usable
-                return self._fetch(sql, params)
+            if not connections[alias].in_atomic_block:
+                return self._fetch(alias, sql, params)
+            with transaction.atomic(using=alias):  # a savepoint: a failure leaves the transaction usable
+                return self._fetch(alias, sql, params)
         except DatabaseError as error:
             # Queries are built from quoted words only, so this is not expected; a reader
             # still gets "nothing found" rather than an error page.
@@ -462,7 +466,7 @@ class PostgresBackend(SearchBackend):
             return None
 
     @staticmethod
-    def _fetch(sql, params):
-        with connection.cursor() as cursor:
+    def _fetch(alias, sql, params):
+        with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
