@@ -103,8 +103,8 @@ def postgres(url, sql, *, maintenance=False):
     if maintenance:
         url = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     with psycopg.connect(url, autocommit=True) as conn:
-        row = conn.execute(sql).fetchone() if sql.startswith("SELECT") else None
-    return row[0] if row else None
+        cursor = conn.execute(sql)
+        return cursor.fetchone()[0] if cursor.description else None
 
 
 def seed(label, articles, database_url=None):

@@ -2,6 +2,9 @@
 
 Articles are written a batch at a time, each batch committed with its tag and author rows, so
 an interrupted seed starts again where it stopped (articles carry external_id seed-<seed>-<n>).
+On PostgreSQL the rows go in with COPY, elsewhere with executemany (see the writers). A large
+seed makes its stories in a second process while this one writes them (demo.made_in_batches).
+Then articles_loaded tells the other apps; the search index builds its part set-based.
 """
 
 import random
@@ -58,7 +61,7 @@ class ArticleWriter:
                 return None
             return lambda value: field.get_db_prep_save(value, connection)
 
-        self.columns = [(f.attname, convert(f)) for f in self.fields]
+        self.columns = [(f.attname, self.defaults[f.attname], convert(f)) for f in self.fields]
         self.memo = memo
         self.quote = connection.ops.quote_name
         self.table = self.quote(Article._meta.db_table)
@@ -71,9 +74,12 @@ class ArticleWriter:
 
     def row(self, values):
         self.memo.clear()
-        values = {**self.defaults, **values}
+        get = values.get
         return tuple(
-            values[name] if convert is None else convert(values[name]) for name, convert in self.columns
+            [
+                get(name, default) if convert is None else convert(get(name, default))
+                for name, default, convert in self.columns
+            ]
         )
 
     def write(self, articles):
@@ -211,9 +217,8 @@ class CopyWriter(ArticleWriter):
                     tag_pairs += [(pk, t) for t in article.tag_ids]
                     author_pairs += [(pk, w) for w in article.author_ids]
             for sql, pairs in ((self.tags_sql, tag_pairs), (self.authors_sql, author_pairs)):
-                with cursor.cursor.copy(sql) as copy:
-                    for pair in pairs:
-                        copy.write_row(pair)
+                with cursor.cursor.copy(sql) as copy:  # two integers a line: COPY's text format
+                    copy.write("".join(f"{article_id}\t{other_id}\n" for article_id, other_id in pairs))
             if self.checks_per_batch:
                 references[Tag] = {t for _, t in tag_pairs}
                 references[Author] = {w for _, w in author_pairs}
