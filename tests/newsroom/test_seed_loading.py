@@ -199,8 +199,7 @@ def test_bulk_index_keeps_the_same_words_as_indexing_one_by_one(monkeypatch):
         assert sorted(taken) == sorted(a.pk for a in plain)  # the others go through Python
 
 
-@pytest.mark.django_db(transaction=True)  # SQLite checks foreign keys when a transaction commits
-def test_a_story_referring_to_a_missing_tag_fails_its_batch(monkeypatch):
+def seed_with_a_missing_tag(monkeypatch):
     from django.db import IntegrityError
 
     monkeypatch.setattr(writer_class(), "batch_size", 10)
@@ -216,6 +215,25 @@ def test_a_story_referring_to_a_missing_tag_fails_its_batch(monkeypatch):
     with pytest.raises(IntegrityError):
         seed(30, "--seed", "6")
     assert Article.objects.count() == 10  # the batch holding story 13 is not written
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite checks foreign keys when a transaction commits
+def test_a_story_referring_to_a_missing_tag_fails_its_batch(monkeypatch):
+    seed_with_a_missing_tag(monkeypatch)
+
+
+@pytest.mark.postgres(reason="the COPY writer without its per-batch checks (a role that isn't superuser)")
+@pytest.mark.django_db(transaction=True)
+def test_without_per_batch_checks_the_foreign_keys_still_hold(monkeypatch):
+    get_writer = seed_command.get_writer
+
+    def writer_checking_each_row():
+        writer = get_writer()
+        writer.checks_per_batch = False
+        return writer
+
+    monkeypatch.setattr(seed_command, "get_writer", writer_checking_each_row)
+    seed_with_a_missing_tag(monkeypatch)
 
 
 @pytest.mark.postgres(reason="checks the settings the COPY batches change for themselves")

@@ -172,7 +172,7 @@ class CopyWriter(ArticleWriter):
         tables = [model._meta.db_table for model in (Article, Article.tags.through, Article.authors.through)]
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT current_setting('is_superuser') = 'on'"
+                "SELECT (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = current_user)"
                 " AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE NOT t.tgisinternal"
                 " AND t.tgrelid IN (SELECT c.oid FROM pg_class c WHERE c.relname = ANY(%s)"
                 " AND pg_table_is_visible(c.oid))),"
