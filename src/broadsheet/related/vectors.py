@@ -26,7 +26,8 @@ class Tuning:
 
     vector_terms: int = 64  # heaviest terms kept per article
     query_terms: int = 12  # of those, how many look for candidates
-    postings: int = 300  # heaviest articles kept per term
+    postings: int = 240  # heaviest articles kept per term (8 bytes each: a Term row stays under
+    # PostgreSQL's 2 kB TOAST threshold, so an update rewrites it in place)
     candidates: int = 20  # candidates scored exactly per article
     stored: int = 8  # list length kept per article (pins come on top)
     min_score: float = 0.02  # below this, not related at all
