@@ -72,6 +72,11 @@ class SearchBackend:
     def remove(self, article_ids: list[int]) -> None:
         raise NotImplementedError
 
+    def index_in_bulk(self, article_ids: list[int], rows) -> list[int]:
+        """Index many articles set-based where the database can (a seed, an import); return the
+        ids done. `rows` is the queryset of indexable rows. The default does none in bulk."""
+        return []
+
     def clear(self) -> None:
         raise NotImplementedError
 

@@ -61,10 +61,7 @@ def index_articles(article_ids):
 def index_in_bulk(article_ids):
     """Index many articles (a seed, an import) set-based where the backend can; return the ids
     still to index one batch at a time (index_articles does both)."""
-    bulk = getattr(get_backend(), "index_in_bulk", None)
-    if bulk is None:
-        return list(article_ids)
-    done = set(bulk(article_ids, indexable().values_list(*_INDEX_FIELDS)))
+    done = set(get_backend().index_in_bulk(article_ids, indexable().values_list(*_INDEX_FIELDS)))
     return [pk for pk in article_ids if pk not in done]
 
 
