@@ -49,7 +49,9 @@ def newsroom(db):
             source=outlet,
             source_url="https://harbor.example/final",
             tags=["Football"],
-            publish_at=now - datetime.timedelta(days=1),
+            # Two days back: never on the same calendar day as the story of five hours ago,
+            # whatever time of day the tests run (one day back was, between 00:00 and 05:00).
+            publish_at=now - datetime.timedelta(days=2),
         ),
         "erdogan": story(
             "Erdoğan meets port workers", section=world, publish_at=now - datetime.timedelta(hours=5)
