@@ -186,7 +186,7 @@ class PostgresBackend(SearchBackend):
     def folds_in_database(self):
         """True when our configuration runs unaccent (checked once per process)."""
         if self._folds_in_database is None:
-            with connection.cursor() as cursor:
+            with connections[self._read_alias()].cursor() as cursor:
                 cursor.execute(
                     "SELECT EXISTS (SELECT 1 FROM pg_ts_config c"
                     " JOIN pg_ts_config_map m ON m.mapcfg = c.oid"
@@ -451,9 +451,13 @@ class PostgresBackend(SearchBackend):
             hit = by_id[article_id]
             hit.headline, hit.summary, hit.body = headline or "", summary or "", body or ""
 
-    def _run(self, sql, params):
+    @staticmethod
+    def _read_alias():
         # Searching only reads: it goes where the router sends reads (a replica when there is one).
-        alias = router.db_for_read(Article) or DEFAULT_DB_ALIAS
+        return router.db_for_read(Article) or DEFAULT_DB_ALIAS
+
+    def _run(self, sql, params):
+        alias = self._read_alias()
         try:
             if not connections[alias].in_atomic_block:
                 return self._fetch(alias, sql, params)
