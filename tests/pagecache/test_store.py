@@ -76,14 +76,17 @@ def test_redis_store_shares_state_between_processes(settings):
         pytest.skip("needs Redis (set REDIS_URL)")
     from broadsheet.pagecache.redis import RedisStore
 
+    from tests.conftest import wait_for
+
     first, second = RedisStore(), RedisStore()
     generation, _ = first.state()
     assert first.bump(99.5) == generation + 1
-    assert second.state() == (generation + 1, 99.5)
+    # Another process hears of a change through the subscription: within moments, not at once.
+    assert wait_for(lambda: second.state() == (generation + 1, 99.5), timeout=5)
     assert first.claim_rollover() is True
     assert second.claim_rollover() is False
     second.bump(float("inf"))
-    assert first.state()[1] == float("inf")
+    assert wait_for(lambda: first.state()[1] == float("inf"), timeout=5)
 
 
 def _redis_store():
