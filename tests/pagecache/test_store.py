@@ -75,7 +75,6 @@ def test_redis_store_shares_state_between_processes(settings):
     if not uses_redis():
         pytest.skip("needs Redis (set REDIS_URL)")
     from broadsheet.pagecache.redis import RedisStore
-
     from tests.conftest import wait_for
 
     first, second = RedisStore(), RedisStore()
