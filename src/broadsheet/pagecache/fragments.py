@@ -100,9 +100,7 @@ def _read_generation(request):
         store = get_store()
         current, next_at = store.state()
         if time.time() >= next_at:  # a scheduled story is due: the same rollover as the page cache
-            if store.claim_rollover():
-                invalidation.invalidate()
-            current, next_at = store.state()
+            current, next_at = invalidation.roll_over(store)
             if time.time() >= next_at:
                 return _OFF
         return current

@@ -34,6 +34,14 @@ def invalidate():
         logger.exception("page cache: could not start a new generation")
 
 
+def roll_over(store):
+    """The next scheduled story is due: one process starts a new generation, the others wait
+    for it. Returns the state as it is now (still due if the claimant has not finished)."""
+    if store.claim_rollover():
+        invalidate()
+    return store.state()
+
+
 def invalidate_on_commit():
     """Invalidate once the current transaction commits: a page rendered before then is never kept."""
     transaction.on_commit(invalidate)

@@ -127,9 +127,7 @@ class PageCache:
 
     def roll_over(self):
         """The next scheduled story is due: one process refreshes the state, the others wait."""
-        if self.store.claim_rollover():
-            invalidation.invalidate()
-        return self.store.state()
+        return invalidation.roll_over(self.store)
 
     def pass_through(self, environ, start_response, label):
         def start(status, headers, exc_info=None):

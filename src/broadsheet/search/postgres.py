@@ -175,6 +175,16 @@ def _ranges(ids, *, at_least, at_most):
     return [(first, last) for first, last in pieces if last - first + 1 >= at_least]
 
 
+def _add_date_range(filters, clauses, params):
+    """Append the date-range conditions on `d.publish_at` (from inclusive, to exclusive)."""
+    if filters.date_from is not None:
+        clauses.append("d.publish_at >= %s")
+        params.append(filters.date_from)
+    if filters.date_to is not None:
+        clauses.append("d.publish_at < %s")
+        params.append(filters.date_to)
+
+
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
 
@@ -367,12 +377,7 @@ class PostgresBackend(SearchBackend):
             if value is not None:
                 clauses.append(f"d.{column} = %s")
                 params.append(value)
-        if filters.date_from is not None:
-            clauses.append("d.publish_at >= %s")
-            params.append(filters.date_from)
-        if filters.date_to is not None:
-            clauses.append("d.publish_at < %s")
-            params.append(filters.date_to)
+        _add_date_range(filters, clauses, params)
         more_clauses, more_params = filters.membership_clauses("d.article_id")
         clauses += more_clauses
         params += more_params
@@ -418,12 +423,7 @@ class PostgresBackend(SearchBackend):
         """(publish_at of the `newest`th newest story, of the oldest) within the dates asked for:
         (None, oldest) when there are fewer, None when there are none."""
         clauses, params = ["d.publish_at <= %s"], [now]
-        if filters.date_from is not None:
-            clauses.append("d.publish_at >= %s")
-            params.append(filters.date_from)
-        if filters.date_to is not None:
-            clauses.append("d.publish_at < %s")
-            params.append(filters.date_to)
+        _add_date_range(filters, clauses, params)
         where = " AND ".join(clauses)
         rows = self._run(
             f"SELECT (SELECT d.publish_at FROM {TABLE} d WHERE {where}"
