@@ -24,7 +24,8 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlencode
+
+import common
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -98,17 +99,12 @@ def post_many(host, port, article_path, article_id, *, total, clients, stamp_age
         cookie_header = "; ".join(f"{k}={v}" for k, v in cookies.items())
         for n in range(count):
             words = " ".join(WORDS[(index * 7 + n * 3 + k) % len(WORDS)] for k in range(12))
-            body = urlencode(
-                {
-                    "csrfmiddlewaretoken": token,
-                    "form_stamp": stamp,
-                    "comment": f"Reader {index} remark {n}: {words}.",
-                    "author": f"Reader {index}",
-                    "email": f"reader{index}.{n}@bench.example",
-                    "url": "",
-                    "parent": "",
-                    "website_url_confirm": "",
-                }
+            body = common.comment_body(
+                token,
+                stamp,
+                comment=f"Reader {index} remark {n}: {words}.",
+                author=f"Reader {index}",
+                email=f"reader{index}.{n}@bench.example",
             )
             started = time.perf_counter()
             try:

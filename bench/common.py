@@ -146,6 +146,24 @@ def serve_command(port, workers=2, server="granian", threads=None):
     return cmd
 
 
+def comment_body(token, stamp, *, comment, author, email):
+    """The "Leave a Reply" form as a reader's browser posts it (form-encoded)."""
+    from urllib.parse import urlencode
+
+    return urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "form_stamp": stamp,
+            "comment": comment,
+            "author": author,
+            "email": email,
+            "url": "",
+            "parent": "",
+            "website_url_confirm": "",
+        }
+    )
+
+
 def bare_command(server, port, workers=2):
     """A server running bench/bare_wsgi.py: a 36 KB page from memory, the ceiling of that server."""
     if server == "gunicorn":
