@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "broadsheet.pagecache",
     "broadsheet.accounts",
     "broadsheet.newsroom",
+    "broadsheet.media",
     "broadsheet.submissions",
     "broadsheet.comments",
     "broadsheet.related",

@@ -1,0 +1,1 @@
+"""The media library: one picture model for the whole product (stories, contributors, imports)."""

@@ -1,0 +1,54 @@
+"""A picture in the library: the verified, re-encoded original and what editors say about it."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class PictureQuerySet(models.QuerySet):
+    def matching(self, text):
+        """Pictures whose title, alt text, caption or credit contain the text."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(title__icontains=text)
+            | models.Q(alt_text__icontains=text)
+            | models.Q(caption__icontains=text)
+            | models.Q(credit__icontains=text)
+        )
+
+
+class Picture(models.Model):
+    file = models.ImageField(upload_to="pictures/%Y/%m/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    title = models.CharField(max_length=200, blank=True)
+    alt_text = models.CharField(
+        max_length=300, blank=True, help_text="What the picture shows, for readers who cannot see it."
+    )
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(max_length=200, blank=True)
+    focal_x = models.FloatField(default=0.5, help_text="Horizontal focal point, 0 (left) to 1 (right).")
+    focal_y = models.FloatField(default=0.5, help_text="Vertical focal point, 0 (top) to 1 (bottom).")
+    content_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    origin = models.CharField(
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="Where an imported picture came from (e.g. wordpress:attachment:123); imports update by it.",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = PictureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="picture_recent_idx")]
+
+    def __str__(self):
+        return self.title or self.alt_text or self.file.name
