@@ -29,11 +29,16 @@ DATA_DIR = Path(os.environ.get("BROADSHEET_DATA") or "var").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
+# Where the generated key lives (None when SECRET_KEY comes from the environment); the
+# core.E001 system check refuses a key file inside a source checkout.
+SECRET_KEY_FILE = None if os.environ.get("SECRET_KEY") else DATA_DIR / "secret_key"
+
+
 def _secret_key():
     """SECRET_KEY from the environment, else one generated once and kept in the data folder."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
-    key_file = DATA_DIR / "secret_key"
+    key_file = SECRET_KEY_FILE
     try:
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

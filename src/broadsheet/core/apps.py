@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
+
         post_migrate.connect(analyze_if_never_analyzed, sender=self, dispatch_uid="core.analyze")
 
 
