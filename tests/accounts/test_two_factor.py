@@ -68,7 +68,7 @@ def test_wrong_code_at_enrolment_is_refused_and_it_stays_off(client, editor):
 
 def test_enrolment_shows_recovery_codes_once(client, editor):
     secret, codes = enrol(client, editor)
-    assert len(codes) == conf.RECOVERY_CODE_COUNT
+    assert len(codes) == conf.recovery_code_count()
     client.force_login(editor)
     # Signed in again without the second step, the back office wants the code first.
     assert client.get(reverse("accounts:recovery_codes")).status_code == 302
@@ -112,10 +112,10 @@ def test_recovery_code_signs_in_once(client, editor):
 def test_wrong_codes_lock_the_account_like_wrong_passwords(client, editor):
     secret, _ = enrol(client, editor)
     sign_in_password(client)
-    for _ in range(conf.USERNAME_FAILURE_LIMIT):
+    for _ in range(conf.username_failure_limit()):
         response = client.post(reverse("accounts:verify"), {"code": "000000"})
     assert "Too many failed sign-ins for this account" in response.content.decode()
-    assert LoginAttempt.objects.filter(step="code", succeeded=False).count() == conf.USERNAME_FAILURE_LIMIT
+    assert LoginAttempt.objects.filter(step="code", succeeded=False).count() == conf.username_failure_limit()
     # The right password no longer restarts the count: the account is locked.
     assert "Too many failed sign-ins" in sign_in_password(client).content.decode()
 
@@ -124,7 +124,7 @@ def test_code_step_that_took_too_long_starts_again(client, editor):
     secret, _ = enrol(client, editor)
     sign_in_password(client)
     session = client.session
-    session[PENDING_KEY] = {**session[PENDING_KEY], "at": time.time() - conf.SECOND_STEP_MAX_AGE - 5}
+    session[PENDING_KEY] = {**session[PENDING_KEY], "at": time.time() - conf.second_step_max_age() - 5}
     session.save()
     response = client.post(reverse("accounts:verify"), {"code": fresh_code(secret)}, follow=True)
     assert "Please sign in again" in response.content.decode()
@@ -160,7 +160,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, editor):
     client.post(reverse("accounts:verify"), {"code": fresh_code(secret)})
     response = client.post(reverse("accounts:new_recovery_codes"), {"code": old_codes[0]}, follow=True)
     new_codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", response.content.decode())
-    assert len(new_codes) == conf.RECOVERY_CODE_COUNT and not set(new_codes) & set(old_codes)
+    assert len(new_codes) == conf.recovery_code_count() and not set(new_codes) & set(old_codes)
 
 
 @pytest.mark.parametrize("code", ["", " ", "\x00" * 6, "9" * 500, "<b>1</b>", "１２３４５６"])

@@ -57,11 +57,11 @@ def make_newsroom():
     lead.image.save("lead.jpg", ContentFile(picture_bytes()), save=True)
     Correction.objects.create(article=lead, text="An earlier version gave the wrong route number.")
     make_user("deskchief")
-    from broadsheet.accounts.services import record_failure
+    from broadsheet.accounts.services import begin_attempt, finish_attempt
     from broadsheet.comments.services import approve, post_comment
     from broadsheet.submissions.services import create_submission
 
-    record_failure(username="deskchief", ip_address="192.0.2.4")
+    finish_attempt(begin_attempt(username="deskchief", ip_address="192.0.2.4")[0], succeeded=False)
     first = post_comment(
         article=lead, body="The new timetable suits night-shift workers.", name="Mo", email="mo@example.org"
     )

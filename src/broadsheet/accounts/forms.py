@@ -15,19 +15,18 @@ class ThrottledAdminLoginForm(AdminAuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username")
         ip_address = client_ip(self.request) if self.request else "unknown"
-        lockout = services.active_lockout(username=username, ip_address=ip_address)
-        if lockout:
-            raise ValidationError(services.lockout_message(lockout), code="locked")
+        attempt, refusal = services.begin_attempt(username=username, ip_address=ip_address)
+        if refusal:
+            raise ValidationError(services.refusal_message(refusal), code="locked")
         try:
             cleaned = super().clean()
         except ValidationError:
-            lockout = services.record_failure(username=username, ip_address=ip_address)
+            lockout = services.finish_attempt(attempt, succeeded=False)
             if lockout:
-                raise ValidationError(services.lockout_message(lockout), code="locked") from None
+                raise ValidationError(services.refusal_message(lockout), code="locked") from None
             raise
         user = self.get_user()
-        if user is not None and not services.has_second_factor(user):
-            services.record_success(username=username, ip_address=ip_address)
+        services.finish_attempt(attempt, succeeded=True, complete=not services.has_second_factor(user))
         return cleaned
 
 

@@ -31,24 +31,40 @@ class LockoutQuerySet(models.QuerySet):
     def active(self, now=None):
         return self.filter(unlocked_at__isnull=True, locked_until__gt=now or timezone.now())
 
-    def for_key(self, *, username=None, ip_address=None):
-        condition = models.Q(pk__in=[])
+    def refusing(self, *, username, ip_address):
+        """Lockouts that refuse `username` signing in from `ip_address`."""
+        condition = models.Q(scope=Lockout.Scope.IP, key=ip_address)
         if username:
             condition |= models.Q(scope=Lockout.Scope.USERNAME, key=username)
+            condition |= models.Q(scope=Lockout.Scope.ACCOUNT_AT_ADDRESS, key=username, ip_address=ip_address)
+        return self.filter(condition)
+
+    def for_key(self, *, username=None, ip_address=None):
+        """Every lockout of a username (at any address) and/or of an address (of any account)."""
+        condition = models.Q(pk__in=[])
+        if username:
+            condition |= models.Q(key=username) & ~models.Q(scope=Lockout.Scope.IP)
         if ip_address:
             condition |= models.Q(scope=Lockout.Scope.IP, key=ip_address)
+            condition |= models.Q(scope=Lockout.Scope.ACCOUNT_AT_ADDRESS, ip_address=ip_address)
         return self.filter(condition)
 
 
 class Lockout(models.Model):
-    """A username or a network address refused sign-in until `locked_until` (or an unlock)."""
+    """A network address, or an account from one address, refused sign-in until `locked_until`
+    (or an unlock). USERNAME (an account from anywhere) is no longer created: anyone could
+    trigger it and shut the account's owner out; it stays for lockouts made before."""
 
     class Scope(models.TextChoices):
         USERNAME = "username", "Username"
         IP = "ip", "Network address"
+        ACCOUNT_AT_ADDRESS = "account_ip", "Account from an address"
 
     scope = models.CharField(max_length=10, choices=Scope.choices)
     key = models.CharField(max_length=150, db_index=True, help_text="The username or the address.")
+    ip_address = models.CharField(
+        "network address", max_length=64, blank=True, default="", help_text="For an account from an address."
+    )
     failures = models.PositiveIntegerField(default=0)
     locked_at = models.DateTimeField(default=timezone.now)
     locked_until = models.DateTimeField(db_index=True)
@@ -62,7 +78,8 @@ class Lockout(models.Model):
         permissions = [("unlock_lockout", "Can unlock a locked sign-in")]
 
     def __str__(self):
-        return f"{self.get_scope_display()} {self.key}"
+        at = f" from {self.ip_address}" if self.ip_address else ""
+        return f"{self.get_scope_display()} {self.key}{at}"
 
     def is_active(self, now=None):
         return self.unlocked_at is None and self.locked_until > (now or timezone.now())

@@ -1,10 +1,13 @@
 """Sign-in rules: throttling by username and by network address, unlocking, and the second
 factor (enrolment, codes, recovery codes)."""
 
+import datetime
 import hashlib
 import secrets
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,7 +17,19 @@ from broadsheet.newsroom.text import clean_text
 from . import conf, totp
 from .models import Lockout, LoginAttempt, RecoveryCode, TwoFactorDevice
 
+# Any fixed number: the PostgreSQL advisory lock that serialises counting sign-in tries.
+SIGN_IN_LOCK = 0x5167_1E01
+
 # --- Throttling -----------------------------------------------------------------------------
+#
+# Three limits, each about what an attacker controls:
+# - an address that fails too often (any accounts) is locked;
+# - an account that fails too often from one address is locked there, and only there;
+# - an account failing from many addresses is slowed down (one try per growing delay), never
+#   locked, so nobody can shut its owner out; staff with two-factor sign-in are not slowed
+#   down at all, since a password alone does not let anyone in.
+# Every try is counted before its password is checked, in one serialised step, so tries sent
+# together cannot all pass the check before any of them is counted.
 
 
 def normalise_username(username):
@@ -22,66 +37,143 @@ def normalise_username(username):
     return clean_text(str(username or "")).strip().lower()[:150]
 
 
+@dataclass(frozen=True)
+class Slowdown:
+    """A refusal to try the password of an account under attack before `retry_at`."""
+
+    retry_at: datetime.datetime
+
+
 def active_lockout(*, username, ip_address, now=None):
-    """The lockout refusing this username or address now (the one ending last), or None."""
+    """The lockout refusing this username from this address now (the one ending last), or None."""
     return (
         Lockout.objects.active(now)
-        .for_key(username=normalise_username(username), ip_address=ip_address)
+        .refusing(username=normalise_username(username), ip_address=ip_address)
         .order_by("-locked_until")
         .first()
     )
 
 
-def _counting_from(*, now, scope, key, extra=None):
+def _serialise_sign_ins():
+    """Hold the sign-in lock until the transaction ends. SQLite's immediate transactions
+    already hold its single write lock; PostgreSQL takes an advisory lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SIGN_IN_LOCK])
+
+
+def _counting_from(*, now, scope, key, ip_address="", extra=None):
     """Failures count from the latest of: the window's start, the last lockout of this key
     (so an expired or lifted lock starts a fresh count), and `extra`."""
-    starts = [now - conf.FAILURE_WINDOW]
-    last_lock = Lockout.objects.filter(scope=scope, key=key).aggregate(at=Max("locked_at"))["at"]
+    starts = [now - conf.failure_window()]
+    last_lock = Lockout.objects.filter(scope=scope, key=key, ip_address=ip_address).aggregate(
+        at=Max("locked_at")
+    )["at"]
     starts += [t for t in (last_lock, extra) if t is not None]
     return max(starts)
 
 
-def _failures(*, now, username=None, ip_address=None):
-    if username is not None:
-        last_success = LoginAttempt.objects.filter(username=username, succeeded=True).aggregate(at=Max("at"))[
-            "at"
-        ]
-        since = _counting_from(now=now, scope=Lockout.Scope.USERNAME, key=username, extra=last_success)
-        return LoginAttempt.objects.filter(username=username, succeeded=False, at__gt=since).count()
-    since = _counting_from(now=now, scope=Lockout.Scope.IP, key=ip_address)
-    return LoginAttempt.objects.filter(ip_address=ip_address, succeeded=False, at__gt=since).count()
+def _last_sign_in(username):
+    return LoginAttempt.objects.filter(username=username, succeeded=True, step="complete").aggregate(
+        at=Max("at")
+    )["at"]
 
 
-@transaction.atomic
-def record_failure(*, username, ip_address, step="password", now=None):
-    """Note a failed try; return the Lockout it caused, if this failure was one too many."""
-    now = now or timezone.now()
-    username = normalise_username(username)
-    LoginAttempt.objects.create(username=username, ip_address=ip_address, at=now, step=step)
+def _failures(**filters):
+    return LoginAttempt.objects.filter(succeeded=False, **filters)
+
+
+def _has_second_factor_by_name(username):
+    field = get_user_model().USERNAME_FIELD
+    return TwoFactorDevice.objects.filter(
+        confirmed_at__isnull=False, **{f"user__{field}__iexact": username}
+    ).exists()
+
+
+def _lock_if_over(*, username, ip_address, now):
+    """Create the lockouts the counted failures call for; return the one that applies."""
     lockout = None
-    checks = [(Lockout.Scope.IP, ip_address, conf.IP_FAILURE_LIMIT)]
     if username:
-        checks.insert(0, (Lockout.Scope.USERNAME, username, conf.USERNAME_FAILURE_LIMIT))
-    for scope, key, limit in checks:
-        if scope == Lockout.Scope.USERNAME:
-            count = _failures(now=now, username=key)
-        else:
-            count = _failures(now=now, ip_address=key)
-        if count >= limit:
-            lockout = Lockout.objects.create(
-                scope=scope, key=key, failures=count, locked_at=now, locked_until=now + conf.LOCKOUT_DURATION
-            )
+        since = _counting_from(
+            now=now,
+            scope=Lockout.Scope.ACCOUNT_AT_ADDRESS,
+            key=username,
+            ip_address=ip_address,
+            extra=_last_sign_in(username),
+        )
+        count = _failures(username=username, ip_address=ip_address, at__gt=since).count()
+        if count >= conf.username_failure_limit():
+            lockout = _lock(Lockout.Scope.ACCOUNT_AT_ADDRESS, username, ip_address, count, now)
+    since = _counting_from(now=now, scope=Lockout.Scope.IP, key=ip_address)
+    count = _failures(ip_address=ip_address, at__gt=since).count()
+    if count >= conf.ip_failure_limit():
+        lockout = _lock(Lockout.Scope.IP, ip_address, "", count, now)
     return lockout
 
 
-def record_success(*, username, ip_address, now=None):
-    """A completed sign-in: kept for the record, and the username's failure count starts again.
-    Attempts past the retention period are dropped here, so the table stays small unattended."""
-    now = now or timezone.now()
-    LoginAttempt.objects.create(
-        username=normalise_username(username), ip_address=ip_address, at=now, succeeded=True, step="complete"
+def _lock(scope, key, ip_address, failures, now):
+    existing = Lockout.objects.active(now).filter(scope=scope, key=key, ip_address=ip_address).first()
+    return existing or Lockout.objects.create(
+        scope=scope,
+        key=key,
+        ip_address=ip_address,
+        failures=failures,
+        locked_at=now,
+        locked_until=now + conf.lockout_duration(),
     )
-    prune_attempts(now)
+
+
+def _slowdown(username, now):
+    """The wait an account under attack from many addresses imposes on its next try, if any."""
+    if not username:
+        return None
+    since = max(now - conf.failure_window(), _last_sign_in(username) or now - conf.failure_window())
+    failures = _failures(username=username, at__gt=since)
+    excess = failures.count() - conf.account_slowdown_after()
+    if excess < 0 or _has_second_factor_by_name(username):
+        return None
+    delay = datetime.timedelta(seconds=min(conf.account_max_delay(), 2**excess))
+    last = failures.aggregate(at=Max("at"))["at"]
+    if last and now < last + delay:
+        return Slowdown(retry_at=last + delay)
+    return None
+
+
+def begin_attempt(*, username, ip_address, step="password", now=None):
+    """Check and count one try in a single serialised step.
+
+    Returns (attempt, None) when the try may go ahead (it counts as a failure until
+    `finish_attempt` says otherwise), or (None, refusal) with a Lockout or a Slowdown."""
+    now = now or timezone.now()
+    username = normalise_username(username)
+    with transaction.atomic():
+        _serialise_sign_ins()
+        refusal = active_lockout(username=username, ip_address=ip_address, now=now)
+        # Tries still in flight count too: enough of them lock before any has failed.
+        refusal = refusal or _lock_if_over(username=username, ip_address=ip_address, now=now)
+        refusal = refusal or _slowdown(username, now)
+        if refusal:
+            return None, refusal
+        attempt = LoginAttempt.objects.create(username=username, ip_address=ip_address, at=now, step=step)
+    return attempt, None
+
+
+def finish_attempt(attempt, *, succeeded, complete=True, now=None):
+    """Record how a try ended; return the Lockout a failure caused, if it was one too many.
+
+    `complete` is False for a right password that still needs the second step: it is not a
+    failure, but it does not restart the account's count either."""
+    now = now or timezone.now()
+    if succeeded:
+        LoginAttempt.objects.filter(pk=attempt.pk).update(
+            succeeded=True, step="complete" if complete else attempt.step
+        )
+        if complete:
+            prune_attempts(now)
+        return None
+    with transaction.atomic():
+        _serialise_sign_ins()
+        return _lock_if_over(username=attempt.username, ip_address=attempt.ip_address, now=now)
 
 
 def unlock(*, username=None, ip_address=None, by="", now=None):
@@ -103,12 +195,22 @@ def unlock_lockouts(lockouts, *, by="", now=None):
     )
 
 
-def lockout_message(lockout, now=None):
-    """What a locked-out person reads: why, until when, and how to get in sooner."""
+def refusal_message(refusal, now=None):
+    """What a refused person reads: why, until when, and how to get in sooner."""
     now = now or timezone.now()
+    if isinstance(refusal, Slowdown):
+        seconds = max(1, round((refusal.retry_at - now).total_seconds()))
+        return (
+            "Many failed sign-ins for this account recently, from several places: tries are "
+            f"spaced out for now. Wait {seconds} second{'s' if seconds != 1 else ''} and try again."
+        )
+    lockout = refusal
     until = timezone.localtime(lockout.locked_until)
     minutes = max(1, round((lockout.locked_until - now).total_seconds() / 60))
-    what = "this account" if lockout.scope == Lockout.Scope.USERNAME else "your network address"
+    what = {
+        Lockout.Scope.IP: "your network address",
+        Lockout.Scope.ACCOUNT_AT_ADDRESS: "this account from your network address",
+    }.get(lockout.scope, "this account")
     return (
         f"Too many failed sign-ins for {what}: signing in is paused until "
         f"{date_format(until, 'H:i')} {until.tzname()} (about {minutes} minute{'s' if minutes != 1 else ''}). "
@@ -118,7 +220,7 @@ def lockout_message(lockout, now=None):
 
 def prune_attempts(now=None):
     """Drop attempts older than the retention period (lockouts stay as the record)."""
-    cutoff = (now or timezone.now()) - conf.ATTEMPT_RETENTION
+    cutoff = (now or timezone.now()) - conf.attempt_retention()
     return LoginAttempt.objects.filter(at__lt=cutoff).delete()[0]
 
 
@@ -139,7 +241,7 @@ def start_enrolment(user):
 
 
 def provisioning_uri(device):
-    return totp.provisioning_uri(device.secret, account=device.user.get_username(), issuer=conf.TOTP_ISSUER)
+    return totp.provisioning_uri(device.secret, account=device.user.get_username(), issuer=conf.totp_issuer())
 
 
 def _accept_code(device, code, now=None):
@@ -178,7 +280,7 @@ def _hash_code(code):
 def new_recovery_codes(user):
     """Replace the user's recovery codes with fresh ones; return them in plain text."""
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
-    codes = ["".join(secrets.choice(alphabet) for _ in range(10)) for _ in range(conf.RECOVERY_CODE_COUNT)]
+    codes = ["".join(secrets.choice(alphabet) for _ in range(10)) for _ in range(conf.recovery_code_count())]
     codes = [f"{c[:5]}-{c[5:]}" for c in codes]
     RecoveryCode.objects.filter(user=user).delete()
     RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=_hash_code(c)) for c in codes)

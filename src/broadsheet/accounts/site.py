@@ -31,7 +31,7 @@ def pending_second_step(request):
     from django.contrib.auth import get_user_model
 
     state = request.session.get(PENDING_KEY)
-    if not isinstance(state, dict) or time.time() - float(state.get("at", 0)) > conf.SECOND_STEP_MAX_AGE:
+    if not isinstance(state, dict) or time.time() - float(state.get("at", 0)) > conf.second_step_max_age():
         request.session.pop(PENDING_KEY, None)
         return None
     user = (

@@ -38,24 +38,24 @@ def verify(request):
     form = SecondStepForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ip_address = client_ip(request)
-        lockout = services.active_lockout(username=user.get_username(), ip_address=ip_address)
-        if lockout is None and services.verify_second_factor(user, form.cleaned_data["code"]):
+        attempt, refusal = services.begin_attempt(
+            username=user.get_username(), ip_address=ip_address, step="code"
+        )
+        if attempt and services.verify_second_factor(user, form.cleaned_data["code"]):
+            services.finish_attempt(attempt, succeeded=True)
             request.session.pop(PENDING_KEY, None)
             user.backend = state.get("backend") or "django.contrib.auth.backends.ModelBackend"
             auth_login(request, user)
             request.session[VERIFIED_KEY] = user.pk
-            services.record_success(username=user.get_username(), ip_address=ip_address)
             next_url = state.get("next") or ""
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                 next_url = "admin:index"
             return redirect(next_url)
-        if lockout is None:
-            lockout = services.record_failure(
-                username=user.get_username(), ip_address=ip_address, step="code"
-            )
-        if lockout is not None:
+        if attempt:
+            refusal = services.finish_attempt(attempt, succeeded=False)
+        if refusal is not None:
             request.session.pop(PENDING_KEY, None)
-            form.add_error(None, services.lockout_message(lockout))
+            form.add_error(None, services.refusal_message(refusal))
         else:
             form.add_error(
                 "code", "That code is not right. Check the time on your phone and try the newest code."

@@ -1,20 +1,25 @@
 """Abuse defence for public forms, without third-party services.
 
-- `client_ip(request)`: the reader's address (X-Forwarded-For only behind a trusted proxy).
+- `client_ip(request)`: the reader's address; behind trusted proxies, the one they added to
+  X-Forwarded-For (entries to its left are written by the client and never trusted).
 - `SpamDefenceMixin`: a form mixin adding a honeypot field and a signed "form loaded at" stamp;
   a form sent back faster than MIN_SECONDS after it was loaded is refused (people paste, so
   the limit is never longer).
-- `hit_rate_limit(scope, key, limit, window)`: a fixed-window counter in the shared cache.
+- `hit_rate_limit(scope, key, limit, window)`: a fixed-window counter in the shared cache,
+  checked and counted in one atomic step (see core.cache.count_hit).
 """
 
 import hashlib
+import ipaddress
 import time
 
 from django import forms
-from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+
+from . import conf
+from .cache import count_hit
 
 MIN_SECONDS = 3
 MAX_FORM_AGE = 24 * 3600
@@ -22,12 +27,47 @@ HONEYPOT_NAME = "website_url_confirm"
 STAMP_SALT = "broadsheet.form-stamp"
 
 
+def _address(value):
+    try:
+        return str(ipaddress.ip_address(value.strip().strip("[]")))
+    except ValueError:
+        return None
+
+
+def _is_trusted(address, networks):
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
 def client_ip(request):
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()[:64]
-    return request.META.get("REMOTE_ADDR", "")[:64] or "unknown"
+    """The address the request came from, as far as we can know it.
+
+    Each proxy appends the address it was reached from to X-Forwarded-For, so only the entries
+    the trusted proxies added are true; anything to their left is whatever the client sent.
+    With BROADSHEET_TRUSTED_PROXIES (addresses or networks) the right-most entry that is not a
+    trusted proxy is the client; otherwise BROADSHEET_PROXY_COUNT proxies are assumed (1) and
+    the entry that many places from the right is taken.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")[:64] or "unknown"
+    if not conf.behind_proxy():
+        return remote
+    chain = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    chain = [entry for entry in chain if entry]
+    networks = conf.trusted_proxies()
+    if networks:
+        if not _is_trusted(remote, networks):
+            return remote  # not through our proxies: the header is the client's own
+        for entry in reversed(chain):
+            if not _is_trusted(entry, networks):
+                return _address(entry) or remote
+        return (_address(chain[0]) if chain else None) or remote
+    count = conf.proxy_count()
+    if count < 1 or len(chain) < count:
+        return remote  # fewer entries than proxies: the request did not come through them all
+    return _address(chain[-count]) or remote
 
 
 def make_stamp(now=None):
@@ -90,19 +130,14 @@ def _key(scope, key):
 
 
 def hit_rate_limit(scope, key, *, limit, window):
-    """Count one hit; return True when `key` has gone over `limit` hits in the current window."""
+    """Count one hit; return True when `key` has gone over `limit` hits in the current window.
+
+    Counting and checking are one atomic step, so requests arriving together cannot all read
+    the same count below the limit."""
     if not key:
         return False
     bucket = int(time.time() // window)
-    cache_key = f"{_key(scope, key)}:{bucket}"
-    try:
-        if cache.add(cache_key, 1, timeout=window + 5):
-            count = 1
-        else:
-            count = cache.incr(cache_key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(cache_key, 1, timeout=window + 5)
-        count = 1
-    except Exception:  # a cache that is down must not take the form down with it
+    count = count_hit(cache, f"{_key(scope, key)}:{bucket}", timeout=window + 5)
+    if count is None:  # a cache that is down must not take the form down with it
         return False
     return count > limit

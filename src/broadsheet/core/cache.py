@@ -1,13 +1,16 @@
-"""A Redis cache that degrades to "no cache" when Redis is away, instead of failing the request.
+"""A Redis cache that degrades to "no cache" when Redis is away, instead of failing the request,
+and `count_hit`, an atomic counter on any cache backend (rate limits).
 
 Every cache use in Broadsheet is an optimisation or a soft limit, so a miss is always a safe
 answer. After a failure the backend stops asking Redis for RETRY_AFTER seconds (a small
 circuit breaker), so a stopped Redis costs one refused connection per second, not one per call.
 """
 
+import fcntl
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
@@ -66,3 +69,35 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._guard(False, super().clear)
+
+
+def count_hit(cache, key, *, timeout):
+    """Add one to the counter `key` and return its new value, atomically across threads,
+    processes and (with Redis) servers; None when the cache cannot answer.
+
+    Django's add() then incr() is two steps, and on the file cache incr() is itself a read then
+    a write (which also resets the key's timeout): requests arriving together all read the
+    same count. Redis counts in one MULTI block; other backends count under an OS file lock
+    that every process of this machine shares."""
+    try:
+        if isinstance(cache, RedisCache):
+            if isinstance(cache, ResilientRedisCache) and time.monotonic() < cache._down_until:
+                return None
+            redis_key = cache.make_and_validate_key(key)
+            client = cache._cache.get_client(redis_key, write=True)
+            pipe = client.pipeline(transaction=True)
+            pipe.set(redis_key, 0, ex=int(timeout), nx=True)
+            pipe.incr(redis_key)
+            return int(pipe.execute()[1])
+        lock_path = settings.DATA_DIR / "counters.lock"
+        with open(lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                count = int(cache.get(key) or 0) + 1
+                cache.set(key, count, timeout=timeout)
+                return count
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    except Exception as error:  # an outage: the caller decides what "unknown" means
+        logger.warning("Counter unavailable (%s)", type(error).__name__)
+        return None

@@ -1,0 +1,26 @@
+"""Settings of the shared infrastructure, read when used (so a test or a reload sees changes).
+
+BROADSHEET_BEHIND_PROXY     requests come through one or more reverse proxies (default false)
+BROADSHEET_PROXY_COUNT      how many proxies each add an X-Forwarded-For entry (default 1)
+BROADSHEET_TRUSTED_PROXIES  addresses or networks of those proxies, e.g. ["10.0.0.0/8"]; when
+                            set, it is used instead of the count
+"""
+
+import ipaddress
+
+from django.conf import settings
+
+
+def behind_proxy():
+    return bool(getattr(settings, "BEHIND_PROXY", False))
+
+
+def proxy_count():
+    return int(getattr(settings, "BROADSHEET_PROXY_COUNT", 1))
+
+
+def trusted_proxies():
+    value = getattr(settings, "BROADSHEET_TRUSTED_PROXIES", [])
+    if isinstance(value, str):
+        value = [item for item in value.replace(",", " ").split() if item]
+    return [ipaddress.ip_network(item, strict=False) for item in value]
