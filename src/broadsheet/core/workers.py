@@ -17,6 +17,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from . import housekeeping
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class Heartbeat(threading.Thread):
                 close_old_connections()
                 beat(self.worker_id)
                 requeue_abandoned()
+                housekeeping.run_due()
             except Exception:  # the database may be restarting; try again at the next beat
                 logger.exception("Worker heartbeat failed")
             finally:

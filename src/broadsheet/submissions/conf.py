@@ -19,8 +19,19 @@ MAX_TAGS = _get("MAX_TAGS", 8)
 # Near-duplicates: matches at or above this estimated similarity are shown to editors.
 DUPLICATE_SHOW_AT = _get("DUPLICATE_SHOW_AT", 0.2)
 DUPLICATE_MATCHES = _get("DUPLICATE_MATCHES", 5)
-# Pictures held between a preview (or an error) and the final send are removed after this long.
+# Pictures held between a preview (or an error) and the final send are removed after this long
+# (by the task worker's housekeeping).
 HELD_PICTURE_SECONDS = _get("HELD_PICTURE_SECONDS", 24 * 3600)
+
+
+def held_per_client():
+    """(pictures, seconds): how many pictures one address may have held for it in a window."""
+    return tuple(_get("HELD_PER_CLIENT", (10, 3600)))
+
+
+def held_total_bytes():
+    """The most all held pictures together may take on disk."""
+    return int(_get("HELD_TOTAL_BYTES", 200 * 1024 * 1024))
 
 
 def editor_emails():

@@ -79,10 +79,11 @@ class SubmissionForm(SpamDefenceMixin, forms.Form):
     )
     form_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, previewing=False, submission=None, **kwargs):
+    def __init__(self, *args, previewing=False, submission=None, client="", **kwargs):
         super().__init__(*args, **kwargs)
         self.previewing = previewing
         self.submission = submission
+        self.client = client
         if not self.is_bound:
             self.initial.setdefault("form_key", secrets.token_urlsafe(24))
         self.held_picture_name = pictures.held_name(self.data.get("held_picture")) if self.is_bound else None
@@ -145,18 +146,37 @@ class SubmissionForm(SpamDefenceMixin, forms.Form):
         upload = self.cleaned_data.get("picture")
         if not upload:
             return None
-        clean = process_upload(upload)  # raises a ValidationError that explains itself
-        reference = pictures.hold(clean)
+        return process_upload(upload)  # raises a ValidationError that explains itself
+
+    def _hold_picture(self, clean):
+        """Keep a new picture for the next send, so nobody uploads twice. Called only once the
+        form has passed the robot checks: a refused form keeps no file."""
+        try:
+            reference = pictures.hold(clean, client=self.client)
+        except pictures.CannotHold:
+            self.add_error(
+                "picture",
+                "We cannot keep more pictures for your connection right now. "
+                "Attach the picture again when you send the article.",
+            )
+            return
         self.held_picture_name = pictures.held_name(reference)
         data = self.data.copy()
         data["held_picture"] = reference
         data.pop("remove_picture", None)
         self.data = data
-        return clean
 
     def clean_form_key(self):
         value = self.cleaned_data.get("form_key") or ""
         return value if _FORM_KEY.match(value) else None
+
+    def drop_new_picture(self):
+        """A send refused after all (rate limit): the picture it brought is not kept."""
+        if self.cleaned_data.get("picture") and self.held_picture_name:
+            pictures.discard_held(self.held_picture_name)
+            self.held_picture_name = None
+            self.data = self.data.copy()
+            self.data.pop("held_picture", None)
 
     # --- the whole form ---
 
@@ -164,7 +184,9 @@ class SubmissionForm(SpamDefenceMixin, forms.Form):
         if self.previewing:  # a preview stores nothing: no need for the anti-robot checks
             data = forms.Form.clean(self)
         else:
-            data = super().clean()
+            data = super().clean()  # raises for a robot, before any picture is kept
+        if data.get("picture"):
+            self._hold_picture(data["picture"])
         data["held_picture"] = self.held_picture_name
         if data.get("remove_picture") and not data.get("picture"):
             data["held_picture"] = self.held_picture_name = None

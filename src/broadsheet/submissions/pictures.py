@@ -1,7 +1,9 @@
 """Pictures held between a preview (or a refused send) and the final send, so nobody uploads twice.
 
 The form verifies and re-encodes an upload at once, keeps the clean copy under HELD_DIR and puts
-a signed reference to it in a hidden field; only a reference we signed can be used.
+a signed reference to it in a hidden field; only a reference we signed can be used. Held
+pictures are bounded per client and in total, and the task worker removes those nobody came
+back for (core.housekeeping).
 """
 
 import os
@@ -11,14 +13,46 @@ import time
 from django.core import signing
 from django.core.files.storage import default_storage
 
+from broadsheet.core.antispam import hit_rate_limit
+
 from . import conf
 
 HELD_DIR = "submissions/held"
 SALT = "submissions.held-picture"
 
 
-def hold(clean_upload):
-    """Store a verified picture; return the signed reference for the form."""
+class CannotHold(Exception):
+    """This picture cannot be kept for a later send now (too many from this client, or the
+    space for held pictures is full)."""
+
+
+def _held_files():
+    try:
+        _dirs, files = default_storage.listdir(HELD_DIR)
+    except (OSError, NotImplementedError):
+        return []
+    return [f"{HELD_DIR}/{filename}" for filename in files]
+
+
+def held_bytes():
+    total = 0
+    for name in _held_files():
+        try:
+            total += default_storage.size(name)
+        except (OSError, NotImplementedError):
+            continue
+    return total
+
+
+def hold(clean_upload, *, client):
+    """Store a verified picture; return the signed reference for the form. Raises CannotHold."""
+    limit, window = conf.held_per_client()
+    if hit_rate_limit("submissions-held", client, limit=limit, window=window):
+        raise CannotHold("too many pictures from this client")
+    if held_bytes() + clean_upload.size > conf.held_total_bytes():
+        purge_stale_held()
+        if held_bytes() + clean_upload.size > conf.held_total_bytes():
+            raise CannotHold("no room for held pictures")
     _stem, ext = os.path.splitext(clean_upload.name)
     name = default_storage.save(f"{HELD_DIR}/{secrets.token_urlsafe(12)}{ext.lower()}", clean_upload)
     return signing.dumps(name, salt=SALT)
@@ -55,14 +89,9 @@ def discard_held(name):
 def purge_stale_held(max_age=None):
     """Remove held pictures nobody came back for."""
     max_age = conf.HELD_PICTURE_SECONDS if max_age is None else max_age
-    try:
-        _dirs, files = default_storage.listdir(HELD_DIR)
-    except (OSError, NotImplementedError):
-        return 0
     removed = 0
     cutoff = time.time() - max_age
-    for filename in files:
-        name = f"{HELD_DIR}/{filename}"
+    for name in _held_files():
         try:
             if default_storage.get_modified_time(name).timestamp() < cutoff:
                 default_storage.delete(name)

@@ -102,7 +102,6 @@ def create_submission(*, data, held_picture=None, form_key=None):
         if existing:
             raise AlreadySent(existing) from None
         raise
-    pictures.purge_stale_held()
     return submission
 
 

@@ -62,11 +62,12 @@ def submit(request):
         existing = _already_sent(request)
         if existing and not previewing:
             return redirect(existing.get_thanks_url())
-        form = SubmissionForm(request.POST, request.FILES, previewing=previewing)
+        form = SubmissionForm(request.POST, request.FILES, previewing=previewing, client=client_ip(request))
         if previewing:
             preview_html = _preview(request, form)
         elif form.is_valid():
             if _rate_limited(request, form):
+                form.drop_new_picture()
                 status = 429
             else:
                 try:
@@ -130,7 +131,9 @@ def edit(request, token):
     preview_html, code = "", 200
     if request.method == "POST":
         previewing = "preview" in request.POST
-        form = ResendForm(request.POST, request.FILES, submission=submission, previewing=previewing)
+        form = ResendForm(
+            request.POST, request.FILES, submission=submission, previewing=previewing, client=client_ip(request)
+        )
         if previewing:
             preview_html = _preview(request, form)
         elif form.is_valid():

@@ -7,7 +7,7 @@ running if it is killed (see broadsheet.core.workers).
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from broadsheet.core import workers
+from broadsheet.core import housekeeping, workers
 
 
 class Command(BaseCommand):
@@ -23,6 +23,7 @@ class Command(BaseCommand):
         requeued = workers.requeue_abandoned()
         if requeued:
             self.stdout.write(f"Requeued {requeued} tasks left running by a worker that stopped.")
+        housekeeping.run_due()
         heartbeat = workers.Heartbeat(worker_id)
         heartbeat.start()
         extra = ["--batch"] if options["batch"] else []
