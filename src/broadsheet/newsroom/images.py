@@ -41,6 +41,9 @@ def process_upload(upload):
             image.load()
             image = _flatten(image)
             image.thumbnail((MAX_SIDE, MAX_SIDE))
+            # Pillow writes some of what it read back out (a JPEG or GIF comment becomes the new
+            # JPEG's comment segment, a PNG keeps its ICC profile): the copy starts with none.
+            image.info = {}
             out = io.BytesIO()
             if kind in {"JPEG", "WEBP"} or image.mode == "RGB":
                 image = image.convert("RGB")
