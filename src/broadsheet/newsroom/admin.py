@@ -325,6 +325,18 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ("name", "contact_email")
     prepopulated_fields = {"slug": ("name",)}
 
+    # A contributor's email is for the editors who reach them; a Writer (view only) neither
+    # reads it nor finds authors by it.
+    def _sees_contact_email(self, request):
+        return request.user.has_perm("newsroom.change_author")
+
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or [])
+        return excluded if self._sees_contact_email(request) else [*excluded, "contact_email"]
+
+    def get_search_fields(self, request):
+        return self.search_fields if self._sees_contact_email(request) else ("name",)
+
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
