@@ -4,6 +4,8 @@ BROADSHEET_BEHIND_PROXY     requests come through one or more reverse proxies (d
 BROADSHEET_PROXY_COUNT      how many proxies each add an X-Forwarded-For entry (default 1)
 BROADSHEET_TRUSTED_PROXIES  addresses or networks of those proxies, e.g. ["10.0.0.0/8"]; when
                             set, it is used instead of the count
+BROADSHEET_MAX_REQUEST_BYTES the largest request body accepted (default 16 MB); larger ones are
+                            refused with 413 before they are read
 """
 
 import ipaddress
@@ -24,3 +26,7 @@ def trusted_proxies():
     if isinstance(value, str):
         value = [item for item in value.replace(",", " ").split() if item]
     return [ipaddress.ip_network(item, strict=False) for item in value]
+
+
+def max_request_bytes():
+    return int(getattr(settings, "BROADSHEET_MAX_REQUEST_BYTES", 16 * 1024 * 1024))
