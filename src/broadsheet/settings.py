@@ -26,7 +26,8 @@ def env_list(name, default):
 
 
 DATA_DIR = Path(os.environ.get("BROADSHEET_DATA") or "var").resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Owner-only: the folder holds the database (sessions, two-factor keys, commenters' emails).
+DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
 
 
 # Where the generated key lives (None when SECRET_KEY comes from the environment); the
@@ -116,6 +117,17 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 
 SQLITE_PATH = DATA_DIR / "broadsheet.sqlite3"
+
+
+def _create_owner_only(path):
+    """Create an empty file readable by its owner only (SQLite gives its -wal and -shm files
+    the database file's mode), unless it exists already."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
@@ -124,6 +136,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        _create_owner_only(DATABASES["default"]["NAME"])
     # WAL lets readers run beside a writer; IMMEDIATE transactions and a busy timeout make
     # concurrent writers queue instead of failing with "database is locked".
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -277,6 +291,9 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("BROADSHEET_MEDIA", DATA_DIR / "media")).resolve()
+MEDIA_ROOT.mkdir(parents=True, exist_ok=True, mode=0o700)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
