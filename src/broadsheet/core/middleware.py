@@ -7,6 +7,11 @@ the admin included: Django 5.2's admin loads its scripts and styles from files, 
 'unsafe-inline' (tests/core/test_security_headers.py checks its pages for inline code).
 """
 
+from django.http import HttpResponse
+
+from . import conf
+
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -21,10 +26,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     ]
 )
-from django.http import HttpResponse
-
-from . import conf
-
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 
