@@ -11,7 +11,6 @@ from django.http import HttpResponse
 
 from . import conf
 
-
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
