@@ -55,7 +55,14 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 BROADSHEET_SITE_NAME = os.environ.get("BROADSHEET_SITE_NAME", "The Broadsheet")
-BROADSHEET_SITE_URL = os.environ.get("BROADSHEET_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset, absolute links (canonical, feeds, sitemaps, emails) follow where `broadsheet serve`
+# listens (HOST and PORT; a wildcard host is reached on the loopback address).
+_SERVED_HOST = os.environ.get("HOST", "127.0.0.1").strip("[]")
+_SERVED_HOST = "127.0.0.1" if _SERVED_HOST in {"", "0.0.0.0", "::"} else _SERVED_HOST
+_SERVED_HOST = f"[{_SERVED_HOST}]" if ":" in _SERVED_HOST else _SERVED_HOST
+BROADSHEET_SITE_URL = (
+    os.environ.get("BROADSHEET_SITE_URL") or f"http://{_SERVED_HOST}:{os.environ.get('PORT') or '8000'}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

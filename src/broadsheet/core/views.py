@@ -7,18 +7,26 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from . import workers
+
 RETRY_AFTER_SECONDS = 5
 
 
 @never_cache
 def healthz(request):
+    """200 when the database answers; the task worker's heartbeat is reported beside it (a
+    stopped worker does not stop the site, but mail and related updates wait)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # any database failure means "not healthy", never a traceback
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+    try:
+        worker = workers.status()
+    except Exception:  # the heartbeat table may not be migrated yet
+        worker = {"state": "unknown"}
+    return JsonResponse({"status": "ok", "database": "up", "worker": worker})
 
 
 def page_not_found(request, exception=None):

@@ -87,3 +87,19 @@ class Heartbeat(threading.Thread):
                 if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
                     connection.close()
             self.stopped.wait(BEAT_SECONDS)
+
+
+def status(now=None):
+    """What the newest heartbeat says: {"state": "running" | "stale" | "none", "last_seen",
+    "seconds_ago", "workers"} (workers: how many beat within STALE_SECONDS)."""
+    now = now or timezone.now()
+    fresh_since = now - datetime.timedelta(seconds=STALE_SECONDS)
+    latest = WorkerHeartbeat.objects.order_by("-last_seen").values_list("last_seen", flat=True).first()
+    if latest is None:
+        return {"state": "none", "last_seen": None, "seconds_ago": None, "workers": 0}
+    return {
+        "state": "running" if latest >= fresh_since else "stale",
+        "last_seen": latest.isoformat(),
+        "seconds_ago": max(0, round((now - latest).total_seconds())),
+        "workers": WorkerHeartbeat.objects.filter(last_seen__gte=fresh_since).count(),
+    }

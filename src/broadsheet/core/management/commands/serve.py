@@ -1,15 +1,28 @@
-"""`broadsheet serve`: the production WSGI server on PORT, with a task worker beside it."""
+"""`broadsheet serve`: the production WSGI server on PORT, with a supervised task worker beside it.
+
+It refuses a port another server already holds (granian shares a port it finds in use, so two
+sites would answer at random), collects static files when they are missing or stale, and starts
+the task worker again whenever it stops.
+"""
 
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from broadsheet.core import ports, staticfiles
 
 GRANIAN_THREADS = 8
+SUPERVISE_SECONDS = 1.0
+RESTART_MIN_SECONDS = 1.0
+RESTART_MAX_SECONDS = 60.0
 
 
 class Command(BaseCommand):
@@ -70,31 +83,89 @@ class Command(BaseCommand):
         ]
 
     def handle(self, *args, **options):
+        holder = ports.holder_of(options["host"], options["port"])
+        if holder is not None:
+            raise CommandError(
+                f"Port {options['port']} on {options['host']} is already served by {holder}. "
+                "Stop it first, or serve on another port (PORT=8080 or --port 8080)."
+            )
+        self.collect_static_if_needed()
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "broadsheet.settings",
             "BROADSHEET_DATA": str(settings.DATA_DIR),
+            # Absolute links follow the address served when BROADSHEET_SITE_URL is unset.
+            "HOST": options["host"],
+            "PORT": str(options["port"]),
         }
-        children = []
-        if not options["no_worker"]:
-            children.append(subprocess.Popen([sys.executable, "-m", "broadsheet", "worker"], env=env))
         self.stdout.write(
             f"Serving {settings.BROADSHEET_SITE_NAME} at http://{options['host']}:{options['port']}/"
         )
         server = subprocess.Popen(self.server_command(options), env=env)
-        children.append(server)
+        worker = None if options["no_worker"] else Supervised([sys.executable, "-m", "broadsheet", "worker"], env)
+        stopping = threading.Event()
 
         def stop(signum, frame):
-            for child in children:
-                if child.poll() is None:
-                    child.terminate()
+            stopping.set()
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
-            server.wait()
+            while not stopping.is_set() and server.poll() is None:
+                if worker is not None:
+                    restarted = worker.keep_running()
+                    if restarted:
+                        self.stderr.write(restarted)
+                stopping.wait(SUPERVISE_SECONDS)
         finally:
-            stop(None, None)
-            for child in children:
-                child.wait(timeout=20)
+            for child in (server, worker.process if worker else None):
+                if child is not None and child.poll() is None:
+                    child.terminate()
+            for child in (server, worker.process if worker else None):
+                if child is not None:
+                    try:
+                        child.wait(timeout=20)
+                    except subprocess.TimeoutExpired:
+                        child.kill()
         sys.exit(server.returncode or 0)
+
+    def collect_static_if_needed(self):
+        """Pages name their styles through the static manifest: without collectstatic every page
+        answered 500. Collect when the manifest is missing or older than a source file."""
+        if not staticfiles.needs_collect():
+            return
+        self.stdout.write("Collecting static files (first start, or they changed)...")
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+class Supervised:
+    """The task worker, started again when it stops (waiting longer each time it dies young)."""
+
+    def __init__(self, command, env):
+        self.command, self.env = command, env
+        self.delay = RESTART_MIN_SECONDS
+        self.restart_at = None
+        self.process = self._start()
+
+    def _start(self):
+        self.started = time.monotonic()
+        return subprocess.Popen(self.command, env=self.env)
+
+    def keep_running(self):
+        """Check the worker; return a line for the log when it stopped or was started again."""
+        if self.process.poll() is None:
+            if time.monotonic() - self.started > RESTART_MAX_SECONDS:
+                self.delay = RESTART_MIN_SECONDS  # it ran a good while: the next death is news
+            return None
+        if self.restart_at is None:
+            self.restart_at = time.monotonic() + self.delay
+            return (
+                f"The task worker stopped (exit code {self.process.returncode}); "
+                f"starting it again in {self.delay:.0f} s."
+            )
+        if time.monotonic() < self.restart_at:
+            return None
+        self.restart_at = None
+        self.delay = min(RESTART_MAX_SECONDS, self.delay * 2)
+        self.process = self._start()
+        return f"The task worker was started again (pid {self.process.pid})."
