@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+RUNTIME_STAMP := $(VENV)/.runtime-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 export PORT
 
@@ -17,7 +18,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+# `make run` installs what the site needs, not the test tools (`make test` and `make install` do).
+$(RUNTIME_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	rm -f $(VENV)/.runtime-*
+	touch $(RUNTIME_STAMP)
+
+run: $(RUNTIME_STAMP)
 	$(BIN)/broadsheet migrate --noinput
 	$(BIN)/broadsheet collectstatic --noinput --verbosity 0
 	$(BIN)/broadsheet seed --if-empty

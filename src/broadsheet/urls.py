@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve as serve_media
 
-from broadsheet.core.views import healthz
+from broadsheet.core.views import favicon, healthz
 
 handler400 = "broadsheet.core.views.bad_request"
 handler404 = "broadsheet.core.views.page_not_found"
@@ -13,6 +13,7 @@ handler500 = "broadsheet.core.views.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("broadsheet.accounts.urls")),
     path("admin/", admin.site.urls),
     path("publish/", include("broadsheet.submissions.urls")),

@@ -1,6 +1,9 @@
 """`broadsheet import-articles`: idempotent by external_id, bad lines reported, good ones kept."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -28,10 +31,14 @@ def line(**overrides):
     return json.dumps(record)
 
 
-def run_import(tmp_path, lines, capsys):
+def run_import(tmp_path, lines, capsys, *, bad=False):
     path = tmp_path / "in.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    call_command("import-articles", str(path), "--no-progress")
+    if bad:
+        with pytest.raises(CommandError, match="bad lines were not imported"):
+            call_command("import-articles", str(path), "--no-progress")
+    else:
+        call_command("import-articles", str(path), "--no-progress")
     return capsys.readouterr()
 
 
@@ -69,7 +76,7 @@ def test_bad_lines_are_reported_with_numbers_and_good_lines_imported(tmp_path, c
         line(external_id="good-2", title="Second good line"),
         line(external_id="nul\x00id", title="Has a NUL \x00 byte"),
     ]
-    out = run_import(tmp_path, lines, capsys)
+    out = run_import(tmp_path, lines, capsys, bad=True)
     assert set(Article.objects.values_list("external_id", flat=True)) == {"good-1", "good-2", "nulid"}
     for number in (2, 3, 4, 5, 6, 7, 8):
         assert f"line {number}:" in out.err
@@ -86,3 +93,36 @@ def test_html_in_imported_body_is_sanitised(tmp_path, capsys):
 def test_import_of_a_missing_file_fails_clearly():
     with pytest.raises(CommandError, match="Cannot open"):
         call_command("import-articles", "/nonexistent/file.jsonl", "--no-progress")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_command_exits_non_zero_when_a_line_was_bad_but_keeps_the_good_ones(tmp_path):
+    from tests.faults.conftest import test_database_url
+
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(line(external_id="good-1") + "\n{not json\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "SECRET_KEY")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="broadsheet.settings",
+        DATABASE_URL=test_database_url(),
+        BROADSHEET_DATA=str(tmp_path / "var"),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "broadsheet", "import-articles", str(path), "--no-progress"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "line 2:" in result.stderr and "Imported 1 new" in result.stdout
+    assert Article.objects.filter(external_id="good-1").exists()
+
+
+def test_imported_story_keeps_its_dates_and_is_not_marked_updated(tmp_path, capsys, client):
+    run_import(tmp_path, [line(published="2024-03-05T08:00:00+00:00")], capsys)
+    article = Article.objects.get(external_id="wire-1")
+    assert article.updated_at == article.publish_at
+    assert not article.was_updated()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Updated" not in page

@@ -1,6 +1,8 @@
-"""Site-wide views: health check and friendly error pages."""
+"""Site-wide views: health check, the favicon browsers ask for, and friendly error pages."""
 
 import sys
+from functools import cache
+from pathlib import Path
 
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
@@ -27,6 +29,18 @@ def healthz(request):
     except Exception:  # the heartbeat table may not be migrated yet
         worker = {"state": "unknown"}
     return JsonResponse({"status": "ok", "database": "up", "worker": worker})
+
+
+@cache
+def _favicon():
+    return (Path(__file__).resolve().parent.parent / "static" / "broadsheet" / "favicon.ico").read_bytes()
+
+
+def favicon(request):
+    """Browsers, feed readers and bots ask for /favicon.ico whatever the page's <link> says."""
+    response = HttpResponse(_favicon(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def page_not_found(request, exception=None):

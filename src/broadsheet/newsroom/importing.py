@@ -130,6 +130,9 @@ def import_record(values, *, announce_change=True):
     if created:
         article.created_at = values["publish_at"]
     article.save()
+    # The source's dates are kept: a story imported today was not "Updated" today.
+    Article.objects.filter(pk=article.pk).update(updated_at=values["publish_at"])
+    article.updated_at = values["publish_at"]
     article.tags.set([_tag(name) for name in values["tags"]])
     if values["author"]:
         author = Author.objects.filter(name=values["author"]).first() or Author.objects.create(

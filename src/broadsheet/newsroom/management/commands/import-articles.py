@@ -1,4 +1,5 @@
-"""`broadsheet import-articles FILE.jsonl`: import or update articles, reporting bad lines."""
+"""`broadsheet import-articles FILE.jsonl`: import or update articles, reporting bad lines (the
+good ones are imported; the command then exits non-zero)."""
 
 import sys
 
@@ -35,3 +36,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(summary) if not report.errors else self.style.WARNING(summary))
         if report.errors and not report.created and not report.updated:
             raise CommandError("No line could be imported.")
+        if report.errors:
+            # The good lines are in; a script running the import must still hear that some were not.
+            raise CommandError(f"{len(report.errors)} bad lines were not imported (listed above).")
