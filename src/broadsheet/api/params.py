@@ -5,7 +5,7 @@ import datetime
 import json
 import re
 
-from broadsheet.newsroom.text import clean_text
+from broadsheet.core.text import clean_text
 
 from . import conf
 from .http import BadParameter

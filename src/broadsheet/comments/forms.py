@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from broadsheet.core.antispam import SpamDefenceMixin, make_stamp
-from broadsheet.newsroom.text import clean_text
+from broadsheet.core.text import clean_text
 
 from . import conf
 from .text import clean_comment_text

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from broadsheet.core.text import clean_text
+
 from .models import Article, Author, Section, Source, Tag
 from .signals import articles_loaded
-from .text import clean_text
 
 REQUIRED = ("external_id", "title", "body", "section", "published")
 MAX_BODY = 200_000

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from .text import clean_text, render_markdown
+from broadsheet.core.text import clean_text
+
+from .text import render_markdown
 
 _SLUG_PLACEHOLDER = "0slug0"
 _url_patterns = {}

@@ -7,9 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from broadsheet.core.antispam import SpamDefenceMixin
+from broadsheet.core.text import clean_text
 from broadsheet.newsroom.images import process_upload
 from broadsheet.newsroom.models import Section
-from broadsheet.newsroom.text import clean_text
 
 from . import conf, duplicates, pictures
 from .fingerprints import words

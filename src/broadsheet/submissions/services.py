@@ -8,9 +8,9 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from broadsheet.core.text import clean_text
 from broadsheet.newsroom import services as newsroom
 from broadsheet.newsroom.models import Article, Author, Source, Tag
-from broadsheet.newsroom.text import clean_text
 
 from . import duplicates, pictures
 from .models import Submission, SubmissionEvent

@@ -1,26 +1,21 @@
 """What feeds, sitemaps and metadata share: absolute addresses, the subject of a feed, safe XML text."""
 
-import re
 
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 
+from broadsheet.core.text import clean_text
 from broadsheet.newsroom.models import Article, Author, Section, Source, Tag
 
 from . import conf
-
-# Characters XML 1.0 cannot carry (C0 controls but tab/newline/return, lone surrogates, U+FFFE/F).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 SUBJECT_MODELS = {"section": Section, "tag": Tag, "author": Author, "source": Source}
 
 
 def xml_text(value):
     """Text that can go into an XML document: characters XML 1.0 forbids are dropped."""
-    if not value:
-        return ""
-    return _NOT_XML.sub("", str(value))
+    return clean_text(value)
 
 
 def absolute_url(path):
