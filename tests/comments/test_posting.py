@@ -260,7 +260,7 @@ def test_html_and_script_are_shown_as_text_and_links_are_nofollow(client, post):
     assert '<a href="https://example.org/page" rel="nofollow ugc">https://example.org/page</a>.' in html
 
 
-@pytest.mark.parametrize("which", ["missing", "pending", "other-article", "garbage"])
+@pytest.mark.parametrize("which", ["missing", "pending", "other-article", "garbage", "superscript", "arabic"])
 def test_reply_to_an_unavailable_comment_is_refused_clearly(post, which):
     article = make_article()
     target = {
@@ -268,6 +268,8 @@ def test_reply_to_an_unavailable_comment_is_refused_clearly(post, which):
         "pending": lambda: str(make_comment(article, status="pending").pk),
         "other-article": lambda: str(make_comment(make_article()).pk),
         "garbage": "12; DROP TABLE",
+        "superscript": "²",  # str.isdigit() says yes, int() says no
+        "arabic": "٣",  # int() reads it as 3
     }[which]
     parent = target() if callable(target) else target
     before = Comment.objects.count()

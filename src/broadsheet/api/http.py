@@ -3,8 +3,10 @@
 import functools
 import hashlib
 import json
+import logging
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -13,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from . import conf
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -94,6 +97,14 @@ def api_view(view):
                 response = view(request, *args, **kwargs)
             except ApiError as error:
                 response = error_response(error.status, error.message, error.parameter)
+            except (OperationalError, InterfaceError):
+                log.exception("API: database unavailable on %s", request.get_full_path())
+                response = error_response(503, "The database is unavailable; please try again shortly.")
+                response["Retry-After"] = "5"
+            except Exception:
+                # A client of the API reads JSON, even when we failed; the operator gets the traceback.
+                log.exception("API error on %s", request.get_full_path())
+                response = error_response(500, "Something went wrong on our side; please try again later.")
         return add_cors(request, response)
 
     return csrf_exempt(wrapper)

@@ -93,7 +93,9 @@ def _latest_page(query, *, page_size, cursor, now):
             stamp = datetime.datetime.fromisoformat(stamp)
             if stamp.tzinfo is None or not isinstance(last_id, int) or isinstance(last_id, bool):
                 raise bad
-        except (KeyError, TypeError, ValueError):
+            # In UTC, as the database compares it: 0001-01-01T00:00:00+05:00 falls before year 1.
+            stamp = stamp.astimezone(datetime.UTC)
+        except (KeyError, TypeError, ValueError, OverflowError):
             raise bad from None
         articles = articles.filter(Q(publish_at__lt=stamp) | Q(publish_at=stamp, pk__lt=last_id))
     rows = list(articles.order_by("-publish_at", "-id")[: page_size + 1])

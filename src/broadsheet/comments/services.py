@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
+from broadsheet.core.text import as_number
+
 from . import moderation, notifications, spam
 from .models import Comment, CommentTally, ModerationSettings, body_fingerprint, normalise_email
 from .signals import comments_changed
@@ -113,9 +115,8 @@ def page_of(comment, rules=None):
 def reply_target(article, parent_id, rules=None):
     """The approved comment of `article` a reply may hang under, or None."""
     rules = rules or ModerationSettings.load()
-    try:
-        parent_id = int(parent_id)
-    except (TypeError, ValueError):
+    parent_id = as_number(parent_id)
+    if parent_id is None:
         return None
     parent = Comment.objects.approved().filter(pk=parent_id, article=article).defer(*PRIVATE_FIELDS).first()
     return parent
@@ -327,8 +328,8 @@ def read_mine(request, cookie_name):
         raw = ""
     ids = []
     for part in (raw or "").split(","):
-        if part.isdigit():
-            ids.append(int(part))
+        if as_number(part) is not None:
+            ids.append(as_number(part))
     return ids[-20:]
 
 

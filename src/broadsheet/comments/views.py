@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from broadsheet.core.antispam import client_ip
+from broadsheet.core.text import as_number
 from broadsheet.newsroom import slots
 from broadsheet.newsroom.views import article_queryset, render_article
 
@@ -150,8 +151,7 @@ def unsubscribe(request, token):
 
 
 def _page_number(request):
-    value = request.GET.get("cpage", "1")
-    return value if value.isdigit() else 1
+    return as_number(request.GET.get("cpage", "1"), max_digits=6) or 1
 
 
 def article_block(request, article):
