@@ -39,7 +39,7 @@ def test_first_time_commenter_is_held_and_only_they_see_it(client, post):
     response = post(article, comment="First words from a new reader.")
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
-    assert comment.held_reason == "First comment from this email address."
+    assert comment.held_reason == "Not a known commenter yet (no approved comment from this browser)."
     assert response.status_code == 302
     assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
     mine = page_text(client, article)

@@ -144,8 +144,13 @@ def _after_commit(comment):
     transaction.on_commit(run)
 
 
-def post_comment(*, article, body, name, email, url="", parent_id=None, ip="", user_agent="", notify=False):
-    """Take a reader's comment and apply the moderation rules; raise CommentRefused with a reason."""
+def post_comment(
+    *, article, body, name, email, url="", parent_id=None, ip="", user_agent="", notify=False, trusted=False
+):
+    """Take a reader's comment and apply the moderation rules; raise CommentRefused with a reason.
+
+    `trusted` says the sender proved they are an approved commenter (trust.is_trusted); the
+    email they typed never does."""
     rules = ModerationSettings.load()
     with transaction.atomic():
         reason = moderation.closed_reason(article, rules)
@@ -179,7 +184,9 @@ def post_comment(*, article, body, name, email, url="", parent_id=None, ip="", u
                 "your text is kept below.",
                 code="flood",
             )
-        decision = moderation.decide(body=body, name=name, email=email, url=url, ip=ip, rules=rules)
+        decision = moderation.decide(
+            body=body, name=name, email=email, url=url, ip=ip, rules=rules, trusted=trusted
+        )
         comment = Comment(
             article=article,
             parent=parent,

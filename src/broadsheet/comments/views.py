@@ -17,7 +17,7 @@ from broadsheet.core.text import as_number
 from broadsheet.newsroom import slots
 from broadsheet.newsroom.views import article_queryset, render_article
 
-from . import conf, moderation, services
+from . import conf, moderation, services, trust
 from .forms import CommentForm, ShownForm
 from .models import Comment, ModerationSettings
 from .notifications import comment_from_unsubscribe_token
@@ -87,6 +87,7 @@ def post_comment(request, article_id):
                 ip=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 notify=data["notify"],
+                trusted=trust.is_trusted(request, data["email"]),
             )
         except services.CommentRefused as refusal:
             if refusal.code == "bad_parent":
@@ -106,6 +107,7 @@ def post_comment(request, article_id):
 
 def _posted(request, comment, *, remember):
     response = HttpResponseRedirect(comment_url(comment))
+    trust.remember_posted(response, request, comment)
     if comment.status == Comment.Status.PENDING:
         services.remember_mine(response, request, conf.PENDING_COOKIE, comment.pk, conf.PENDING_MAX_AGE)
     if remember:
