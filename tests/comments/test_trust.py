@@ -87,3 +87,9 @@ def test_a_signed_in_editor_is_approved_at_once(editor):
     browser.force_login(editor)
     send(browser, make_article(), comment="Staff note https://a.example", email="desk@example.org")
     assert status_of("Staff note https://a.example") == "approved"
+
+
+def test_the_proof_cookie_is_sent_only_to_the_comment_views_so_pages_stay_cacheable():
+    response = send(Client(), make_article(), comment="Where does the cookie go?")
+    cookie = response.cookies[conf.PROOF_COOKIE]
+    assert cookie["path"] == "/comments/" and cookie["httponly"] and cookie["samesite"] == "Lax"

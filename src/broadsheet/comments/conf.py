@@ -51,8 +51,10 @@ def site_name():
 PENDING_COOKIE = _get("PENDING_COOKIE", "bs_my_comments")
 COMMENTER_COOKIE = _get("COMMENTER_COOKIE", "bs_commenter")
 # Signed ids of the comments a browser posted: the proof that lets a regular skip the queue
-# (see trust.py). It changes nothing on a page, so a page cache may ignore it.
+# (see trust.py). Only the comment views read it, so the browser sends it only under their
+# path: story pages never see it and stay cacheable.
 PROOF_COOKIE = _get("PROOF_COOKIE", "bs_comment_proof")
+PROOF_COOKIE_PATH = "/comments/"
 PROOF_MAX_AGE = 365 * 24 * 3600
 COOKIE_MAX_AGE = 365 * 24 * 3600
 PENDING_MAX_AGE = 30 * 24 * 3600

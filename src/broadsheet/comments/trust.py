@@ -40,6 +40,7 @@ def remember_posted(response: HttpResponse, request: HttpRequest, comment: Comme
         conf.PROOF_COOKIE,
         signing.dumps(ids[-KEPT:], salt=PROOF_SALT, compress=True),
         max_age=conf.PROOF_MAX_AGE,
+        path=conf.PROOF_COOKIE_PATH,
         httponly=True,
         samesite="Lax",
         secure=request.is_secure(),
