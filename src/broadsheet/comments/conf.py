@@ -58,4 +58,6 @@ PROOF_COOKIE_PATH = "/comments/"
 PROOF_MAX_AGE = 365 * 24 * 3600
 COOKIE_MAX_AGE = 365 * 24 * 3600
 PENDING_MAX_AGE = 30 * 24 * 3600
+# How long the unsubscribe link of a reply email works; a later email brings a fresh one.
+UNSUBSCRIBE_MAX_AGE = 90 * 24 * 3600
 FEED_SIZE = 30

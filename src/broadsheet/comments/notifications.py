@@ -19,15 +19,19 @@ UNSUBSCRIBE_SALT = "comments.unsubscribe"
 
 
 def unsubscribe_token(comment):
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(comment.pk))
+    """A signed, dated token naming the comment; it stops working after UNSUBSCRIBE_MAX_AGE."""
+    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign(str(comment.pk))
 
 
 def comment_from_unsubscribe_token(token):
+    """The comment an unsubscribe token names, or None when it is forged, expired or gone."""
     from .models import Comment
 
     try:
-        pk = int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token))
-    except (signing.BadSignature, ValueError):
+        pk = int(
+            signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).unsign(token, max_age=conf.UNSUBSCRIBE_MAX_AGE)
+        )
+    except (signing.BadSignature, ValueError):  # SignatureExpired is a BadSignature
         return None
     return Comment.objects.filter(pk=pk).select_related("article").first()
 

@@ -140,11 +140,17 @@ def permalink(request, pk):
 @csrf_exempt  # the signed token is the proof; mail programs send RFC 8058 one-click POSTs
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
+    """GET asks (link scanners and prefetching mail clients follow links); POST acts, from the
+    confirm button or as an RFC 8058 one-click POST ("List-Unsubscribe=One-Click")."""
     comment = comment_from_unsubscribe_token(token)
     if comment is None:
         return render(request, "comments/unsubscribe.html", {"ok": False}, status=404)
-    services.unsubscribe(comment)
-    response = render(request, "comments/unsubscribe.html", {"ok": True, "article": comment.article})
+    done = request.method == "POST"
+    if done:
+        services.unsubscribe(comment)
+    response = render(
+        request, "comments/unsubscribe.html", {"ok": True, "done": done, "article": comment.article}
+    )
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -179,13 +179,20 @@ class SubmissionForm(SpamDefenceMixin, forms.Form):
         if (
             body
             and not self.previewing
-            and duplicates.find_exact_duplicate(body, exclude_submission=self.submission)
+            and duplicates.find_exact_duplicate(
+                body,
+                contributor_email=self.submission.contributor_email
+                if self.submission
+                else data.get("contributor_email", ""),
+                exclude_submission=self.submission,
+            )
         ):
             self.add_error(
                 "body",
                 ValidationError(
-                    "We already have an article with exactly this text, so we cannot take it again. "
-                    "If you sent it before, follow the status link in the email we sent you.",
+                    "We already have an article with exactly this text (published, or sent by you "
+                    "before), so we cannot take it again. If you sent it before, follow the status "
+                    "link in the email we sent you.",
                     code="duplicate",
                 ),
             )
