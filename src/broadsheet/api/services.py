@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from broadsheet.newsroom.models import Article, Author, Correction, Section, Source, Tag
 from broadsheet.search import services as search
-from broadsheet.search.base import Filters
+from broadsheet.search.base import Filters, SearchUnavailable
 
-from .http import BadParameter
+from .http import ApiError, BadParameter
 
 
 def article_queryset(now=None):
@@ -133,17 +133,20 @@ def _search_page(query, *, page_size, cursor, now):
         date_from=query.date_from,
         date_to=query.date_to,
     )
-    outcome = search.search(
-        query.q,
-        filters=filters,
-        page=number,
-        per_page=page_size,
-        match=match,
-        prefix_last=prefix_last,
-        fallback=cursor is None,
-        queryset=article_queryset(now),
-        now=now,
-    )
+    try:
+        outcome = search.search(
+            query.q,
+            filters=filters,
+            page=number,
+            per_page=page_size,
+            match=match,
+            prefix_last=prefix_last,
+            fallback=cursor is None,
+            queryset=article_queryset(now),
+            now=now,
+        )
+    except SearchUnavailable:
+        raise ApiError(503, "Search is unavailable just now; please try again shortly.", "q") from None
     page = ArticlePage(
         articles=[r.article for r in outcome.results],
         highlights={
