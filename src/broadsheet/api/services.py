@@ -3,10 +3,11 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from broadsheet.newsroom.models import Article, Author, Correction, Section, Source, Tag
+from broadsheet.newsroom.pagination import older_page
 from broadsheet.search import services as search
 from broadsheet.search.base import Filters, SearchUnavailable
 
@@ -86,6 +87,7 @@ def _latest_page(query, *, page_size, cursor, now):
         articles = articles.filter(publish_at__lt=query.date_to)
     if query.external_id is not None:
         articles = articles.filter(external_id=query.external_id)
+    before = None
     if cursor is not None:
         data, bad = cursor
         try:
@@ -97,12 +99,11 @@ def _latest_page(query, *, page_size, cursor, now):
             stamp = stamp.astimezone(datetime.UTC)
         except (KeyError, TypeError, ValueError, OverflowError):
             raise bad from None
-        articles = articles.filter(Q(publish_at__lt=stamp) | Q(publish_at=stamp, pk__lt=last_id))
-    rows = list(articles.order_by("-publish_at", "-id")[: page_size + 1])
-    page = ArticlePage(articles=rows[:page_size])
-    if len(rows) > page_size:
-        last = rows[page_size - 1]
-        page.next_cursor = {"k": [last.publish_at.isoformat(), last.pk]}
+        before = (stamp, last_id)
+    rows, more = older_page(articles, before, page_size)
+    page = ArticlePage(articles=rows)
+    if more:
+        page.next_cursor = {"k": [rows[-1].publish_at.isoformat(), rows[-1].pk]}
     return page
 
 

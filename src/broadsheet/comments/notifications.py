@@ -4,8 +4,6 @@ Each is a background task queued after the comment is committed; a failure to qu
 never takes a reader's request down with it.
 """
 
-import logging
-
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -14,7 +12,6 @@ from django_tasks import task
 
 from . import conf
 
-log = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 
 
@@ -48,14 +45,6 @@ def _send(subject, template, context, to, headers=None):
     body = render_to_string(template, context)
     message = EmailMessage(subject=subject.replace("\n", " ")[:200], body=body, to=to, headers=headers or {})
     return message.send(fail_silently=False)
-
-
-def queue(task_function, comment_id):
-    """Queue a notification; log and carry on if the queue cannot take it."""
-    try:
-        task_function.enqueue(comment_id)
-    except Exception:
-        log.exception("could not queue %s for comment %s", task_function, comment_id)
 
 
 @task()

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
+from broadsheet.core.queue import enqueue_or_log
 from broadsheet.core.text import as_number
 
 from . import moderation, notifications, spam
@@ -136,9 +137,9 @@ def announce_change(article_id):
 def _after_commit(comment):
     def run():
         if comment.status == Comment.Status.PENDING:
-            notifications.queue(notifications.tell_editors_of_held_comment, comment.pk)
+            enqueue_or_log(notifications.tell_editors_of_held_comment, comment.pk)
         elif comment.status == Comment.Status.APPROVED:
-            notifications.queue(notifications.announce_approved_comment, comment.pk)
+            enqueue_or_log(notifications.announce_approved_comment, comment.pk)
             announce_change(comment.article_id)
 
     transaction.on_commit(run)
@@ -228,9 +229,7 @@ def _set_status(comment, status, *, reason=None):
         fields.append("held_reason")
     comment.save(update_fields=fields)
     if status == Comment.Status.APPROVED and was != status:
-        transaction.on_commit(
-            lambda: notifications.queue(notifications.announce_approved_comment, comment.pk)
-        )
+        transaction.on_commit(lambda: enqueue_or_log(notifications.announce_approved_comment, comment.pk))
     if Comment.Status.APPROVED in (was, status) and was != status:
         transaction.on_commit(lambda: announce_change(comment.article_id))
     return comment

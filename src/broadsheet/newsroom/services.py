@@ -69,7 +69,7 @@ def restore_revision(revision, *, by=None):
     if "tags" in data:
         from .models import Tag
 
-        article.tags.set([Tag.objects.get_or_create(name=name)[0] for name in data["tags"]])
+        article.tags.set([Tag.objects.find_or_create(name) for name in data["tags"]])
     if "authors" in data:
         from .models import Author
 

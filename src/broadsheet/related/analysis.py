@@ -399,7 +399,3 @@ def analyse(doc, weights=None):
     analyser = Analyser(weights)
     analysed = analyser.analyse_many([doc])
     return analyser.counts(analysed), int(analysed.fingerprints[0])
-
-
-def term_counts(doc, weights=None):
-    return analyse(doc, weights)[0]

@@ -65,10 +65,6 @@ def index_in_bulk(article_ids):
     return [pk for pk in article_ids if pk not in done]
 
 
-def index_article(article):
-    index_articles([article.pk])
-
-
 def remove_articles(article_ids):
     get_backend().remove(list(article_ids))
 

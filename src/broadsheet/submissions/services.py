@@ -1,6 +1,5 @@
 """What happens to a submission: sent, resent, accepted, sent back, rejected, spam, deleted."""
 
-import logging
 import os
 
 from django.core.files.base import ContentFile
@@ -8,14 +7,13 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from broadsheet.core.queue import enqueue_or_log
 from broadsheet.core.text import clean_text
 from broadsheet.newsroom import services as newsroom
 from broadsheet.newsroom.models import Article, Author, Source, Tag
 
 from . import duplicates, pictures
 from .models import Submission, SubmissionEvent
-
-log = logging.getLogger(__name__)
 
 CONTENT_FIELDS = (
     "headline",
@@ -47,13 +45,7 @@ class AlreadySent(Exception):
 def _notify(submission, kind):
     from .tasks import send_submission_mail
 
-    def enqueue():
-        try:
-            send_submission_mail.enqueue(submission.pk, kind)
-        except Exception:  # a queue that is down must not undo what was saved
-            log.exception("Could not queue the %s mail for submission %s", kind, submission.pk)
-
-    transaction.on_commit(enqueue, robust=True)
+    transaction.on_commit(lambda: enqueue_or_log(send_submission_mail, submission.pk, kind), robust=True)
 
 
 def _apply(submission, data):
@@ -157,19 +149,8 @@ def _guest_author(submission):
     return author
 
 
-def _source(name):
-    name = " ".join((name or "").split())[:120]
-    if not name:
-        return None
-    return Source.objects.filter(name__iexact=name).first() or Source.objects.create(name=name)
-
-
 def _tags(names):
-    tags = []
-    for name in names:
-        tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name[:120])
-        tags.append(tag)
-    return tags
+    return [tag for tag in (Tag.objects.find_or_create(name) for name in names) if tag is not None]
 
 
 @transaction.atomic
@@ -193,7 +174,7 @@ def accept(submission, *, editor):
         image_caption=submission.image_caption,
         image_credit=submission.image_credit,
         image_alt=submission.image_caption,
-        source=_source(submission.original_source),
+        source=Source.objects.find_or_create(submission.original_source),
         source_url=submission.original_url,
         created_by=editor,
     )

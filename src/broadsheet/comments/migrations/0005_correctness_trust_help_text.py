@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('comments', '0004_default_settings'),
+        ("comments", "0004_default_settings"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='moderationsettings',
-            name='auto_approve_known',
-            field=models.BooleanField(default=True, help_text='A comment waits unless it comes from the browser that posted an approved comment under the same email, or from a signed-in editor. The email alone proves nothing.', verbose_name='Approve commenters with an earlier approved comment'),
+            model_name="moderationsettings",
+            name="auto_approve_known",
+            field=models.BooleanField(
+                default=True,
+                help_text="A comment waits unless it comes from the browser that posted an approved comment under the same email, or from a signed-in editor. The email alone proves nothing.",
+                verbose_name="Approve commenters with an earlier approved comment",
+            ),
         ),
     ]
