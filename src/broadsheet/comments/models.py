@@ -107,6 +107,11 @@ class Comment(models.Model):
             ),
         ]
 
+    # Set by services.discussion() on the comments it shows, for the thread template.
+    children: list["Comment"]
+    awaiting: bool
+    can_reply: bool
+
     def __str__(self):
         return f"{self.author_name}: {self.body[:60]}"
 

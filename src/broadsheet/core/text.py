@@ -7,6 +7,10 @@ the two non-characters XML refuses, NUL bytes and lone surrogates are dropped.
 """
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.models import Model
 
 # XML 1.0 refuses U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+FFFE, U+FFFF; DEL and the C1
 # block (U+007F-U+009F) are allowed there but are never text a person meant to write.
@@ -45,14 +49,14 @@ def as_number(value: object, *, max_digits: int = 18) -> int | None:
     return int(text)
 
 
-def text_fields(model: type) -> list:
+def text_fields(model: "type[Model]") -> list:
     """The concrete CharField/TextField fields (email, URL and slug fields included) of `model`."""
     from django.db import models
 
     return [f for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
 
 
-def clean_text_fields(instance: object) -> None:
+def clean_text_fields(instance: "Model") -> None:
     """Clean every text field of a model instance in place; connected to every model's pre_save,
     so no form, admin, import or service can store a control character by forgetting to."""
     from django.db import models

@@ -1,6 +1,10 @@
 """What happens to a submission: sent, resent, accepted, sent back, rejected, spam, deleted."""
 
+from __future__ import annotations
+
 import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -14,6 +18,9 @@ from broadsheet.newsroom.models import Article, Author, Source, Tag
 
 from . import duplicates, pictures
 from .models import Submission, SubmissionEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 CONTENT_FIELDS = (
     "headline",
@@ -37,25 +44,25 @@ class DecisionError(Exception):
 class AlreadySent(Exception):
     """This form was sent before (a second click on Send); `submission` is the first one."""
 
-    def __init__(self, submission):
+    def __init__(self, submission: Submission) -> None:
         super().__init__("already sent")
         self.submission = submission
 
 
-def _notify(submission, kind):
+def _notify(submission: Submission, kind: str) -> None:
     from .tasks import send_submission_mail
 
     transaction.on_commit(lambda: enqueue_or_log(send_submission_mail, submission.pk, kind), robust=True)
 
 
-def _apply(submission, data):
+def _apply(submission: Submission, data: dict[str, Any]) -> None:
     for name in CONTENT_FIELDS:
         if name in data:
             value = data[name]
             setattr(submission, name, clean_text(value) if isinstance(value, str) else value)
 
 
-def _set_picture(submission, held_picture, remove_picture=False):
+def _set_picture(submission: Submission, held_picture: str | None, remove_picture: bool = False) -> None:
     """Move a held picture (already verified and re-encoded) into the submission."""
     old = submission.image.name if submission.image else ""
     if held_picture:
@@ -70,7 +77,9 @@ def _set_picture(submission, held_picture, remove_picture=False):
         transaction.on_commit(lambda: default_storage.delete(old))
 
 
-def create_submission(*, data, held_picture=None, form_key=None):
+def create_submission(
+    *, data: dict[str, Any], held_picture: str | None = None, form_key: str | None = None
+) -> Submission:
     """Store a new submission from the public form, then tell the contributor and the editors."""
     existing = Submission.objects.filter(form_key=form_key).first() if form_key else None
     if existing:
@@ -99,7 +108,13 @@ def create_submission(*, data, held_picture=None, form_key=None):
 
 
 @transaction.atomic
-def resend(submission, *, data, held_picture=None, remove_picture=False):
+def resend(
+    submission: Submission,
+    *,
+    data: dict[str, Any],
+    held_picture: str | None = None,
+    remove_picture: bool = False,
+) -> Submission:
     """The contributor made the changes asked for: back to the queue."""
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if not submission.can_be_edited_by_contributor():
@@ -118,7 +133,16 @@ def resend(submission, *, data, held_picture=None, remove_picture=False):
     return submission
 
 
-def _decide(submission, *, editor, status, kind, message="", shown=True, mail=None):
+def _decide(
+    submission: Submission,
+    *,
+    editor: User,
+    status: str,
+    kind: str,
+    message: str = "",
+    shown: bool = True,
+    mail: str | None = None,
+) -> Submission:
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if not locked.can_be_decided():
         raise DecisionError(f"“{locked.headline}” is already {locked.get_status_display().lower()}.")
@@ -138,7 +162,7 @@ def _decide(submission, *, editor, status, kind, message="", shown=True, mail=No
     return locked
 
 
-def _guest_author(submission):
+def _guest_author(submission: Submission) -> Author:
     author = Author(
         name=submission.contributor_name[:120],
         bio=submission.contributor_bio,
@@ -149,12 +173,12 @@ def _guest_author(submission):
     return author
 
 
-def _tags(names):
+def _tags(names: Iterable[str]) -> list[Tag]:
     return [tag for tag in (Tag.objects.find_or_create(name) for name in names) if tag is not None]
 
 
 @transaction.atomic
-def accept(submission, *, editor):
+def accept(submission: Submission, *, editor: User) -> Article:
     """Make a draft article of the submission, credited to the contributor as a guest author."""
     submission = _decide(
         submission,
@@ -178,7 +202,7 @@ def accept(submission, *, editor):
         source_url=submission.original_url,
         created_by=editor,
     )
-    if submission.image:
+    if submission.image and submission.image.name:
         with submission.image.open("rb") as picture:
             article.image.save(
                 os.path.basename(submission.image.name), ContentFile(picture.read()), save=False
@@ -194,7 +218,7 @@ def accept(submission, *, editor):
 
 
 @transaction.atomic
-def request_changes(submission, *, editor, message):
+def request_changes(submission: Submission, *, editor: User, message: str) -> Submission:
     if not (message or "").strip():
         raise DecisionError("Say what should change: the contributor reads this message.")
     return _decide(
@@ -208,7 +232,7 @@ def request_changes(submission, *, editor, message):
 
 
 @transaction.atomic
-def reject(submission, *, editor, reason):
+def reject(submission: Submission, *, editor: User, reason: str) -> Submission:
     if not (reason or "").strip():
         raise DecisionError("Give a reason: the contributor reads it.")
     return _decide(
@@ -222,7 +246,7 @@ def reject(submission, *, editor, reason):
 
 
 @transaction.atomic
-def mark_spam(submission, *, editor):
+def mark_spam(submission: Submission, *, editor: User) -> Submission:
     """Spam: out of the queue, no email to whoever sent it."""
     return _decide(
         submission, editor=editor, status=Submission.Status.SPAM, kind=SubmissionEvent.Kind.SPAM, shown=False
@@ -230,7 +254,7 @@ def mark_spam(submission, *, editor):
 
 
 @transaction.atomic
-def delete_for_contributor(submission):
+def delete_for_contributor(submission: Submission) -> None:
     """The contributor asked: remove the submission, its picture, and their email from a guest author."""
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.guest_author_id:
