@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "broadsheet.core.context_processors.site",
+                "broadsheet.newsroom.context_processors.navigation",
             ],
         },
     }

@@ -10,6 +10,8 @@ BROADSHEET_API_MAX_AGE       seconds clients and proxies may reuse an answer (de
 
 from django.conf import settings
 
+from broadsheet.core import site
+
 
 def cors_origins() -> list[str]:
     value = getattr(settings, "BROADSHEET_API_CORS_ORIGINS", ["*"])
@@ -30,5 +32,4 @@ def max_age() -> int:
     return int(getattr(settings, "BROADSHEET_API_MAX_AGE", 60))
 
 
-def site_url() -> str:
-    return settings.BROADSHEET_SITE_URL.rstrip("/")
+site_url = site.site_url  # one rule for every app, in core

@@ -3,6 +3,8 @@
 
 from django.conf import settings
 
+from broadsheet.core import site
+
 
 def _get(name, default):
     return getattr(settings, f"BROADSHEET_COMMENTS_{name}", default)
@@ -36,12 +38,7 @@ def editor_emails():
     return list(getattr(settings, "BROADSHEET_EDITOR_EMAILS", []))
 
 
-def site_url():
-    return getattr(settings, "BROADSHEET_SITE_URL", "").rstrip("/")
-
-
-def site_name():
-    return getattr(settings, "BROADSHEET_SITE_NAME", "The Broadsheet")
+site_url, site_name = site.site_url, site.site_name  # one rule for every app, in core
 
 
 # Cookies. The "mine" cookie holds only ids of the reader's own recent comments (to show them
