@@ -18,6 +18,17 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _LINE_BREAKS = re.compile("[\t\n\r]+")
 _DIGITS = re.compile("[0-9]+")
 
+# English words too common to tell two texts apart: the near-duplicate check drops them, and
+# the related-stories analyser drops them along with its own longer list.
+STOP_WORDS = frozenset(
+    """
+    a about after all also an and any are as at be been but by can could did do does for from had
+    has have he her him his how i if in into is it its just me more most my no not of on one only or
+    our out over said says she so some than that the their them then there these they this to up was
+    we were what when which who will with would you your
+    """.split()
+)
+
 
 def clean_text(value: object, *, multiline: bool = True) -> str:
     """`value` as text safe to store and show anywhere: no control characters, no lone surrogates.
