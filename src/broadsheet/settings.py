@@ -1,6 +1,8 @@
 """Broadsheet settings: every value comes from the environment, with defaults that run locally.
 
-The table of variables lives in the README. Nothing else in the code reads os.environ.
+The table of variables lives in the README. Two other places read os.environ: `broadsheet serve`
+(HOST, PORT, WEB_CONCURRENCY, BROADSHEET_SERVER, BROADSHEET_THREADS) and core/workers.py
+(BROADSHEET_WORKER_STALE_SECONDS).
 """
 
 import os
@@ -116,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "broadsheet.core.context_processors.site",
+                "broadsheet.newsroom.context_processors.navigation",
             ],
         },
     }

@@ -278,3 +278,36 @@ def test_author_contact_email_never_appears(client, newsroom):
         body = client.get(path).content.decode()
         assert "ana.private@example.org" not in body
         assert "contact_email" not in body
+
+
+@pytest.mark.parametrize("stamp", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
+def test_a_cursor_at_the_ends_of_time_is_a_400_naming_it(client, newsroom, stamp):
+    from broadsheet.api.params import encode_cursor
+
+    response, data = get(client, "/api/articles", cursor=encode_cursor({"k": [stamp, 1]}))
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert data["error"]["parameter"] == "cursor"
+
+
+def test_an_unexpected_failure_is_answered_in_json(client, newsroom, monkeypatch, caplog):
+    from broadsheet.api import services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(services, "article_page", broken)
+    client.raise_request_exception = False
+    response, data = get(client, "/api/articles")
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    assert data["error"]["status"] == 500 and "a bug" not in response.content.decode()
+    assert "a bug" in caplog.text
+
+
+def test_a_failure_outside_the_api_views_is_still_json_under_api(rf):
+    from broadsheet.core.views import server_error
+
+    response = server_error(rf.get("/api/articles"))
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["error"]["status"] == 500
+    assert server_error(rf.get("/")).status_code == 500
+    assert "text/html" in server_error(rf.get("/"))["Content-Type"]

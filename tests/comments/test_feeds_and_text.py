@@ -33,7 +33,7 @@ def test_article_feed_lists_only_that_story(client):
     make_comment(one, body="About the first.")
     make_comment(two, body="About the second.")
     feed = feedparser.parse(client.get(f"/comments/feed/{one.pk}/").content)
-    assert [e.summary for e in feed.entries] == ["About the first."]
+    assert [e.summary for e in feed.entries] == ["<p>About the first.</p>"]
     assert "First story" in feed.feed.title
     assert client.get("/comments/feed/999999/").status_code == 404
     draft = make_article(status="draft")

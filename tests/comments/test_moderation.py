@@ -12,13 +12,14 @@ from .conftest import make_comment, save_rules
 pytestmark = pytest.mark.django_db
 
 
-def approve_someone(email="known@example.org"):
-    """Make `email` a known commenter (an editor approved one of their comments)."""
-    services.approve(make_comment(make_article(), status="pending", author_email=email))
+def approve_someone(post, email="known@example.org"):
+    """Make the test client a known commenter as `email`: it posts a comment, an editor approves it."""
+    post(make_article(), comment="An earlier comment, approved by an editor.", email=email)
+    services.approve(Comment.objects.get(body__startswith="An earlier comment", author_email=email))
 
 
 def test_manual_approval_holds_even_known_commenters(post):
-    approve_someone("mira@example.net")
+    approve_someone(post, "mira@example.net")
     save_rules(manual_approval=True)
     post(make_article())
     comment = Comment.objects.get(body__startswith="A thoughtful")
@@ -26,7 +27,7 @@ def test_manual_approval_holds_even_known_commenters(post):
 
 
 def test_comment_with_too_many_links_is_held(post):
-    approve_someone("mira@example.net")
+    approve_someone(post, "mira@example.net")
     article = make_article()
     post(article, comment="One link is fine: https://a.example/x")
     assert Comment.objects.get(body__startswith="One link").status == "approved"
@@ -50,7 +51,7 @@ def test_comment_with_too_many_links_is_held(post):
 )
 def test_moderation_list_holds_matches_in_every_field(post, fields, word):
     email = fields.get("email", "mira@example.net")
-    approve_someone(email)
+    approve_someone(post, email)
     save_rules(moderation_words=f"\n  {word.upper()}  \n")
     post(make_article(), **fields)
     comment = Comment.objects.get(held_reason__contains="moderation list")
@@ -191,7 +192,7 @@ def test_changing_a_decision_unlearns_the_old_one(db):
 
 def test_doubtful_classifier_score_holds_a_known_commenter(post, settings):
     settings.BROADSHEET_COMMENTS_SPAM_THRESHOLD = 1.01
-    approve_someone("mira@example.net")
+    approve_someone(post, "mira@example.net")
     article = make_article()
     teach(article)
     post(article, comment="cheap pills discount offer")

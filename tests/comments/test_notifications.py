@@ -82,7 +82,13 @@ def test_commenter_who_opted_in_is_told_of_replies_and_can_unsubscribe(post, cli
     link = re.search(r"http://\S+/comments/unsubscribe/\S+/", message.body).group(0)
     assert message.extra_headers["List-Unsubscribe"] == f"<{link}>"
     path = link.split("://", 1)[1].split("/", 1)[1]
+    # A GET (a link scanner, a prefetching mail client) only asks; the button POSTs.
     response = Client().get("/" + path)
+    assert response.status_code == 200 and "Stop reply emails" in response.content.decode()
+    question.refresh_from_db()
+    assert question.notify_replies
+    assert '<form method="post">' in response.content.decode()
+    response = Client().post("/" + path)
     assert response.status_code == 200 and "You are unsubscribed" in response.content.decode()
     question.refresh_from_db()
     assert not question.notify_replies
@@ -92,7 +98,13 @@ def test_commenter_who_opted_in_is_told_of_replies_and_can_unsubscribe(post, cli
     )
     assert mail.outbox == []
     # A one-click POST from a mail program works without a CSRF token; a forged token does not.
-    assert Client(enforce_csrf_checks=True).post("/" + path).status_code == 200
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert (
+        Client(enforce_csrf_checks=True)
+        .post("/" + path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+        .status_code
+        == 200
+    )
     assert Client().get("/comments/unsubscribe/forged:token/").status_code == 404
 
 
@@ -116,3 +128,25 @@ def test_reply_email_waits_until_the_reply_is_approved(post, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         services.approve(Comment.objects.get(body="A held reply."))
     assert len([m for m in mail.outbox if m.to == ["asker@example.org"]]) == 1
+
+
+def test_an_unsubscribe_link_expires(monkeypatch):
+    from django.core import signing
+
+    from broadsheet.comments import conf
+    from broadsheet.comments.notifications import unsubscribe_token
+
+    comment = make_comment(make_article(), notify_replies=True)
+    real_time = signing.time.time
+    monkeypatch.setattr(signing.time, "time", lambda: real_time() - conf.UNSUBSCRIBE_MAX_AGE - 60)
+    old = unsubscribe_token(comment)
+    monkeypatch.setattr(signing.time, "time", real_time)
+    for method in ("get", "post"):
+        response = getattr(Client(), method)(f"/comments/unsubscribe/{old}/")
+        assert response.status_code == 404 and "expired" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.notify_replies
+    fresh = unsubscribe_token(comment)
+    assert Client().post(f"/comments/unsubscribe/{fresh}/").status_code == 200
+    comment.refresh_from_db()
+    assert not comment.notify_replies

@@ -39,7 +39,7 @@ def test_first_time_commenter_is_held_and_only_they_see_it(client, post):
     response = post(article, comment="First words from a new reader.")
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
-    assert comment.held_reason == "First comment from this email address."
+    assert comment.held_reason == "Not a known commenter yet (no approved comment from this browser)."
     assert response.status_code == 302
     assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
     mine = page_text(client, article)
@@ -260,7 +260,7 @@ def test_html_and_script_are_shown_as_text_and_links_are_nofollow(client, post):
     assert '<a href="https://example.org/page" rel="nofollow ugc">https://example.org/page</a>.' in html
 
 
-@pytest.mark.parametrize("which", ["missing", "pending", "other-article", "garbage"])
+@pytest.mark.parametrize("which", ["missing", "pending", "other-article", "garbage", "superscript", "arabic"])
 def test_reply_to_an_unavailable_comment_is_refused_clearly(post, which):
     article = make_article()
     target = {
@@ -268,6 +268,8 @@ def test_reply_to_an_unavailable_comment_is_refused_clearly(post, which):
         "pending": lambda: str(make_comment(article, status="pending").pk),
         "other-article": lambda: str(make_comment(make_article()).pk),
         "garbage": "12; DROP TABLE",
+        "superscript": "²",  # str.isdigit() says yes, int() says no
+        "arabic": "٣",  # int() reads it as 3
     }[which]
     parent = target() if callable(target) else target
     before = Comment.objects.count()

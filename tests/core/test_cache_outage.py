@@ -22,6 +22,7 @@ def dead_redis(settings):
     from django.core.cache import caches
 
     caches._settings = caches.settings = caches.configure_settings(None)
+    ResilientRedisCache._down_until = 0.0  # another test's outage must not open this one's breaker
     yield caches["default"]
     ResilientRedisCache._down_until = 0.0
 
@@ -40,3 +41,12 @@ def test_pages_and_forms_work_with_redis_stopped(client, dead_redis):
     assert client.get("/").status_code == 200
     assert client.get(article.get_absolute_url()).status_code == 200
     assert client.get("/healthz").status_code == 200
+
+
+def test_a_programming_error_is_raised_not_taken_for_a_miss(dead_redis):
+    import pickle
+
+    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+        dead_redis.set("x", lambda: "cannot be pickled", DEFAULT_TIMEOUT)
+    with pytest.raises(TypeError):
+        dead_redis.get_many(None)

@@ -211,3 +211,33 @@ def test_a_mail_failure_does_not_lose_the_submission(client, monkeypatch, django
     submission = Submission.objects.get()
     assert submission.events.filter(kind="mail_failed").count() == 2
     assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("status", ["draft", "scheduled"])
+def test_duplicate_check_never_reveals_an_unpublished_draft(client, status):
+    import datetime
+
+    from django.utils import timezone
+
+    from broadsheet.submissions import duplicates
+    from tests.conftest import make_article
+
+    later = timezone.now() + datetime.timedelta(days=1) if status == "scheduled" else None
+    draft = make_article(body=BODY, status="published" if later else "draft", publish_at=later)
+    duplicates.fingerprint_articles([draft.pk])
+    response = send(client)
+    assert response.status_code == 302 and "exactly this text" not in response.content.decode()
+    assert Submission.objects.count() == 1
+
+
+def test_duplicate_check_refuses_a_published_story_but_not_anothers_submission(client):
+    from broadsheet.submissions import duplicates
+    from tests.conftest import make_article
+
+    send(client, contributor_email="someone.else@example.org")
+    assert send(client).status_code == 302  # another contributor's text is not named
+    assert Submission.objects.count() == 2
+    story = make_article(body=BODY + " Published.")
+    duplicates.fingerprint_articles([story.pk])
+    response = send(client, body=BODY + " Published.", headline="A third try")
+    assert response.status_code == 200 and "exactly this text" in response.content.decode()

@@ -280,3 +280,25 @@ def test_cached_feed_is_kept_no_longer_than_the_wait_for_a_scheduled_story(clien
     make_article("Scheduled tide story", publish_at=timezone.now() + datetime.timedelta(seconds=30))
     assert feed_titles(client, "/feed/json/") == ["Standing tide story"]
     assert timeouts and all(1 <= t <= 30 for t in timeouts)
+
+
+def _raw_summaries(client, url, tag):
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(client.get(url).content)
+    return [(el.get("type"), el.text) for el in root.iter(tag)]
+
+
+def test_plain_summaries_are_never_rendered_as_markup_by_a_feed_reader(client):
+    make_article("Markup in words", summary="Use <b>bold</b> & <script>x()</script> sparingly.")
+    make_article("Entities in body", summary="", body="Fish & chips <em>tonight</em>.")
+    rss = _raw_summaries(client, "/feed/", "description")[1:]  # the first is the channel's
+    # RSS 2.0: the description is HTML, so the plain text arrives escaped.
+    assert (None, "Fish &amp; chips tonight.") in rss
+    assert (None, "Use &lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;x()&lt;/script&gt; sparingly.") in rss
+    atom = _raw_summaries(client, "/feed/atom/", "{http://www.w3.org/2005/Atom}summary")
+    # Atom: the summary says it is text, and is the text itself.
+    assert ("text", "Fish & chips tonight.") in atom
+    assert ("text", "Use <b>bold</b> & <script>x()</script> sparingly.") in atom
+    entries = {e.title: e for e in parse_feed(client, "/feed/atom/").entries}
+    assert entries["Markup in words"].summary_detail.type == "text/plain"

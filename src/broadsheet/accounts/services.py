@@ -12,7 +12,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from broadsheet.newsroom.text import clean_text
+from broadsheet.core.text import clean_text
 
 from . import conf, totp
 from .models import Lockout, LoginAttempt, RecoveryCode, TwoFactorDevice

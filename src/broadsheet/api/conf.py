@@ -10,25 +10,26 @@ BROADSHEET_API_MAX_AGE       seconds clients and proxies may reuse an answer (de
 
 from django.conf import settings
 
+from broadsheet.core import site
 
-def cors_origins():
+
+def cors_origins() -> list[str]:
     value = getattr(settings, "BROADSHEET_API_CORS_ORIGINS", ["*"])
     if isinstance(value, str):
         value = [item.strip() for item in value.split(",") if item.strip()]
     return list(value)
 
 
-def page_size():
+def page_size() -> int:
     return int(getattr(settings, "BROADSHEET_API_PAGE_SIZE", 20))
 
 
-def max_page_size():
+def max_page_size() -> int:
     return int(getattr(settings, "BROADSHEET_API_MAX_PAGE_SIZE", 100))
 
 
-def max_age():
+def max_age() -> int:
     return int(getattr(settings, "BROADSHEET_API_MAX_AGE", 60))
 
 
-def site_url():
-    return settings.BROADSHEET_SITE_URL.rstrip("/")
+site_url = site.site_url  # one rule for every app, in core

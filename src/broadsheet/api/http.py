@@ -1,11 +1,16 @@
 """JSON answers for the API: errors, conditional GET (ETag, Last-Modified, 304) and CORS."""
 
+import datetime
 import functools
 import hashlib
 import json
+import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
@@ -13,31 +18,32 @@ from django.views.decorators.csrf import csrf_exempt
 from . import conf
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
     """An answer other than 200: `status`, a message for the developer, the parameter at fault."""
 
-    def __init__(self, status, message, parameter=None):
+    def __init__(self, status: int, message: str, parameter: str | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.parameter = status, message, parameter
 
 
 class BadParameter(ApiError):
-    def __init__(self, parameter, message):
+    def __init__(self, parameter: str, message: str) -> None:
         super().__init__(400, message, parameter)
 
 
 class NotFound(ApiError):
-    def __init__(self, message="Not found."):
+    def __init__(self, message: str = "Not found.") -> None:
         super().__init__(404, message)
 
 
-def _body(data):
+def _body(data: Any) -> str:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
 
-def error_response(status, message, parameter=None):
+def error_response(status: int, message: str, parameter: str | None = None) -> HttpResponse:
     error = {"status": status, "message": message}
     if parameter:
         error["parameter"] = parameter
@@ -46,7 +52,9 @@ def error_response(status, message, parameter=None):
     return response
 
 
-def json_response(request, data, *, last_modified=None):
+def json_response(
+    request: HttpRequest, data: Any, *, last_modified: datetime.datetime | None = None
+) -> HttpResponseBase:
     """A 200 with ETag (and Last-Modified when given), or a 304 when the client's copy is current."""
     body = _body(data).encode()
     response = HttpResponse(body, content_type="application/json")
@@ -60,7 +68,7 @@ def json_response(request, data, *, last_modified=None):
     return conditional or response
 
 
-def add_cors(request, response):
+def add_cors(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
     origins = conf.cors_origins()
     origin = request.headers.get("Origin")
     if "*" in origins:
@@ -75,13 +83,13 @@ def add_cors(request, response):
     return response
 
 
-def api_view(view):
+def api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """GET/HEAD only; OPTIONS answers a CORS preflight; errors become JSON, never an HTML page."""
 
     @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method == "OPTIONS":
-            response = HttpResponse(status=204)
+            response: HttpResponseBase = HttpResponse(status=204)
             response["Allow"] = ALLOWED_METHODS
             response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
             response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
@@ -94,6 +102,14 @@ def api_view(view):
                 response = view(request, *args, **kwargs)
             except ApiError as error:
                 response = error_response(error.status, error.message, error.parameter)
+            except (OperationalError, InterfaceError):
+                log.exception("API: database unavailable on %s", request.get_full_path())
+                response = error_response(503, "The database is unavailable; please try again shortly.")
+                response["Retry-After"] = "5"
+            except Exception:
+                # A client of the API reads JSON, even when we failed; the operator gets the traceback.
+                log.exception("API error on %s", request.get_full_path())
+                response = error_response(500, "Something went wrong on our side; please try again later.")
         return add_cors(request, response)
 
     return csrf_exempt(wrapper)

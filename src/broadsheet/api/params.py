@@ -4,8 +4,11 @@ import base64
 import datetime
 import json
 import re
+from typing import Any
 
-from broadsheet.newsroom.text import clean_text
+from django.http import HttpRequest
+
+from broadsheet.core.text import clean_text
 
 from . import conf
 from .http import BadParameter
@@ -15,14 +18,14 @@ MAX_ID = 2**63 - 1
 MAX_TEXT = 10_000
 
 
-def _one(request, name):
+def _one(request: HttpRequest, name: str) -> str | None:
     values = request.GET.getlist(name)
     if len(values) > 1:
         raise BadParameter(name, f"Give `{name}` once.")
     return values[0] if values else None
 
 
-def slug(request, name):
+def slug(request: HttpRequest, name: str) -> str | None:
     value = _one(request, name)
     if value is None or value == "":
         return None
@@ -31,7 +34,7 @@ def slug(request, name):
     return value
 
 
-def search_text(request, name, *, max_length=MAX_TEXT):
+def search_text(request: HttpRequest, name: str, *, max_length: int = MAX_TEXT) -> str | None:
     """Words to search for: any text is taken (NUL bytes and broken Unicode are dropped)."""
     value = _one(request, name)
     if value is None:
@@ -41,7 +44,7 @@ def search_text(request, name, *, max_length=MAX_TEXT):
     return clean_text(value)
 
 
-def text(request, name, *, max_length=MAX_TEXT):
+def text(request: HttpRequest, name: str, *, max_length: int = MAX_TEXT) -> str | None:
     value = _one(request, name)
     if value is None:
         return None
@@ -53,7 +56,7 @@ def text(request, name, *, max_length=MAX_TEXT):
     return value
 
 
-def date(request, name):
+def date(request: HttpRequest, name: str) -> datetime.date | None:
     value = _one(request, name)
     if value is None or value == "":
         return None
@@ -65,7 +68,7 @@ def date(request, name):
         raise BadParameter(name, f"`{name}` is not a real date.") from None
 
 
-def integer(request, name, *, default, minimum, maximum):
+def integer(request: HttpRequest, name: str, *, default: int, minimum: int, maximum: int) -> int:
     value = _one(request, name)
     if value is None or value == "":
         return default
@@ -77,17 +80,17 @@ def integer(request, name, *, default, minimum, maximum):
     return number
 
 
-def page_size(request):
+def page_size(request: HttpRequest) -> int:
     return integer(request, "page_size", default=conf.page_size(), minimum=1, maximum=conf.max_page_size())
 
 
-def page(request):
+def page(request: HttpRequest) -> int:
     return integer(request, "page", default=1, minimum=1, maximum=100_000)
 
 
-def object_id(value):
+def object_id(value: str | None) -> int | None:
     """A path id as an int, or None when it cannot name any row."""
-    if not re.fullmatch(r"\d{1,19}", value or ""):
+    if value is None or not re.fullmatch(r"\d{1,19}", value):
         return None
     number = int(value)
     return number if 0 < number <= MAX_ID else None
@@ -96,12 +99,12 @@ def object_id(value):
 # --- opaque cursors -------------------------------------------------------------------------
 
 
-def encode_cursor(data):
+def encode_cursor(data: dict[str, Any]) -> str:
     raw = json.dumps(data, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def cursor(request):
+def cursor(request: HttpRequest) -> tuple[dict[str, Any], BadParameter] | None:
     value = _one(request, "cursor")
     if value is None or value == "":
         return None

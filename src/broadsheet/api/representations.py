@@ -3,28 +3,33 @@
 Nothing private is ever read here: no author contact_email or user, no commenter email or IP.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.urls import reverse
+
+from broadsheet.newsroom.models import Article, Author, Section, Source, Tag
 
 from . import conf
 
 
-def absolute(path):
+def absolute(path: str) -> str:
     return conf.site_url() + path
 
 
-def _named(obj):
+def _named(obj: Any) -> dict[str, Any]:
     return {"slug": obj.slug, "name": obj.name, "url": absolute(obj.get_absolute_url())}
 
 
-def section(obj):
+def section(obj: Section) -> dict[str, Any]:
     return {**_named(obj), "description": obj.description}
 
 
-def tag(obj):
+def tag(obj: Tag) -> dict[str, Any]:
     return _named(obj)
 
 
-def source(obj):
+def source(obj: Source) -> dict[str, Any]:
     return {
         **_named(obj),
         "homepage": obj.homepage or None,
@@ -33,7 +38,7 @@ def source(obj):
     }
 
 
-def author(obj):
+def author(obj: Author) -> dict[str, Any]:
     return {
         **_named(obj),
         "bio": obj.bio,
@@ -42,11 +47,11 @@ def author(obj):
     }
 
 
-def _byline(obj):
+def _byline(obj: Author) -> dict[str, Any]:
     return _named(obj)
 
 
-def article(obj, *, highlight=None):
+def article(obj: Article, *, highlight: dict[str, Any] | None = None) -> dict[str, Any]:
     image = None
     if obj.image:
         image = {
@@ -75,7 +80,7 @@ def article(obj, *, highlight=None):
     }
 
 
-def article_detail(obj, *, related):
+def article_detail(obj: Article, *, related: Iterable[Article]) -> dict[str, Any]:
     data = article(obj)
     del data["highlight"]
     data.update(
@@ -100,7 +105,7 @@ def article_detail(obj, *, related):
     return data
 
 
-def comment(row):
+def comment(row: dict[str, Any]) -> dict[str, Any]:
     """A comment from comments.services.public_comments: named public fields only."""
     return {
         "id": row["id"],

@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 description of the content API, written out by hand from the code beside it."""
 
 import functools
+from typing import Any
 
 from django.conf import settings
 
@@ -12,11 +13,11 @@ NULLABLE_URL = {"type": ["string", "null"], "format": "uri"}
 DATETIME = {"type": "string", "format": "date-time"}
 
 
-def _ref(name):
+def _ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _object(properties, *, required=None):
+def _object(properties: dict[str, Any], *, required: list[str] | None = None) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": properties,
@@ -25,7 +26,7 @@ def _object(properties, *, required=None):
     }
 
 
-def _page_of(name):
+def _page_of(name: str) -> dict[str, Any]:
     return _object(
         {
             "results": {"type": "array", "items": _ref(name)},
@@ -162,7 +163,9 @@ HEADERS = {
 }
 
 
-def _parameter(name, schema, description, location="query"):
+def _parameter(
+    name: str, schema: dict[str, Any], description: str, location: str = "query"
+) -> dict[str, Any]:
     return {
         "name": name,
         "in": location,
@@ -186,7 +189,9 @@ PAGE = _parameter("page", {"type": "integer", "minimum": 1, "maximum": 100000, "
 ARTICLE_ID = _parameter("id", {"type": "integer", "minimum": 1}, "The article's id.", "path")
 
 
-def _responses(schema_name, *, last_modified=False, bad_request=True, not_found=False):
+def _responses(
+    schema_name: str, *, last_modified: bool = False, bad_request: bool = True, not_found: bool = False
+) -> dict[str, Any]:
     headers = {k: v for k, v in HEADERS.items() if last_modified or k != "Last-Modified"}
     responses = {
         "200": {
@@ -209,7 +214,9 @@ def _responses(schema_name, *, last_modified=False, bad_request=True, not_found=
     return responses
 
 
-def _get(summary, operation_id, parameters, responses, description=""):
+def _get(
+    summary: str, operation_id: str, parameters: list[Any], responses: dict[str, Any], description: str = ""
+) -> dict[str, Any]:
     operation = {
         "summary": summary,
         "operationId": operation_id,
@@ -299,7 +306,7 @@ PATHS = {
 
 
 @functools.cache
-def _schema(site_url, site_name, max_page_size):
+def _schema(site_url: str, site_name: str, max_page_size: int) -> dict[str, Any]:
     paths = PATHS
     for path in paths.values():
         for parameter in path["get"]["parameters"]:
@@ -321,5 +328,5 @@ def _schema(site_url, site_name, max_page_size):
     }
 
 
-def openapi_schema():
+def openapi_schema() -> dict[str, Any]:
     return _schema(conf.site_url(), settings.BROADSHEET_SITE_NAME, conf.max_page_size())

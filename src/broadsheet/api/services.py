@@ -2,18 +2,24 @@
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from django.db.models import Prefetch, Q
+from django.db.models import Model, Prefetch
 from django.utils import timezone
 
-from broadsheet.newsroom.models import Article, Author, Correction, Section, Source, Tag
+from broadsheet.newsroom.models import Article, ArticleQuerySet, Author, Correction, Section, Source, Tag
+from broadsheet.newsroom.pagination import older_page
 from broadsheet.search import services as search
-from broadsheet.search.base import Filters
+from broadsheet.search.base import Filters, SearchUnavailable
 
-from .http import BadParameter
+from .http import ApiError, BadParameter
+
+M = TypeVar("M", bound=Model)
+# A cursor as params.cursor() reads it: the decoded data, and the error to raise if it is wrong.
+Cursor = tuple[dict[str, Any], BadParameter]
 
 
-def article_queryset(now=None):
+def article_queryset(now: datetime.datetime | None = None) -> ArticleQuerySet:
     """Published articles with everything a representation shows, in three queries a page."""
     return (
         Article.objects.published(now)
@@ -25,16 +31,16 @@ def article_queryset(now=None):
     )
 
 
-def detail_queryset(now=None):
+def detail_queryset(now: datetime.datetime | None = None) -> ArticleQuerySet:
     return article_queryset(now).prefetch_related(
         Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id"))
     )
 
 
-def find(model, slug, parameter):
+def find(model: type[M], slug: str | None, parameter: str) -> M | None:
     if slug is None:
         return None
-    found = model.objects.filter(slug=slug).first()
+    found = model._default_manager.filter(slug=slug).first()
     if found is None:
         raise BadParameter(parameter, f"There is no {parameter} with the slug '{slug}'.")
     return found
@@ -46,7 +52,7 @@ class ArticlePage:
     highlights: dict = field(default_factory=dict)
     next_cursor: dict | None = None
 
-    def last_modified(self):
+    def last_modified(self) -> datetime.datetime | None:
         stamps = [max(a.updated_at, a.publish_at) for a in self.articles]
         return max(stamps) if stamps else None
 
@@ -63,14 +69,18 @@ class ArticleQuery:
     external_id: str | None = None
 
 
-def article_page(query: ArticleQuery, *, page_size, cursor=None, now=None):
+def article_page(
+    query: ArticleQuery, *, page_size: int, cursor: Cursor | None = None, now: datetime.datetime | None = None
+) -> ArticlePage:
     now = now or timezone.now()
     if query.q is not None and query.q.strip():
         return _search_page(query, page_size=page_size, cursor=cursor, now=now)
     return _latest_page(query, page_size=page_size, cursor=cursor, now=now)
 
 
-def _latest_page(query, *, page_size, cursor, now):
+def _latest_page(
+    query: ArticleQuery, *, page_size: int, cursor: Cursor | None, now: datetime.datetime
+) -> ArticlePage:
     articles = article_queryset(now)
     if query.section:
         articles = articles.filter(section=query.section)
@@ -86,6 +96,7 @@ def _latest_page(query, *, page_size, cursor, now):
         articles = articles.filter(publish_at__lt=query.date_to)
     if query.external_id is not None:
         articles = articles.filter(external_id=query.external_id)
+    before = None
     if cursor is not None:
         data, bad = cursor
         try:
@@ -93,19 +104,24 @@ def _latest_page(query, *, page_size, cursor, now):
             stamp = datetime.datetime.fromisoformat(stamp)
             if stamp.tzinfo is None or not isinstance(last_id, int) or isinstance(last_id, bool):
                 raise bad
-        except (KeyError, TypeError, ValueError):
+            # In UTC, as the database compares it: 0001-01-01T00:00:00+05:00 falls before year 1.
+            stamp = stamp.astimezone(datetime.UTC)
+        except (KeyError, TypeError, ValueError, OverflowError):
             raise bad from None
-        articles = articles.filter(Q(publish_at__lt=stamp) | Q(publish_at=stamp, pk__lt=last_id))
-    rows = list(articles.order_by("-publish_at", "-id")[: page_size + 1])
-    page = ArticlePage(articles=rows[:page_size])
-    if len(rows) > page_size:
-        last = rows[page_size - 1]
-        page.next_cursor = {"k": [last.publish_at.isoformat(), last.pk]}
+        before = (stamp, last_id)
+    rows, more = older_page(articles, before, page_size)
+    page = ArticlePage(articles=rows)
+    if more:
+        page.next_cursor = {"k": [rows[-1].publish_at.isoformat(), rows[-1].pk]}
     return page
 
 
-def _search_page(query, *, page_size, cursor, now):
-    number, match, prefix_last = 1, "all", False
+def _search_page(
+    query: ArticleQuery, *, page_size: int, cursor: Cursor | None, now: datetime.datetime
+) -> ArticlePage:
+    number: Any = 1
+    match: Any = "all"
+    prefix_last: Any = False
     if cursor is not None:
         data, bad = cursor
         number, match, prefix_last = data.get("p"), data.get("m"), data.get("x", False)
@@ -131,17 +147,20 @@ def _search_page(query, *, page_size, cursor, now):
         date_from=query.date_from,
         date_to=query.date_to,
     )
-    outcome = search.search(
-        query.q,
-        filters=filters,
-        page=number,
-        per_page=page_size,
-        match=match,
-        prefix_last=prefix_last,
-        fallback=cursor is None,
-        queryset=article_queryset(now),
-        now=now,
-    )
+    try:
+        outcome = search.search(
+            query.q or "",
+            filters=filters,
+            page=number,
+            per_page=page_size,
+            match=match,
+            prefix_last=prefix_last,
+            fallback=cursor is None,
+            queryset=article_queryset(now),
+            now=now,
+        )
+    except SearchUnavailable:
+        raise ApiError(503, "Search is unavailable just now; please try again shortly.", "q") from None
     page = ArticlePage(
         articles=[r.article for r in outcome.results],
         highlights={
@@ -158,22 +177,22 @@ def _search_page(query, *, page_size, cursor, now):
     return page
 
 
-def published_article(pk, now=None):
+def published_article(pk: int, now: datetime.datetime | None = None) -> Article | None:
     return detail_queryset(now).filter(pk=pk).first()
 
 
-def sections():
+def sections() -> list[Section]:
     return list(Section.objects.order_by("position", "name"))
 
 
-def named_page(model, *, page, page_size):
+def named_page(model: type[Tag | Source | Author], *, page: int, page_size: int) -> tuple[list[Any], bool]:
     """One page of tags, sources or authors by name; a next page only when there is one."""
     offset = (page - 1) * page_size
     rows = list(model.objects.order_by("name", "pk")[offset : offset + page_size + 1])
     return rows[:page_size], len(rows) > page_size
 
 
-def comments_page(article, *, page, page_size):
+def comments_page(article: Article, *, page: int, page_size: int) -> tuple[list[dict[str, Any]], bool]:
     from broadsheet.comments.services import public_comments
 
     offset = (page - 1) * page_size
@@ -181,7 +200,7 @@ def comments_page(article, *, page, page_size):
     return rows[:page_size], len(rows) > page_size
 
 
-def detail_last_modified(article):
+def detail_last_modified(article: Article) -> datetime.datetime:
     stamps = [article.updated_at, article.publish_at]
     stamps += [c.created_at for c in article.corrections.all()]
     return max(s for s in stamps if s)

@@ -1,10 +1,13 @@
 """Read-only JSON endpoints. Each parses its parameters, asks services, answers with json_response."""
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
+from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 
-from broadsheet.newsroom.models import Author, Section, Source, Tag
+from broadsheet.newsroom.models import Article, Author, Section, Source, Tag
 from broadsheet.related.services import related_for
 from broadsheet.search.services import day_end, day_start
 
@@ -14,25 +17,25 @@ from .http import BadParameter, NotFound, api_view, json_response
 from .schema import openapi_schema
 
 
-def _next_url(request, name, replace, *args):
+def _next_url(request: HttpRequest, name: str, replace: dict[str, Any], *args: Any) -> str:
     kept = [(key, value) for key, values in request.GET.lists() if key not in replace for value in values]
     query = urlencode(kept + list(replace.items()))
     return show.absolute(reverse(name, args=args)) + "?" + query
 
 
 @api_view
-def index(request):
+def index(request: HttpRequest) -> HttpResponseBase:
     names = ["articles", "sections", "tags", "sources", "authors", "openapi"]
     return json_response(request, {name: show.absolute(reverse(f"api:{name}")) for name in names})
 
 
 @api_view
-def openapi(request):
+def openapi(request: HttpRequest) -> HttpResponseBase:
     return json_response(request, openapi_schema())
 
 
 @api_view
-def articles(request):
+def articles(request: HttpRequest) -> HttpResponseBase:
     date_from, date_to = params.date(request, "from"), params.date(request, "to")
     if date_from and date_to and date_from > date_to:
         raise BadParameter("to", "`to` is before `from`.")
@@ -47,7 +50,7 @@ def articles(request):
         external_id=params.text(request, "external_id", max_length=200),
     )
     page = services.article_page(query, page_size=params.page_size(request), cursor=params.cursor(request))
-    data = {
+    data: dict[str, Any] = {
         "results": [show.article(a, highlight=page.highlights.get(a.pk)) for a in page.articles],
         "next": None,
     }
@@ -57,7 +60,7 @@ def articles(request):
     return json_response(request, data, last_modified=page.last_modified())
 
 
-def _article_or_404(pk):
+def _article_or_404(pk: str) -> Article:
     number = params.object_id(pk)
     article = services.published_article(number) if number else None
     if article is None:
@@ -66,34 +69,36 @@ def _article_or_404(pk):
 
 
 @api_view
-def article(request, pk):
+def article(request: HttpRequest, pk: str) -> HttpResponseBase:
     found = _article_or_404(pk)
     data = show.article_detail(found, related=related_for(found, limit=5))
     return json_response(request, data, last_modified=services.detail_last_modified(found))
 
 
 @api_view
-def article_comments(request, pk):
+def article_comments(request: HttpRequest, pk: str) -> HttpResponseBase:
     found = _article_or_404(pk)
     page_number, page_size = params.page(request), params.page_size(request)
     rows, has_next = services.comments_page(found, page=page_number, page_size=page_size)
-    data = {"results": [show.comment(row) for row in rows], "next": None}
+    data: dict[str, Any] = {"results": [show.comment(row) for row in rows], "next": None}
     if has_next:
         data["next"] = _next_url(request, "api:article-comments", {"page": page_number + 1}, found.pk)
     return json_response(request, data)
 
 
 @api_view
-def sections(request):
+def sections(request: HttpRequest) -> HttpResponseBase:
     return json_response(request, {"results": [show.section(s) for s in services.sections()], "next": None})
 
 
-def _named_list(model, represent, name):
+def _named_list(
+    model: type[Tag | Source | Author], represent: Callable[[Any], dict[str, Any]], name: str
+) -> Callable[..., HttpResponseBase]:
     @api_view
-    def view(request):
+    def view(request: HttpRequest) -> HttpResponseBase:
         page_number, page_size = params.page(request), params.page_size(request)
         rows, has_next = services.named_page(model, page=page_number, page_size=page_size)
-        data = {"results": [represent(row) for row in rows], "next": None}
+        data: dict[str, Any] = {"results": [represent(row) for row in rows], "next": None}
         if has_next:
             data["next"] = _next_url(request, f"api:{name}", {"page": page_number + 1})
         return json_response(request, data)
@@ -108,6 +113,6 @@ authors = _named_list(Author, show.author, "authors")
 
 
 @api_view
-def not_found(request, path=""):
+def not_found(request: HttpRequest, path: str = "") -> HttpResponseBase:
     """Anything else under /api/: a JSON 404 rather than the site's HTML page."""
     raise NotFound("No such endpoint; the endpoints are listed in /api/openapi.json.")

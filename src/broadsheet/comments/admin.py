@@ -12,6 +12,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 
+from broadsheet.core.text import as_number
+
 from . import conf, services
 from .models import Comment, ModerationSettings
 from .text import clean_comment_text
@@ -222,10 +224,10 @@ class CommentAdmin(admin.ModelAdmin):
         back = request.POST.get("next") or reverse("admin:comments_comment_changelist")
         if not back.startswith("/") or back.startswith("//"):
             back = reverse("admin:comments_comment_changelist")
-        if decision not in DECISIONS or not pk.isdigit():
+        if decision not in DECISIONS or as_number(pk) is None:
             self.message_user(request, "That decision was not understood; nothing changed.", messages.ERROR)
             return HttpResponseRedirect(back)
-        comment = Comment.objects.select_related("article").filter(pk=int(pk)).first()
+        comment = Comment.objects.select_related("article").filter(pk=as_number(pk)).first()
         if comment is None:
             self.message_user(request, "That comment no longer exists.", messages.WARNING)
             return HttpResponseRedirect(back)

@@ -3,6 +3,8 @@
 
 from django.conf import settings
 
+from broadsheet.core import site
+
 
 def _get(name, default):
     return getattr(settings, f"BROADSHEET_COMMENTS_{name}", default)
@@ -36,12 +38,7 @@ def editor_emails():
     return list(getattr(settings, "BROADSHEET_EDITOR_EMAILS", []))
 
 
-def site_url():
-    return getattr(settings, "BROADSHEET_SITE_URL", "").rstrip("/")
-
-
-def site_name():
-    return getattr(settings, "BROADSHEET_SITE_NAME", "The Broadsheet")
+site_url, site_name = site.site_url, site.site_name  # one rule for every app, in core
 
 
 # Cookies. The "mine" cookie holds only ids of the reader's own recent comments (to show them
@@ -50,6 +47,14 @@ def site_name():
 # request carrying the "mine" cookie.
 PENDING_COOKIE = _get("PENDING_COOKIE", "bs_my_comments")
 COMMENTER_COOKIE = _get("COMMENTER_COOKIE", "bs_commenter")
+# Signed ids of the comments a browser posted: the proof that lets a regular skip the queue
+# (see trust.py). Only the comment views read it, so the browser sends it only under their
+# path: story pages never see it and stay cacheable.
+PROOF_COOKIE = _get("PROOF_COOKIE", "bs_comment_proof")
+PROOF_COOKIE_PATH = "/comments/"
+PROOF_MAX_AGE = 365 * 24 * 3600
 COOKIE_MAX_AGE = 365 * 24 * 3600
 PENDING_MAX_AGE = 30 * 24 * 3600
+# How long the unsubscribe link of a reply email works; a later email brings a fresh one.
+UNSUBSCRIBE_MAX_AGE = 90 * 24 * 3600
 FEED_SIZE = 30

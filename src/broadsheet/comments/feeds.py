@@ -1,9 +1,16 @@
-"""RSS feeds of approved comments: the whole site's, and one story's. Names only, never emails."""
+"""RSS feeds of approved comments: the whole site's, and one story's. Names only, never emails.
+
+An item's description is HTML, as RSS 2.0 readers take it: the comment's own sanitised HTML
+(paragraphs, nofollow links), never its raw text, whose `<` a reader would render as markup.
+Every value passes through clean_text on the way out, so a row stored before control
+characters were refused still cannot break the XML.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from broadsheet.core.text import clean_text
 from broadsheet.newsroom.models import Article
 
 from . import conf
@@ -27,7 +34,7 @@ class LatestCommentsFeed(Feed):
             Comment.objects.approved()
             .filter(article__in=Article.objects.published())
             .select_related("article")
-            .only("id", "author_name", "body", "created_at", "article__headline", "article__slug")
+            .only("id", "author_name", "body_html", "created_at", "article__headline", "article__slug")
             .order_by("-created_at", "-id")
         )
 
@@ -35,10 +42,10 @@ class LatestCommentsFeed(Feed):
         return self._comments()[: conf.FEED_SIZE]
 
     def item_title(self, comment):
-        return f"{comment.author_name} on “{comment.article.headline}”"
+        return clean_text(f"{comment.author_name} on “{comment.article.headline}”", multiline=False)
 
     def item_description(self, comment):
-        return comment.body
+        return clean_text(comment.body_html)
 
     def item_link(self, comment):
         return comment.get_absolute_url()
@@ -47,7 +54,7 @@ class LatestCommentsFeed(Feed):
         return f"{conf.site_url()}{comment.get_absolute_url()}"
 
     def item_author_name(self, comment):
-        return comment.author_name
+        return clean_text(comment.author_name, multiline=False)
 
     def item_pubdate(self, comment):
         return comment.created_at
@@ -58,13 +65,13 @@ class ArticleCommentsFeed(LatestCommentsFeed):
         return get_object_or_404(Article.objects.published(), pk=article_id)
 
     def title(self, article):
-        return f"Comments on “{article.headline}”"
+        return clean_text(f"Comments on “{article.headline}”", multiline=False)
 
     def link(self, article):
         return article.get_absolute_url()
 
     def description(self, article):
-        return f"Reader comments on “{article.headline}” at {conf.site_name()}."
+        return clean_text(f"Reader comments on “{article.headline}” at {conf.site_name()}.", multiline=False)
 
     def items(self, article):
         return self._comments().filter(article=article)[: conf.FEED_SIZE]

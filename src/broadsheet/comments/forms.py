@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from broadsheet.core.antispam import SpamDefenceMixin, make_stamp
-from broadsheet.newsroom.text import clean_text
+from broadsheet.core.text import as_number, clean_text
 
 from . import conf
 from .text import clean_comment_text
@@ -87,7 +87,8 @@ class CommentForm(SpamDefenceMixin, forms.Form):
 
     def clean_parent(self):
         value = (self.cleaned_data.get("parent") or "").strip()
-        if value and (not value.isdigit() or len(value) > 18):
+        number = as_number(value)
+        if value and number is None:
             # Shown at the top of the form (the field is hidden); the reply target is dropped.
             self.add_error(
                 None,
@@ -96,7 +97,7 @@ class CommentForm(SpamDefenceMixin, forms.Form):
             self.data = self.data.copy()
             self.data["parent"] = ""
             return None
-        return int(value) if value else None
+        return number
 
 
 SHOWN_FIELDS = ("comment", "author", "email", "url", "parent", "remember", "notify", "form_stamp")

@@ -107,6 +107,11 @@ class Comment(models.Model):
             ),
         ]
 
+    # Set by services.discussion() on the comments it shows, for the thread template.
+    children: list["Comment"]
+    awaiting: bool
+    can_reply: bool
+
     def __str__(self):
         return f"{self.author_name}: {self.body[:60]}"
 
@@ -176,7 +181,8 @@ class ModerationSettings(models.Model):
     auto_approve_known = models.BooleanField(
         "Approve commenters with an earlier approved comment",
         default=True,
-        help_text="A first comment from an email address waits; later ones appear at once.",
+        help_text="A comment waits unless it comes from the browser that posted an approved comment "
+        "under the same email, or from a signed-in editor. The email alone proves nothing.",
     )
     hold_link_count = models.PositiveSmallIntegerField(
         "Hold a comment with this many links or more", default=2, help_text="0 switches the rule off."

@@ -2,8 +2,8 @@
 
 `decide()` returns a Decision (status + the reason an editor sees in the queue). Rules in order:
 the disallowed list and a confident classifier send to spam; then manual approval, too many links,
-the moderation list and a doubtful classifier hold; then a known commenter is approved and a
-first-timer is held (when "approve known commenters" is on).
+the moderation list and a doubtful classifier hold; then, when "approve known commenters" is
+on, a commenter is approved only if `trusted` (they proved it, see trust.py), else held.
 """
 
 import datetime
@@ -53,7 +53,7 @@ def _match(words, *fields):
     return None
 
 
-def decide(*, body, name, email, url, ip, rules=None):
+def decide(*, body, name, email, url, ip, rules=None, trusted=False):
     rules = rules or ModerationSettings.load()
     fields = (body, name, email, url, ip)
     word = _match(rules.word_list("disallowed_words"), *fields)
@@ -72,9 +72,13 @@ def decide(*, body, name, email, url, ip, rules=None):
         return Decision(Comment.Status.PENDING, f"Contains “{word}” from the moderation list.", score)
     if score is not None and score >= conf.hold_threshold():
         return Decision(Comment.Status.PENDING, f"The spam filter is unsure ({score:.2f}).", score)
-    if rules.auto_approve_known:
-        if not Comment.objects.approved().filter(author_email=normalise_email(email)).exists():
-            return Decision(Comment.Status.PENDING, "First comment from this email address.", score)
+    if rules.auto_approve_known and not trusted:
+        # The email alone proves nothing: anyone can type a regular's address.
+        return Decision(
+            Comment.Status.PENDING,
+            "Not a known commenter yet (no approved comment from this browser).",
+            score,
+        )
     return Decision(Comment.Status.APPROVED, "", score)
 
 

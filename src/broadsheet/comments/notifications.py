@@ -4,8 +4,6 @@ Each is a background task queued after the comment is committed; a failure to qu
 never takes a reader's request down with it.
 """
 
-import logging
-
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -14,20 +12,23 @@ from django_tasks import task
 
 from . import conf
 
-log = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 
 
 def unsubscribe_token(comment):
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(comment.pk))
+    """A signed, dated token naming the comment; it stops working after UNSUBSCRIBE_MAX_AGE."""
+    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign(str(comment.pk))
 
 
 def comment_from_unsubscribe_token(token):
+    """The comment an unsubscribe token names, or None when it is forged, expired or gone."""
     from .models import Comment
 
     try:
-        pk = int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token))
-    except (signing.BadSignature, ValueError):
+        pk = int(
+            signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).unsign(token, max_age=conf.UNSUBSCRIBE_MAX_AGE)
+        )
+    except (signing.BadSignature, ValueError):  # SignatureExpired is a BadSignature
         return None
     return Comment.objects.filter(pk=pk).select_related("article").first()
 
@@ -44,14 +45,6 @@ def _send(subject, template, context, to, headers=None):
     body = render_to_string(template, context)
     message = EmailMessage(subject=subject.replace("\n", " ")[:200], body=body, to=to, headers=headers or {})
     return message.send(fail_silently=False)
-
-
-def queue(task_function, comment_id):
-    """Queue a notification; log and carry on if the queue cannot take it."""
-    try:
-        task_function.enqueue(comment_id)
-    except Exception:
-        log.exception("could not queue %s for comment %s", task_function, comment_id)
 
 
 @task()

@@ -1,15 +1,27 @@
 """Comment operations: posting, moderating, replying as an editor, and what pages and the API show."""
 
+from __future__ import annotations
+
 import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core import signing
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponseBase
+
+from broadsheet.core.queue import enqueue_or_log
+from broadsheet.core.text import as_number
+from broadsheet.newsroom.models import Article
 
 from . import moderation, notifications, spam
 from .models import Comment, CommentTally, ModerationSettings, body_fingerprint, normalise_email
 from .signals import comments_changed
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 log = logging.getLogger(__name__)
 PUBLIC_FIELDS = ("id", "parent_id", "author_name", "author_url", "body", "body_html", "created_at")
@@ -19,7 +31,7 @@ PRIVATE_FIELDS = ("author_email", "ip_address", "user_agent")
 class CommentRefused(Exception):
     """A comment that could not be taken; `message` is for the reader, `field` where to show it."""
 
-    def __init__(self, message, *, field=None, code=""):
+    def __init__(self, message: str, *, field: str | None = None, code: str = "") -> None:
         super().__init__(message)
         self.message, self.field, self.code = message, field, code
 
@@ -27,33 +39,39 @@ class CommentRefused(Exception):
 # --- what readers and the API see -------------------------------------------------------------
 
 
-def public_comments(article):
+def public_comments(article: Article) -> QuerySet[Comment, dict[str, Any]]:
     """The approved comments of `article`, oldest first, as dicts without any private field."""
     return (
         Comment.objects.approved().filter(article=article).order_by("created_at", "id").values(*PUBLIC_FIELDS)
     )
 
 
-def annotate_comment_counts(articles):
+def annotate_comment_counts(articles: list[Article]) -> list[Article]:
     """Set article.comment_count (approved comments) on each of `articles` with one query."""
     counts = CommentTally.counts_for([a.pk for a in articles])
     for article in articles:
-        article.comment_count = counts.get(article.pk, 0)
+        article.comment_count = counts.get(article.pk, 0)  # type: ignore[attr-defined]  # shown by listings
     return articles
 
 
-def _visible(mine_ids):
+def _visible(mine_ids: Iterable[int]) -> Q:
     shown = Q(status=Comment.Status.APPROVED)
     if mine_ids:
         shown |= Q(pk__in=list(mine_ids), status=Comment.Status.PENDING)
     return shown
 
 
-def _root_order(rules):
+def _root_order(rules: ModerationSettings) -> list[str]:
     return ["-created_at", "-id"] if rules.newest_first else ["created_at", "id"]
 
 
-def discussion(article, *, page_number=1, mine_ids=(), rules=None):
+def discussion(
+    article: Article,
+    *,
+    page_number: int | str = 1,
+    mine_ids: Iterable[int] = (),
+    rules: ModerationSettings | None = None,
+) -> Page:
     """One page of threads: top-level comments with their replies nested as `.children`.
 
     The reader's own pending comments (ids from their signed cookie) are included, marked
@@ -83,21 +101,21 @@ def discussion(article, *, page_number=1, mine_ids=(), rules=None):
     for reply in replies:
         by_id[reply.pk] = reply
     for reply in replies:
-        parent = by_id.get(reply.parent_id)
+        parent = by_id.get(reply.parent_id) if reply.parent_id else None
         if parent is not None:
             parent.children.append(reply)
     page.object_list = top
     return page
 
 
-def approved_count(article):
+def approved_count(article: Article) -> int:
     return CommentTally.counts_for([article.pk]).get(article.pk, 0)
 
 
-def page_of(comment, rules=None):
+def page_of(comment: Comment, rules: ModerationSettings | None = None) -> int:
     """The page of its article's discussion on which `comment` appears."""
     rules = rules or ModerationSettings.load()
-    root = comment.thread if comment.thread_id else comment
+    root = comment.thread or comment
     before = Comment.objects.approved().filter(article_id=comment.article_id, parent__isnull=True)
     if rules.newest_first:
         before = before.filter(
@@ -110,12 +128,13 @@ def page_of(comment, rules=None):
     return before.count() // max(rules.per_page, 1) + 1
 
 
-def reply_target(article, parent_id, rules=None):
+def reply_target(
+    article: Article, parent_id: object, rules: ModerationSettings | None = None
+) -> Comment | None:
     """The approved comment of `article` a reply may hang under, or None."""
     rules = rules or ModerationSettings.load()
-    try:
-        parent_id = int(parent_id)
-    except (TypeError, ValueError):
+    parent_id = as_number(parent_id)
+    if parent_id is None:
         return None
     parent = Comment.objects.approved().filter(pk=parent_id, article=article).defer(*PRIVATE_FIELDS).first()
     return parent
@@ -124,7 +143,7 @@ def reply_target(article, parent_id, rules=None):
 # --- posting -----------------------------------------------------------------------------------
 
 
-def announce_change(article_id):
+def announce_change(article_id: int) -> None:
     """Tell listeners (e.g. a page cache) that an article's visible comments changed; a failing
     listener is logged, never shown to the reader whose comment is already saved."""
     for receiver, result in comments_changed.send_robust(sender=Comment, article_id=article_id):
@@ -132,19 +151,34 @@ def announce_change(article_id):
             log.error("comments_changed listener %r failed: %s", receiver, result)
 
 
-def _after_commit(comment):
-    def run():
+def _after_commit(comment: Comment) -> None:
+    def run() -> None:
         if comment.status == Comment.Status.PENDING:
-            notifications.queue(notifications.tell_editors_of_held_comment, comment.pk)
+            enqueue_or_log(notifications.tell_editors_of_held_comment, comment.pk)
         elif comment.status == Comment.Status.APPROVED:
-            notifications.queue(notifications.announce_approved_comment, comment.pk)
+            enqueue_or_log(notifications.announce_approved_comment, comment.pk)
             announce_change(comment.article_id)
 
     transaction.on_commit(run)
 
 
-def post_comment(*, article, body, name, email, url="", parent_id=None, ip="", user_agent="", notify=False):
-    """Take a reader's comment and apply the moderation rules; raise CommentRefused with a reason."""
+def post_comment(
+    *,
+    article: Article,
+    body: str,
+    name: str,
+    email: str,
+    url: str = "",
+    parent_id: object = None,
+    ip: str = "",
+    user_agent: str = "",
+    notify: bool = False,
+    trusted: bool = False,
+) -> Comment:
+    """Take a reader's comment and apply the moderation rules; raise CommentRefused with a reason.
+
+    `trusted` says the sender proved they are an approved commenter (trust.is_trusted); the
+    email they typed never does."""
     rules = ModerationSettings.load()
     with transaction.atomic():
         reason = moderation.closed_reason(article, rules)
@@ -178,7 +212,9 @@ def post_comment(*, article, body, name, email, url="", parent_id=None, ip="", u
                 "your text is kept below.",
                 code="flood",
             )
-        decision = moderation.decide(body=body, name=name, email=email, url=url, ip=ip, rules=rules)
+        decision = moderation.decide(
+            body=body, name=name, email=email, url=url, ip=ip, rules=rules, trusted=trusted
+        )
         comment = Comment(
             article=article,
             parent=parent,
@@ -204,14 +240,14 @@ def post_comment(*, article, body, name, email, url="", parent_id=None, ip="", u
     return comment
 
 
-def _duplicate_message():
+def _duplicate_message() -> str:
     return "You have already posted this comment on this story. It looks like it was sent twice."
 
 
 # --- moderating ---------------------------------------------------------------------------------
 
 
-def _set_status(comment, status, *, reason=None):
+def _set_status(comment: Comment, status: str, *, reason: str | None = None) -> Comment:
     was = comment.status
     comment.status = status
     fields = ["status"]
@@ -220,34 +256,32 @@ def _set_status(comment, status, *, reason=None):
         fields.append("held_reason")
     comment.save(update_fields=fields)
     if status == Comment.Status.APPROVED and was != status:
-        transaction.on_commit(
-            lambda: notifications.queue(notifications.announce_approved_comment, comment.pk)
-        )
+        transaction.on_commit(lambda: enqueue_or_log(notifications.announce_approved_comment, comment.pk))
     if Comment.Status.APPROVED in (was, status) and was != status:
         transaction.on_commit(lambda: announce_change(comment.article_id))
     return comment
 
 
 @transaction.atomic
-def approve(comment, *, by=None):
+def approve(comment: Comment, *, by: User | None = None) -> Comment:
     """An editor approves: the comment appears, and the classifier learns it is not spam."""
     spam.learn(comment, is_spam=False)
     return _set_status(comment, Comment.Status.APPROVED, reason="")
 
 
 @transaction.atomic
-def unapprove(comment, *, by=None):
+def unapprove(comment: Comment, *, by: User | None = None) -> Comment:
     return _set_status(comment, Comment.Status.PENDING, reason="Unapproved by an editor.")
 
 
 @transaction.atomic
-def mark_spam(comment, *, by=None):
+def mark_spam(comment: Comment, *, by: User | None = None) -> Comment:
     spam.learn(comment, is_spam=True)
     return _set_status(comment, Comment.Status.SPAM, reason="Marked as spam by an editor.")
 
 
 @transaction.atomic
-def mark_not_spam(comment, *, by=None):
+def mark_not_spam(comment: Comment, *, by: User | None = None) -> Comment:
     """Back to the queue (not published), and the classifier learns it was not spam."""
     spam.learn(comment, is_spam=False)
     if comment.status == Comment.Status.SPAM:
@@ -256,12 +290,19 @@ def mark_not_spam(comment, *, by=None):
 
 
 @transaction.atomic
-def trash(comment, *, by=None):
+def trash(comment: Comment, *, by: User | None = None) -> Comment:
     return _set_status(comment, Comment.Status.TRASH, reason="Trashed by an editor.")
 
 
 @transaction.atomic
-def edit(comment, *, body=None, name=None, url=None, by=None):
+def edit(
+    comment: Comment,
+    *,
+    body: str | None = None,
+    name: str | None = None,
+    url: str | None = None,
+    by: User | None = None,
+) -> Comment:
     if body is not None:
         comment.body = body
     if name is not None:
@@ -275,14 +316,14 @@ def edit(comment, *, body=None, name=None, url=None, by=None):
 
 
 @transaction.atomic
-def reply_as_editor(parent, *, body, by):
+def reply_as_editor(parent: Comment, *, body: str, by: Any) -> Comment:
     """An editor answers a comment from the queue; the reply is published at once. Replying to a
     held comment approves it first, as an editor would not answer something readers cannot see."""
     if parent.status != Comment.Status.APPROVED:
         approve(parent, by=by)
     rules = ModerationSettings.load()
     anchor = parent
-    while anchor.depth >= max(rules.max_depth, 1) and anchor.parent_id:
+    while anchor.depth >= max(rules.max_depth, 1) and anchor.parent is not None:
         anchor = anchor.parent
     name = (by.get_full_name() or by.get_username()).strip()
     reply = Comment(
@@ -301,14 +342,14 @@ def reply_as_editor(parent, *, body, by):
     return reply
 
 
-def unsubscribe(comment):
+def unsubscribe(comment: Comment) -> int:
     """Stop reply emails for every comment this person left on this story."""
     return Comment.objects.filter(article_id=comment.article_id, author_email=comment.author_email).update(
         notify_replies=False
     )
 
 
-def commenter_history(email):
+def commenter_history(email: str) -> tuple[QuerySet[Comment], dict[str, int]]:
     email = normalise_email(email)
     comments = Comment.objects.filter(author_email=email).select_related("article").order_by("-created_at")
     counts = dict(comments.order_by().values("status").annotate(n=Count("id")).values_list("status", "n"))
@@ -320,19 +361,22 @@ def commenter_history(email):
 MINE_SALT = "comments.mine"
 
 
-def read_mine(request, cookie_name):
+def read_mine(request: HttpRequest, cookie_name: str) -> list[int]:
     try:
         raw = request.get_signed_cookie(cookie_name, salt=MINE_SALT, default="")
     except (signing.BadSignature, ValueError):
         raw = ""
     ids = []
     for part in (raw or "").split(","):
-        if part.isdigit():
-            ids.append(int(part))
+        number = as_number(part)
+        if number is not None:
+            ids.append(number)
     return ids[-20:]
 
 
-def remember_mine(response, request, cookie_name, comment_id, max_age):
+def remember_mine(
+    response: HttpResponseBase, request: HttpRequest, cookie_name: str, comment_id: int, max_age: int
+) -> None:
     ids = [i for i in read_mine(request, cookie_name) if i != comment_id] + [comment_id]
     response.set_signed_cookie(
         cookie_name,

@@ -4,7 +4,7 @@ import re
 
 from django.utils.html import escape
 
-from broadsheet.newsroom.text import clean_text
+from broadsheet.core.text import clean_text
 
 # A web address: http(s):// or www. up to whitespace or a character that cannot end one.
 URL_RE = re.compile(r"""(?i)\b((?:https?://|www\.)[^\s<>"']+)""")

@@ -13,10 +13,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from broadsheet.core.antispam import client_ip
+from broadsheet.core.text import as_number
 from broadsheet.newsroom import slots
 from broadsheet.newsroom.views import article_queryset, render_article
 
-from . import conf, moderation, services
+from . import conf, moderation, services, trust
 from .forms import CommentForm, ShownForm
 from .models import Comment, ModerationSettings
 from .notifications import comment_from_unsubscribe_token
@@ -86,6 +87,7 @@ def post_comment(request, article_id):
                 ip=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 notify=data["notify"],
+                trusted=trust.is_trusted(request, data["email"]),
             )
         except services.CommentRefused as refusal:
             if refusal.code == "bad_parent":
@@ -105,6 +107,7 @@ def post_comment(request, article_id):
 
 def _posted(request, comment, *, remember):
     response = HttpResponseRedirect(comment_url(comment))
+    trust.remember_posted(response, request, comment)
     if comment.status == Comment.Status.PENDING:
         services.remember_mine(response, request, conf.PENDING_COOKIE, comment.pk, conf.PENDING_MAX_AGE)
     if remember:
@@ -137,11 +140,17 @@ def permalink(request, pk):
 @csrf_exempt  # the signed token is the proof; mail programs send RFC 8058 one-click POSTs
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
+    """GET asks (link scanners and prefetching mail clients follow links); POST acts, from the
+    confirm button or as an RFC 8058 one-click POST ("List-Unsubscribe=One-Click")."""
     comment = comment_from_unsubscribe_token(token)
     if comment is None:
         return render(request, "comments/unsubscribe.html", {"ok": False}, status=404)
-    services.unsubscribe(comment)
-    response = render(request, "comments/unsubscribe.html", {"ok": True, "article": comment.article})
+    done = request.method == "POST"
+    if done:
+        services.unsubscribe(comment)
+    response = render(
+        request, "comments/unsubscribe.html", {"ok": True, "done": done, "article": comment.article}
+    )
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -150,8 +159,7 @@ def unsubscribe(request, token):
 
 
 def _page_number(request):
-    value = request.GET.get("cpage", "1")
-    return value if value.isdigit() else 1
+    return as_number(request.GET.get("cpage", "1"), max_digits=6) or 1
 
 
 def article_block(request, article):

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 
 ANALYZE_MIN_ARTICLES = 1000
 
@@ -13,6 +13,14 @@ class CoreConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the system checks)
 
         post_migrate.connect(analyze_if_never_analyzed, sender=self, dispatch_uid="core.analyze")
+        pre_save.connect(clean_stored_text, dispatch_uid="core.clean_stored_text")
+
+
+def clean_stored_text(sender, instance, **kwargs):
+    """Every model's text fields are cleaned before they are written (see core.text)."""
+    from .text import clean_text_fields
+
+    clean_text_fields(instance)
 
 
 def analyze_if_never_analyzed(sender, using="default", **kwargs):

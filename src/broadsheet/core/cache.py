@@ -13,9 +13,14 @@ import time
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER = 1.0
+# Only the backend being unreachable is a miss. Anything else (a value that cannot be pickled,
+# a wrong argument, incr() of a missing key) is an answer or a bug, and is raised as it is.
+CONNECTION_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 class ResilientRedisCache(RedisCache):
@@ -26,9 +31,7 @@ class ResilientRedisCache(RedisCache):
             return default
         try:
             return method(*args, **kwargs)
-        except ValueError:  # incr() of a missing key: an answer, not an outage
-            raise
-        except Exception as error:  # redis.ConnectionError, TimeoutError, ...: treat as a miss
+        except CONNECTION_ERRORS as error:  # Redis away or too slow: treat as a miss
             if time.monotonic() >= self._down_until:
                 logger.warning("Cache unavailable (%s); serving without it", type(error).__name__)
             type(self)._down_until = time.monotonic() + RETRY_AFTER

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from . import workers
 
 RETRY_AFTER_SECONDS = 5
+API_PREFIX = "/api/"  # where urls.py mounts broadsheet.api
 
 
 @never_cache
@@ -51,13 +52,21 @@ def server_error(request):
     # No context processors that touch the database: this page must render when it is down.
     from django.template import loader
 
-    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+    database_away = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+    if request.path.startswith(API_PREFIX):
+        # A failure outside the API's own views (a middleware, say): its clients still read JSON.
+        status = 503 if database_away else 500
+        response = JsonResponse({"error": {"status": status, "message": "The server could not answer."}})
+        response.status_code = status
+    elif database_away:
         # The database is away (restarting, failing over) or too busy: say so, and when to come
         # back. Django drops the broken connection as the request ends; the next one reconnects.
         response = HttpResponse(loader.get_template("503.html").render({}), status=503)
+    else:
+        return HttpResponse(loader.get_template("500.html").render({}), status=500)
+    if database_away:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+    return response
 
 
 def bad_request(request, exception=None):

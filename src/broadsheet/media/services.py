@@ -1,23 +1,31 @@
 """Putting pictures into the library: every picture is verified and re-encoded on the way in."""
 
-import hashlib
+from __future__ import annotations
 
+import hashlib
+from typing import TYPE_CHECKING
+
+from django.core.files import File
 from django.db import transaction
 
 from broadsheet.newsroom.images import process_upload
+from broadsheet.newsroom.models import Article
 
 from .models import Picture
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @transaction.atomic
 def add_picture(
-    upload,
+    upload: File,
     *,
     alt_text: str = "",
     caption: str = "",
     credit: str = "",
     title: str = "",
-    uploaded_by=None,
+    uploaded_by: User | None = None,
     origin: str | None = None,
 ) -> Picture:
     """Verify, re-encode (no metadata survives) and store a picture; with an origin, update in place.
@@ -44,7 +52,7 @@ def add_picture(
     return picture
 
 
-def set_lead_picture(article, picture: Picture | None) -> None:
+def set_lead_picture(article: Article, picture: Picture | None) -> None:
     """Make a library picture the story's lead picture (caption, credit and alt text with it).
 
     The one way other apps set a lead picture, so the story's link to the library can change

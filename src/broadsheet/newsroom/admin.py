@@ -13,10 +13,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from broadsheet.core.text import clean_text
+
 from . import services
 from .images import process_upload
 from .models import Article, Author, Correction, Revision, Section, Source, Tag
-from .text import clean_text
 
 
 class CleanImageMixin:

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from broadsheet.core.text import clean_text
+
 from .models import Article, Author, Section, Source, Tag
 from .signals import articles_loaded
-from .text import clean_text
 
 REQUIRED = ("external_id", "title", "body", "section", "published")
 MAX_BODY = 200_000
@@ -107,14 +108,8 @@ def parse_record(line):
 def import_record(values, *, announce_change=True):
     """Create or update one article from parsed values. Returns (article, created).
     announce_change=False leaves telling the other apps to the caller (see import_lines)."""
-    section = Section.objects.filter(name__iexact=values["section"]).first() or Section.objects.create(
-        name=values["section"]
-    )
-    source = None
-    if values["source"]:
-        source = Source.objects.filter(name__iexact=values["source"]).first() or Source.objects.create(
-            name=values["source"]
-        )
+    section = Section.objects.find_or_create(values["section"])
+    source = Source.objects.find_or_create(values["source"])
     article = Article.objects.filter(external_id=values["external_id"]).first()
     created = article is None
     if created:
@@ -133,7 +128,7 @@ def import_record(values, *, announce_change=True):
     # The source's dates are kept: a story imported today was not "Updated" today.
     Article.objects.filter(pk=article.pk).update(updated_at=values["publish_at"])
     article.updated_at = values["publish_at"]
-    article.tags.set([_tag(name) for name in values["tags"]])
+    article.tags.set([Tag.objects.find_or_create(name) for name in values["tags"]])
     if values["author"]:
         author = Author.objects.filter(name=values["author"]).first() or Author.objects.create(
             name=values["author"]
@@ -145,10 +140,6 @@ def import_record(values, *, announce_change=True):
     if announce_change:
         announce(article)
     return article, created
-
-
-def _tag(name):
-    return Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
 
 
 def import_lines(lines, *, progress=None):

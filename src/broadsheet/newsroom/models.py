@@ -2,13 +2,15 @@
 
 from django.conf import settings
 from django.core import signing
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from .text import clean_text, render_markdown
+from broadsheet.core.text import clean_text
+
+from .text import render_markdown
 
 _SLUG_PLACEHOLDER = "0slug0"
 _url_patterns = {}
@@ -39,11 +41,33 @@ def unique_slug(model, text, *, instance_pk=None, field="slug", max_length=SLUG_
     return candidate
 
 
+class NamedQuerySet(models.QuerySet):
+    def find_or_create(self, name):
+        """The row named `name` (any case, spaces collapsed), created if there is none; None for
+        an empty name. Safe when two requests or workers ask for the same new name at once."""
+        name = " ".join((name or "").split())[: self.model._meta.get_field("name").max_length]
+        if not name:
+            return None
+        for _attempt in range(3):
+            found = self.filter(name__iexact=name).first()
+            if found is not None:
+                return found
+            try:
+                with transaction.atomic():  # a savepoint: a lost race leaves the caller's transaction usable
+                    return self.create(name=name)
+            except IntegrityError:
+                # Someone else created this name, or took the slug we picked, since we looked.
+                continue
+        return self.get(name__iexact=name)
+
+
 class SluggedModel(models.Model):
     """A named thing with a unique slug made from its name."""
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=140, unique=True, blank=True)
+
+    objects = NamedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -58,7 +82,7 @@ class SluggedModel(models.Model):
         super().save(*args, **kwargs)
 
 
-class SectionQuerySet(models.QuerySet):
+class SectionQuerySet(NamedQuerySet):
     def navigation(self):
         return self.filter(in_navigation=True).order_by("position", "name")
 

@@ -45,6 +45,16 @@ class KeysetPage:
         return bool(self.newer_cursor or self.older_cursor)
 
 
+def older_page(queryset, before, size):
+    """Up to `size` stories of `queryset` older than `before` ((publish_at, id), or None for the
+    newest), newest first, and whether more follow. The API's cursors use it too."""
+    if before:
+        when, pk = before
+        queryset = queryset.filter(Q(publish_at__lt=when) | Q(publish_at=when, pk__lt=pk))
+    rows = list(queryset.order_by("-publish_at", "-id")[: size + 1])
+    return rows[:size], len(rows) > size
+
+
 def keyset_page(queryset, params, size):
     """One page of `queryset` (newest first) for the cursor in `params` (a QueryDict)."""
     before = parse_cursor(params.get("before"))
@@ -60,12 +70,7 @@ def keyset_page(queryset, params, size):
         rows = list(reversed(rows[:size]))
         has_older = True
     else:
-        if before:
-            when, pk = before
-            queryset = queryset.filter(Q(publish_at__lt=when) | Q(publish_at=when, pk__lt=pk))
-        rows = list(queryset.order_by("-publish_at", "-id")[: size + 1])
-        has_older = len(rows) > size
-        rows = rows[:size]
+        rows, has_older = older_page(queryset, before, size)
         has_newer = before is not None
     if not rows:
         return KeysetPage([], None, None)

@@ -1,24 +1,32 @@
 """Newsroom operations that touch several models: the publishing workflow and revisions."""
 
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Article, Revision
 from .signals import article_changed
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def record_revision(article, *, by=None):
+
+def record_revision(article: Article, *, by: User | None = None) -> Revision:
     """Keep a copy of the article as it is now."""
     return Revision.objects.create(article=article, created_by=by, data=article.snapshot())
 
 
-def announce(article):
+def announce(article: Article) -> None:
     """Tell the other apps (search, related, cache) that this article changed, once committed."""
     transaction.on_commit(lambda: article_changed.send(sender=Article, article=article))
 
 
 @transaction.atomic
-def save_article(article, *, by=None):
+def save_article(article: Article, *, by: User | None = None) -> Article:
     article.save()
     record_revision(article, by=by)
     announce(article)
@@ -26,7 +34,9 @@ def save_article(article, *, by=None):
 
 
 @transaction.atomic
-def publish(article, *, by=None, at=None):
+def publish(
+    article: Article, *, by: User | None = None, at: datetime.datetime | None = None
+) -> Article:
     """Publish now, or at `at` (a future time schedules the story)."""
     article.status = Article.Status.PUBLISHED
     if at is not None:
@@ -37,24 +47,24 @@ def publish(article, *, by=None, at=None):
 
 
 @transaction.atomic
-def schedule(article, *, at, by=None):
+def schedule(article: Article, *, at: datetime.datetime, by: User | None = None) -> Article:
     return publish(article, by=by, at=at)
 
 
 @transaction.atomic
-def unpublish(article, *, by=None):
+def unpublish(article: Article, *, by: User | None = None) -> Article:
     article.status = Article.Status.DRAFT
     return save_article(article, by=by)
 
 
 @transaction.atomic
-def send_to_review(article, *, by=None):
+def send_to_review(article: Article, *, by: User | None = None) -> Article:
     article.status = Article.Status.REVIEW
     return save_article(article, by=by)
 
 
 @transaction.atomic
-def restore_revision(revision, *, by=None):
+def restore_revision(revision: Revision, *, by: User | None = None) -> Article:
     """Put an article's words and settings back as they were in `revision`; keeps a new revision."""
     article = revision.article
     data = revision.data
@@ -63,13 +73,13 @@ def restore_revision(revision, *, by=None):
             continue
         value = data[name]
         if name == "publish_at" and value:
-            value = timezone.datetime.fromisoformat(value)
+            value = datetime.datetime.fromisoformat(value)
         setattr(article, name, value)
     article.save()
     if "tags" in data:
         from .models import Tag
 
-        article.tags.set([Tag.objects.get_or_create(name=name)[0] for name in data["tags"]])
+        article.tags.set([Tag.objects.find_or_create(name) for name in data["tags"]])
     if "authors" in data:
         from .models import Author
 

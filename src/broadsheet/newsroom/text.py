@@ -3,6 +3,10 @@
 import nh3
 from markdown_it import MarkdownIt
 
+from broadsheet.core.text import (
+    clean_text,  # re-exported: the rule lives in core, older imports use this name
+)
+
 _markdown = (
     MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     .enable("table")
@@ -58,14 +62,6 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 MAX_MARKDOWN = 200_000
-
-
-def clean_text(value):
-    """Drop NUL bytes and lone surrogates that no database or page should ever hold."""
-    if not value:
-        return value or ""
-    value = value.replace("\x00", "")
-    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 def sanitise_html(html):

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from broadsheet.core.text import STOP_WORDS
+
 # Letters NFKD does not take apart.
 _SPECIAL = str.maketrans(
     {
@@ -58,23 +60,19 @@ _FOLDS = (
     ("w", "v"),
 )
 
-STOPWORDS = frozenset(
+STOPWORDS = STOP_WORDS | frozenset(
     """
-    a about above after again against all almost also although always am among an and another any
-    are around as at away back be became because become been before being below between both but by
-    can could did do does doing done down during each either else even ever every few for from
-    further get gets got had has have having he her here hers herself him himself his how however
-    i if in into is it its itself just last least less like made make many may me might more most
-    much must my myself near neither never new next no nor not now of off often on once one only
-    onto or other others our ours ourselves out over own per perhaps put rather said same say says
-    see seen she should since so some still such than that the their theirs them themselves then
-    there these they this those though through thus to told too toward towards under until up upon
-    us use used very was we well were what when where whether which while who whom whose why will
-    with within without would yet you your yours yourself yourselves mr mrs ms dr al el de la le
-    du van von der den des di da del los las bin ibn ben s t re ve ll d m ad ar az ash ul ud
-    according added adding also week weeks year years day days month months time times today
-    yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday percent cent
-    statement spokesperson spokesman spokeswoman official officials people including including
+    above again against almost although always am among another around away back became because
+    become before being below between both doing done down during each either else even ever every
+    few further get gets got having here hers herself himself however itself last least less like
+    made make many may might much must myself near neither never new next nor now off often once
+    onto other others ours ourselves own per perhaps put rather same say see seen should since still
+    such theirs themselves those though through thus told too toward towards under until upon us use
+    used very well where whether while whom whose why within without yet yours yourself yourselves
+    mr mrs ms dr al el de la le du van von der den des di da del los las bin ibn ben s t re ve ll d
+    m ad ar az ash ul ud according added adding week weeks year years day days month months time
+    times today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday percent
+    cent statement spokesperson spokesman spokeswoman official officials people including
     """.split()
 )
 
@@ -399,7 +397,3 @@ def analyse(doc, weights=None):
     analyser = Analyser(weights)
     analysed = analyser.analyse_many([doc])
     return analyser.counts(analysed), int(analysed.fingerprints[0])
-
-
-def term_counts(doc, weights=None):
-    return analyse(doc, weights)[0]

@@ -1,12 +1,17 @@
 """Related stories: what other apps call. Lists are computed ahead (see base.py); reading is one query."""
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.http import HttpRequest
+
 from broadsheet.newsroom.models import Article
 
 from . import conf
 from .base import get_backend
 
 
-def related_for(article, limit=None):
+def related_for(article: Article | None, limit: int | None = None) -> list[Article]:
     """The published articles related to `article`, pins first then best first, in one query."""
     limit = conf.SHOWN if limit is None else limit
     if not article or not article.pk or limit <= 0:
@@ -20,7 +25,7 @@ def related_for(article, limit=None):
     )
 
 
-def related_block(request, article):
+def related_block(request: HttpRequest, article: Article) -> tuple[str, dict[str, Any]] | None:
     """The "Related posts" block under an article (newsroom.slots provider)."""
     articles = related_for(article)
     if not articles:
@@ -28,20 +33,20 @@ def related_block(request, article):
     return "related/_related.html", {"articles": articles}
 
 
-def rebuild_related(*, progress=None):
+def rebuild_related(*, progress: Callable[[int], Any] | None = None) -> int:
     """Recompute every list. Returns how many articles were indexed."""
     return get_backend().rebuild(progress=progress)
 
 
-def update_related(article_ids):
+def update_related(article_ids: Iterable[int]) -> None:
     """After articles changed: index and list the published ones, remove the others."""
     get_backend().update(article_ids)
 
 
-def remove_related(article_ids):
+def remove_related(article_ids: Iterable[int]) -> None:
     get_backend().remove(article_ids)
 
 
-def recompute_related(article_ids):
+def recompute_related(article_ids: Iterable[int]) -> None:
     """Recompute these articles' own lists (after pins or exclusions changed)."""
     get_backend().recompute(article_ids)

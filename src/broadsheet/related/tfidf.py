@@ -9,7 +9,6 @@ enters the lists of the articles it now beats the last entry of.
 """
 
 import contextlib
-import dataclasses
 import itertools
 
 import numpy as np
@@ -385,8 +384,3 @@ class TfidfBackend(RelatedBackend):
                 changed[other] = entries
         changed[article_id] = own
         lists.save_lists(changed, length=t.stored)
-
-
-def with_tuning(**changes):
-    """A backend with some knobs changed (bench and tests)."""
-    return TfidfBackend(tuning=dataclasses.replace(vectors.Tuning(**conf.TUNING), **changes))

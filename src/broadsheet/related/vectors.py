@@ -6,7 +6,6 @@ transposed matrix cut to each term's heaviest documents, so every lookup costs a
 whatever the size of the archive.
 """
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,10 +39,6 @@ def idf(df, n_docs):
     """Rarer terms weigh more; a term in every article weighs almost nothing."""
     df = np.asarray(df, dtype=np.float64)
     return np.log1p(np.maximum(n_docs, 1) / np.maximum(df, 1)).astype(np.float32)
-
-
-def idf_one(df, n_docs):
-    return math.log1p(max(n_docs, 1) / max(df, 1))
 
 
 def weigh_rows(counts, idf_values, top_terms):

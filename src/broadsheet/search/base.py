@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from .query import ParsedQuery
 
 
+class SearchUnavailable(Exception):
+    """The backend could not answer (a timeout, an outage): not the same as "nothing found"."""
+
+
 @dataclass(frozen=True)
 class IndexEntry:
     """What the index keeps of one article."""

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from broadsheet.newsroom.text import clean_text
+from broadsheet.core.text import clean_text
 
 MAX_SHOWN_QUERY = 1000
 

@@ -17,7 +17,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 from broadsheet.newsroom.models import Article
 
 from . import conf
-from .base import Filters, Hit, SearchBackend
+from .base import Filters, Hit, SearchBackend, SearchUnavailable
 from .text import MARK_END, MARK_START, MAX_INDEXED_CHARS, fold
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ class _Search:
 
     def ranked(self, candidates, candidate_params, *, final=True):
         """The best `count` of the rows (article_id, publish_at, vector) that the SQL
-        `candidates` lists, as hits, and how many rows it listed (None if the query failed).
+        `candidates` lists, as hits, and how many rows it listed.
         Unless `final`, fewer rows than wanted are only counted: a wider window follows."""
         sql = (
             "SELECT c.article_id, CASE WHEN c.found >= %s OR %s THEN"
@@ -154,8 +154,6 @@ class _Search:
         params = [self.wanted, final, *self.query_params, conf.recency_boost(), self.now, half_life]
         params += [*candidate_params, self.count]
         rows = self.backend._run(sql, params)
-        if rows is None:
-            return [], None
         return [Hit(article_id=row[0], score=row[1]) for row in rows], rows[0][2] if rows else 0
 
 
@@ -407,7 +405,7 @@ class PostgresBackend(SearchBackend):
         days = (latest - edge).total_seconds() / DAY if edge else math.inf
         if edge and search.first_look_by_walking:
             hits, found = search.ranked(*search.newest(search.wanted * NEWEST_FACTOR), final=False)
-            if found is None or found >= search.wanted:
+            if found >= search.wanted:
                 return hits[offset:]
             days *= search.growth(found)
         while True:
@@ -415,7 +413,7 @@ class PostgresBackend(SearchBackend):
             every_day = cutoff_day == first_day
             window, params = search.window(cutoff_day, last_day, every_day=every_day)
             hits, found = search.ranked(window, params, final=every_day)
-            if found is None or found >= search.wanted or every_day:
+            if found >= search.wanted or every_day:
                 return hits[offset:]
             days *= search.growth(found)
 
@@ -447,7 +445,7 @@ class PostgresBackend(SearchBackend):
         params = [HEADLINE_OPTIONS, HEADLINE_OPTIONS, SNIPPET_OPTIONS, *query_params]
         params.append([h.article_id for h in hits])
         by_id = {hit.article_id: hit for hit in hits}
-        for article_id, headline, summary, body in self._run(sql, params) or []:
+        for article_id, headline, summary, body in self._run(sql, params):
             hit = by_id[article_id]
             hit.headline, hit.summary, hit.body = headline or "", summary or "", body or ""
 
@@ -464,10 +462,10 @@ class PostgresBackend(SearchBackend):
             with transaction.atomic(using=alias):  # a savepoint: a failure leaves the transaction usable
                 return self._fetch(alias, sql, params)
         except DatabaseError as error:
-            # Queries are built from quoted words only, so this is not expected; a reader
-            # still gets "nothing found" rather than an error page.
-            log.warning("search query failed: %s", error)
-            return None
+            # A timeout or an outage: the reader is told search is unavailable (not "nothing
+            # found"), the operator reads why here.
+            log.error("search query failed: %s", error)
+            raise SearchUnavailable(str(error)) from error
 
     @staticmethod
     def _fetch(alias, sql, params):

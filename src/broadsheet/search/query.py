@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from broadsheet.newsroom.text import clean_text
+from broadsheet.core.text import clean_text
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 12

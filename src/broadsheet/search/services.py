@@ -1,15 +1,18 @@
 """Keeping the index in step with the newsroom, and searching it for readers and the API."""
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from broadsheet.newsroom.models import Article
+from broadsheet.newsroom.models import Article, ArticleQuerySet
 
 from . import conf, get_backend
-from .base import Filters, IndexEntry
+from .base import Filters, Hit, IndexEntry
 from .query import ParsedQuery, parse_query
 from .text import has_mark, index_text, marked_html, plain_text
 
@@ -20,12 +23,12 @@ BULK_MIN = 10_000
 _INDEX_FIELDS = ("pk", "headline", "summary", "body_html", "section_id", "source_id", "publish_at")
 
 
-def indexable():
+def indexable() -> QuerySet[Article]:
     """Articles the index holds: published ones, including those scheduled for later."""
     return Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__isnull=False)
 
 
-def _entries(rows):
+def _entries(rows: Iterable[tuple[Any, ...]]) -> list[IndexEntry]:
     return [
         IndexEntry(
             article_id=pk,
@@ -40,7 +43,7 @@ def _entries(rows):
     ]
 
 
-def index_articles(article_ids):
+def index_articles(article_ids: Iterable[int]) -> None:
     """Bring the index up to date for these articles: add or refresh the published, drop the rest."""
     backend = get_backend()
     ids = list(dict.fromkeys(article_ids))
@@ -58,22 +61,18 @@ def index_articles(article_ids):
             backend.index(_entries(rows))
 
 
-def index_in_bulk(article_ids):
+def index_in_bulk(article_ids: list[int]) -> list[int]:
     """Index many articles (a seed, an import) set-based where the backend can; return the ids
     still to index one batch at a time (index_articles does both)."""
     done = set(get_backend().index_in_bulk(article_ids, indexable().values_list(*_INDEX_FIELDS)))
     return [pk for pk in article_ids if pk not in done]
 
 
-def index_article(article):
-    index_articles([article.pk])
-
-
-def remove_articles(article_ids):
+def remove_articles(article_ids: Iterable[int]) -> None:
     get_backend().remove(list(article_ids))
 
 
-def rebuild(*, progress=None):
+def rebuild(*, progress: Callable[[int], Any] | None = None) -> int:
     """Empty the index and fill it again from every published article; returns the count.
 
     `progress(n)` is called after each batch with the number of articles just indexed.
@@ -95,7 +94,7 @@ def rebuild(*, progress=None):
     return total
 
 
-def indexable_count():
+def indexable_count() -> int:
     return indexable().count()
 
 
@@ -117,15 +116,15 @@ class SearchResults:
     prefix_last: bool = False  # the last word was stretched to a prefix (see search())
 
     @property
-    def has_previous(self):
+    def has_previous(self) -> bool:
         return self.page > 1
 
     @property
-    def matched_any(self):
+    def matched_any(self) -> bool:
         return self.match == "any"
 
 
-def _snippet(hit, article):
+def _snippet(hit: Hit, article: Article) -> str:
     if has_mark(hit.body):
         return marked_html(hit.body)
     if has_mark(hit.summary):
@@ -134,17 +133,17 @@ def _snippet(hit, article):
 
 
 def search(
-    text,
+    text: str,
     *,
-    filters=None,
-    page=1,
-    per_page=None,
-    match="all",
-    prefix_last=False,
-    fallback=True,
-    queryset=None,
-    now=None,
-):
+    filters: Filters | None = None,
+    page: int = 1,
+    per_page: int | None = None,
+    match: str = "all",
+    prefix_last: bool = False,
+    fallback: bool = True,
+    queryset: ArticleQuerySet | None = None,
+    now: datetime.datetime | None = None,
+) -> SearchResults:
     """Published stories matching `text`, best first, one page at a time.
 
     With `fallback`, a first page with no story holding every word is answered with stories
@@ -198,7 +197,7 @@ def search(
     return outcome
 
 
-def day_start(value: datetime.date):
+def day_start(value: datetime.date) -> datetime.datetime | None:
     """The first moment of a calendar day in the site's time zone, or None when out of range."""
     try:
         return datetime.datetime.combine(value, datetime.time.min, tzinfo=timezone.get_current_timezone())
@@ -206,7 +205,7 @@ def day_start(value: datetime.date):
         return None
 
 
-def day_end(value: datetime.date):
+def day_end(value: datetime.date) -> datetime.datetime | None:
     """The first moment after a calendar day (an exclusive bound), or None when out of range."""
     try:
         return day_start(value + datetime.timedelta(days=1))

@@ -12,7 +12,7 @@ import sqlite3
 from django.db import DatabaseError, connection
 
 from . import conf
-from .base import Filters, Hit, SearchBackend
+from .base import Filters, Hit, SearchBackend, SearchUnavailable
 from .text import MARK_END, MARK_START
 
 log = logging.getLogger(__name__)
@@ -197,7 +197,7 @@ class SQLiteBackend(SearchBackend):
                 cursor.execute(sql, params)
                 return cursor.fetchall()
         except (sqlite3.OperationalError, DatabaseError) as error:
-            # The query is built from quoted words only, so this is not expected; a reader
-            # still gets "nothing found" rather than an error page.
-            log.warning("search query failed: %s", error)
-            return []
+            # A locked or broken index: the reader is told search is unavailable (not "nothing
+            # found"), the operator reads why here.
+            log.error("search query failed: %s", error)
+            raise SearchUnavailable(str(error)) from error

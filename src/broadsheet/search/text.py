@@ -7,7 +7,7 @@ import unicodedata
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from broadsheet.newsroom.text import clean_text
+from broadsheet.core.text import clean_text
 
 # Private-use characters the backends put around a matched word; escaped text never has them,
 # so they can be turned into <mark> after escaping.

@@ -3,15 +3,17 @@
 from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 from broadsheet.newsroom import slots
 from broadsheet.newsroom.models import Section, Source
 
 from . import services
-from .base import Filters
+from .base import Filters, SearchUnavailable
 from .forms import SearchForm
 
 MAX_PAGE = 500
+RETRY_AFTER_SECONDS = 30
 
 
 def _page_number(value):
@@ -38,13 +40,16 @@ def results(request):
             date_to=services.day_end(data["date_to"]) if data.get("date_to") else None,
         )
         if query_text:
-            outcome = services.search(
-                query_text,
-                filters=filters,
-                page=_page_number(request.GET.get("page")),
-                match="any" if request.GET.get("match") == "any" else "all",
-                prefix_last=request.GET.get("prefix") == "1",
-            )
+            try:
+                outcome = services.search(
+                    query_text,
+                    filters=filters,
+                    page=_page_number(request.GET.get("page")),
+                    match="any" if request.GET.get("match") == "any" else "all",
+                    prefix_last=request.GET.get("prefix") == "1",
+                )
+            except SearchUnavailable:
+                return _unavailable(request, form, query_text)
             slots.annotate_listing([r.article for r in outcome.results])
     context = {
         "form": form,
@@ -55,6 +60,16 @@ def results(request):
     }
     response = render(request, "search/results.html", context)
     response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _unavailable(request, form, query_text):
+    """An honest answer when the search backend failed: 503, and the words kept in the box."""
+    context = {"form": form, "search_query": query_text}
+    response = render(request, "search/unavailable.html", context, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["X-Robots-Tag"] = "noindex"
+    add_never_cache_headers(response)
     return response
 
 

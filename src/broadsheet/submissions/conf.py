@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from broadsheet.core import site
+
 
 def _get(name, default):
     return getattr(settings, f"BROADSHEET_SUBMISSIONS_{name}", default)
@@ -38,5 +40,4 @@ def editor_emails():
     return list(getattr(settings, "BROADSHEET_EDITOR_EMAILS", []))
 
 
-def site_url():
-    return getattr(settings, "BROADSHEET_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+site_url = site.site_url  # one rule for every app, in core

@@ -1,7 +1,7 @@
 """The near-duplicate check: fingerprints kept for every article and submission, looked up by band."""
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from broadsheet.newsroom.models import Article
 
@@ -49,9 +49,17 @@ def fingerprint_submission(submission):
     return prints[0] if prints else None
 
 
-def find_exact_duplicate(body, *, exclude_submission=None):
-    """An article or submission with the very same body words, or None."""
-    found = Fingerprint.objects.filter(body_hash=text_hash(body))
+def find_exact_duplicate(body, *, contributor_email, exclude_submission=None):
+    """A published article, or a submission from the same contributor, with the very same body
+    words, or None.
+
+    Drafts and other people's submissions are never named: refusing an outsider's text because
+    an unpublished draft holds exactly it would tell them the draft exists. Editors still see
+    such a match as the submission's near-duplicate score.
+    """
+    found = Fingerprint.objects.filter(body_hash=text_hash(body)).filter(
+        Q(article__in=Article.objects.published()) | Q(submission__contributor_email=contributor_email)
+    )
     if exclude_submission is not None and exclude_submission.pk:
         found = found.exclude(submission=exclude_submission)
     return found.first()

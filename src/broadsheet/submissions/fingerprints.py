@@ -11,6 +11,8 @@ import hashlib
 import re
 import struct
 
+from broadsheet.core.text import STOP_WORDS
+
 BINS = 32
 ROWS_PER_BAND = 2
 BANDS = BINS // ROWS_PER_BAND
@@ -20,13 +22,6 @@ _VALUE_BITS = 64 - _BIN_BITS
 _VALUE_MASK = (1 << _VALUE_BITS) - 1
 _PACK = struct.Struct(f">{BINS}Q")
 
-# Common words carry no meaning for matching and would make unrelated texts collide.
-STOPWORDS = frozenset(
-    """a about after all also an and any are as at be been but by can could did do does for from
-    had has have he her him his how i if in into is it its just me more most my no not of on one
-    only or our out over said says she so some than that the their them then there these they this
-    to up was we were what when which who will with would you your""".split()
-)
 _WORD = re.compile(r"\w+")
 
 
@@ -35,7 +30,7 @@ def words(text):
 
 
 def shingles(text):
-    content = [w for w in words(text) if w not in STOPWORDS]
+    content = [w for w in words(text) if w not in STOP_WORDS]
     if len(content) < SHINGLE_WORDS:
         return {" ".join(content)} if content else set()
     return {" ".join(content[i : i + SHINGLE_WORDS]) for i in range(len(content) - SHINGLE_WORDS + 1)}

@@ -7,9 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from broadsheet.core.antispam import SpamDefenceMixin
+from broadsheet.core.text import clean_text
 from broadsheet.newsroom.images import process_upload
 from broadsheet.newsroom.models import Section
-from broadsheet.newsroom.text import clean_text
 
 from . import conf, duplicates, pictures
 from .fingerprints import words
@@ -201,13 +201,20 @@ class SubmissionForm(SpamDefenceMixin, forms.Form):
         if (
             body
             and not self.previewing
-            and duplicates.find_exact_duplicate(body, exclude_submission=self.submission)
+            and duplicates.find_exact_duplicate(
+                body,
+                contributor_email=self.submission.contributor_email
+                if self.submission
+                else data.get("contributor_email", ""),
+                exclude_submission=self.submission,
+            )
         ):
             self.add_error(
                 "body",
                 ValidationError(
-                    "We already have an article with exactly this text, so we cannot take it again. "
-                    "If you sent it before, follow the status link in the email we sent you.",
+                    "We already have an article with exactly this text (published, or sent by you "
+                    "before), so we cannot take it again. If you sent it before, follow the status "
+                    "link in the email we sent you.",
                     code="duplicate",
                 ),
             )

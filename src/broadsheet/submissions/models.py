@@ -7,8 +7,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from broadsheet.core.text import clean_text
 from broadsheet.newsroom.models import Article, Author, Section
-from broadsheet.newsroom.text import clean_text, render_markdown
+from broadsheet.newsroom.text import render_markdown
 
 
 def new_token():

@@ -1,10 +1,9 @@
 """How the submissions app hears from the newsroom: dashboard counts and article fingerprints."""
 
-import logging
-
 from django.urls import reverse
 
-log = logging.getLogger(__name__)
+from broadsheet.core.queue import enqueue_or_log
+
 CHUNK = 500
 
 
@@ -32,10 +31,8 @@ def _enqueue(article_ids):
 
     ids = [int(pk) for pk in article_ids]
     for start in range(0, len(ids), CHUNK):
-        try:
-            fingerprint_articles.enqueue(ids[start : start + CHUNK])
-        except Exception:  # the duplicate check may lag; the newsroom must not fail for it
-            log.exception("Could not queue fingerprints for %d articles", len(ids[start : start + CHUNK]))
+        # The duplicate check may lag behind; the newsroom must not fail for it.
+        enqueue_or_log(fingerprint_articles, ids[start : start + CHUNK])
 
 
 def article_changed(sender, article, **kwargs):

@@ -1,21 +1,26 @@
 """What happens to a submission: sent, resent, accepted, sent back, rejected, spam, deleted."""
 
-import logging
+from __future__ import annotations
+
 import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from broadsheet.core.queue import enqueue_or_log
+from broadsheet.core.text import clean_text
 from broadsheet.newsroom import services as newsroom
 from broadsheet.newsroom.models import Article, Author, Source, Tag
-from broadsheet.newsroom.text import clean_text
 
 from . import duplicates, pictures
 from .models import Submission, SubmissionEvent
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 CONTENT_FIELDS = (
     "headline",
@@ -39,31 +44,25 @@ class DecisionError(Exception):
 class AlreadySent(Exception):
     """This form was sent before (a second click on Send); `submission` is the first one."""
 
-    def __init__(self, submission):
+    def __init__(self, submission: Submission) -> None:
         super().__init__("already sent")
         self.submission = submission
 
 
-def _notify(submission, kind):
+def _notify(submission: Submission, kind: str) -> None:
     from .tasks import send_submission_mail
 
-    def enqueue():
-        try:
-            send_submission_mail.enqueue(submission.pk, kind)
-        except Exception:  # a queue that is down must not undo what was saved
-            log.exception("Could not queue the %s mail for submission %s", kind, submission.pk)
-
-    transaction.on_commit(enqueue, robust=True)
+    transaction.on_commit(lambda: enqueue_or_log(send_submission_mail, submission.pk, kind), robust=True)
 
 
-def _apply(submission, data):
+def _apply(submission: Submission, data: dict[str, Any]) -> None:
     for name in CONTENT_FIELDS:
         if name in data:
             value = data[name]
             setattr(submission, name, clean_text(value) if isinstance(value, str) else value)
 
 
-def _set_picture(submission, held_picture, remove_picture=False):
+def _set_picture(submission: Submission, held_picture: str | None, remove_picture: bool = False) -> None:
     """Move a held picture (already verified and re-encoded) into the submission."""
     old = submission.image.name if submission.image else ""
     if held_picture:
@@ -78,7 +77,9 @@ def _set_picture(submission, held_picture, remove_picture=False):
         transaction.on_commit(lambda: default_storage.delete(old))
 
 
-def create_submission(*, data, held_picture=None, form_key=None):
+def create_submission(
+    *, data: dict[str, Any], held_picture: str | None = None, form_key: str | None = None
+) -> Submission:
     """Store a new submission from the public form, then tell the contributor and the editors."""
     existing = Submission.objects.filter(form_key=form_key).first() if form_key else None
     if existing:
@@ -106,7 +107,13 @@ def create_submission(*, data, held_picture=None, form_key=None):
 
 
 @transaction.atomic
-def resend(submission, *, data, held_picture=None, remove_picture=False):
+def resend(
+    submission: Submission,
+    *,
+    data: dict[str, Any],
+    held_picture: str | None = None,
+    remove_picture: bool = False,
+) -> Submission:
     """The contributor made the changes asked for: back to the queue."""
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if not submission.can_be_edited_by_contributor():
@@ -125,7 +132,16 @@ def resend(submission, *, data, held_picture=None, remove_picture=False):
     return submission
 
 
-def _decide(submission, *, editor, status, kind, message="", shown=True, mail=None):
+def _decide(
+    submission: Submission,
+    *,
+    editor: User,
+    status: str,
+    kind: str,
+    message: str = "",
+    shown: bool = True,
+    mail: str | None = None,
+) -> Submission:
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if not locked.can_be_decided():
         raise DecisionError(f"“{locked.headline}” is already {locked.get_status_display().lower()}.")
@@ -145,7 +161,7 @@ def _decide(submission, *, editor, status, kind, message="", shown=True, mail=No
     return locked
 
 
-def _guest_author(submission):
+def _guest_author(submission: Submission) -> Author:
     author = Author(
         name=submission.contributor_name[:120],
         bio=submission.contributor_bio,
@@ -156,23 +172,12 @@ def _guest_author(submission):
     return author
 
 
-def _source(name):
-    name = " ".join((name or "").split())[:120]
-    if not name:
-        return None
-    return Source.objects.filter(name__iexact=name).first() or Source.objects.create(name=name)
-
-
-def _tags(names):
-    tags = []
-    for name in names:
-        tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name[:120])
-        tags.append(tag)
-    return tags
+def _tags(names: Iterable[str]) -> list[Tag]:
+    return [tag for tag in (Tag.objects.find_or_create(name) for name in names) if tag is not None]
 
 
 @transaction.atomic
-def accept(submission, *, editor):
+def accept(submission: Submission, *, editor: User) -> Article:
     """Make a draft article of the submission, credited to the contributor as a guest author."""
     submission = _decide(
         submission,
@@ -192,11 +197,11 @@ def accept(submission, *, editor):
         image_caption=submission.image_caption,
         image_credit=submission.image_credit,
         image_alt=submission.image_caption,
-        source=_source(submission.original_source),
+        source=Source.objects.find_or_create(submission.original_source),
         source_url=submission.original_url,
         created_by=editor,
     )
-    if submission.image:
+    if submission.image and submission.image.name:
         with submission.image.open("rb") as picture:
             article.image.save(
                 os.path.basename(submission.image.name), ContentFile(picture.read()), save=False
@@ -212,7 +217,7 @@ def accept(submission, *, editor):
 
 
 @transaction.atomic
-def request_changes(submission, *, editor, message):
+def request_changes(submission: Submission, *, editor: User, message: str) -> Submission:
     if not (message or "").strip():
         raise DecisionError("Say what should change: the contributor reads this message.")
     return _decide(
@@ -226,7 +231,7 @@ def request_changes(submission, *, editor, message):
 
 
 @transaction.atomic
-def reject(submission, *, editor, reason):
+def reject(submission: Submission, *, editor: User, reason: str) -> Submission:
     if not (reason or "").strip():
         raise DecisionError("Give a reason: the contributor reads it.")
     return _decide(
@@ -240,7 +245,7 @@ def reject(submission, *, editor, reason):
 
 
 @transaction.atomic
-def mark_spam(submission, *, editor):
+def mark_spam(submission: Submission, *, editor: User) -> Submission:
     """Spam: out of the queue, no email to whoever sent it."""
     return _decide(
         submission, editor=editor, status=Submission.Status.SPAM, kind=SubmissionEvent.Kind.SPAM, shown=False
@@ -248,7 +253,7 @@ def mark_spam(submission, *, editor):
 
 
 @transaction.atomic
-def delete_for_contributor(submission):
+def delete_for_contributor(submission: Submission) -> None:
     """The contributor asked: remove the submission, its picture, and their email from a guest author."""
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.guest_author_id:

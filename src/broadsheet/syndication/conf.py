@@ -14,16 +14,13 @@ with a link sends readers to the page that names the source.
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from broadsheet.core import site
+
 CANONICAL_CHOICES = ("original", "ours")
 DEFAULT_DESCRIPTION = "Independent news, analysis and stories from around the world."
 
 
-def site_name():
-    return settings.BROADSHEET_SITE_NAME
-
-
-def site_url():
-    return settings.BROADSHEET_SITE_URL.rstrip("/")
+site_url, site_name = site.site_url, site.site_name  # one rule for every app, in core
 
 
 def feed_full_text():

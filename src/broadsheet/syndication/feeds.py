@@ -5,6 +5,7 @@ authors only, never an address; full text or summary follows BROADSHEET_FEED_FUL
 """
 
 import datetime
+import html
 import io
 import mimetypes
 import re
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
 from . import conf
@@ -57,10 +58,17 @@ class RssWithContent(BufferedWrite, Rss201rev2Feed):
 
 
 class AtomWithContent(BufferedWrite, Atom1Feed):
-    """Atom with the whole story in <content type="html"> when full text is on."""
+    """Atom with the whole story in <content type="html"> when full text is on.
+
+    The summary is plain text, so it says type="text" (Django's Atom1Feed always writes
+    type="html", which would have readers render any `<` an editor typed as markup).
+    """
 
     def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
+        summary = item.get("description")
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary:
+            handler.addQuickElement("summary", summary, {"type": "text"})
         if item.get("content_html"):
             handler.addQuickElement("content", item["content_html"], {"type": "html"})
 
@@ -114,7 +122,8 @@ def story_summary(article):
     """The summary an editor wrote, else the first words of the story, as plain text."""
     if article.summary:
         return xml_text(article.summary)
-    return xml_text(Truncator(strip_tags(article.body_html)).words(SUMMARY_WORDS))
+    # strip_tags keeps entities (&amp;): unescape them, or the plain text would show "&amp;".
+    return xml_text(Truncator(html.unescape(strip_tags(article.body_html))).words(SUMMARY_WORDS))
 
 
 _SITE_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
@@ -212,7 +221,8 @@ class ArticleFeed(Feed):
         return entry.title
 
     def item_description(self, entry):
-        return entry.summary
+        # RSS 2.0 readers take an item's description as HTML: the plain summary is escaped.
+        return escape(entry.summary)
 
     def item_link(self, entry):
         return entry.link
@@ -245,6 +255,9 @@ class ArticleFeed(Feed):
 class AtomArticleFeed(ArticleFeed):
     feed_type = AtomWithContent
     format = "atom"
+
+    def item_description(self, entry):
+        return entry.summary  # written as <summary type="text">
 
 
 # --- JSON Feed 1.1 --------------------------------------------------------------------------

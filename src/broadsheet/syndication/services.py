@@ -1,58 +1,55 @@
 """What feeds, sitemaps and metadata share: absolute addresses, the subject of a feed, safe XML text."""
 
-import re
+from collections.abc import Iterable
 
-from django.db.models import Prefetch
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, Prefetch
 from django.http import Http404
 from django.urls import reverse
 
-from broadsheet.newsroom.models import Article, Author, Section, Source, Tag
+from broadsheet.core.text import clean_text
+from broadsheet.newsroom.models import Article, ArticleQuerySet, Author, Section, Source, Tag
 
 from . import conf
-
-# Characters XML 1.0 cannot carry (C0 controls but tab/newline/return, lone surrogates, U+FFFE/F).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 SUBJECT_MODELS = {"section": Section, "tag": Tag, "author": Author, "source": Source}
 
 
-def xml_text(value):
+def xml_text(value: object) -> str:
     """Text that can go into an XML document: characters XML 1.0 forbids are dropped."""
-    if not value:
-        return ""
-    return _NOT_XML.sub("", str(value))
+    return clean_text(value)
 
 
-def absolute_url(path):
+def absolute_url(path: str) -> str:
     """An address on this site, absolute, from BROADSHEET_SITE_URL."""
     if path.startswith(("http://", "https://")):
         return path
     return conf.site_url() + path
 
 
-def is_web_address(url):
-    return bool(url) and url.lower().startswith(("http://", "https://"))
+def is_web_address(url: str | None) -> bool:
+    return bool(url and url.lower().startswith(("http://", "https://")))
 
 
-def subject_kind(subject):
+def subject_kind(subject: object) -> str | None:
     for kind, model in SUBJECT_MODELS.items():
         if isinstance(subject, model):
             return kind
     return None
 
 
-def get_subject(kind, slug):
+def get_subject(kind: str, slug: str) -> Model:
     """The section, tag, author or source a feed is about, or 404."""
     model = SUBJECT_MODELS.get(kind)
     if model is None:
         raise Http404("No such feed.")
     try:
-        return model.objects.get(slug=slug)
-    except model.DoesNotExist:
+        return model._default_manager.get(slug=slug)
+    except ObjectDoesNotExist:
         raise Http404("No such feed.") from None
 
 
-def articles_about(subject):
+def articles_about(subject: Section | Tag | Author | Source | None) -> ArticleQuerySet:
     """Published stories of the whole site, or of one section, tag, author or source."""
     articles = Article.objects.published()
     kind = subject_kind(subject)
@@ -67,7 +64,7 @@ def articles_about(subject):
     return articles
 
 
-def feed_articles(subject=None):
+def feed_articles(subject: Section | Tag | Author | Source | None = None) -> list[Article]:
     """The latest stories for a feed, with everything an entry shows in a fixed number of queries."""
     return list(
         articles_about(subject)
@@ -81,7 +78,7 @@ def feed_articles(subject=None):
     )
 
 
-def feed_urls(subject=None):
+def feed_urls(subject: Section | Tag | Author | Source | None = None) -> dict[str, str]:
     """The RSS, Atom and JSON Feed addresses (site-relative) for the site or one subject."""
     if subject is None:
         return {
@@ -97,14 +94,14 @@ def feed_urls(subject=None):
     }
 
 
-def byline(names):
+def byline(names: Iterable[str]) -> str:
     names = [n for n in names if n]
     if len(names) <= 1:
         return names[0] if names else ""
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def image_url(article):
+def image_url(article: Article) -> str:
     """The lead picture's absolute address, or "" when there is none."""
     if not article.image:
         return ""

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from broadsheet.core.text import as_number
 from broadsheet.newsroom.models import Article
 from broadsheet.related import services
 from broadsheet.related.reading import indexable
@@ -48,8 +49,8 @@ class Command(BaseCommand):
 
     def show(self, key):
         article = Article.objects.filter(external_id=key).first()
-        if article is None and key.isdigit():
-            article = Article.objects.filter(pk=int(key)).first()
+        if article is None and as_number(key) is not None:
+            article = Article.objects.filter(pk=as_number(key)).first()
         if article is None:
             raise CommandError(f"No article with id or import id {key!r}.")
         self.stdout.write(f"{article.pk} {article.headline}")
