@@ -12,8 +12,13 @@ def article_changed(sender, article, **kwargs):
 
 def article_deleting(sender, instance, **kwargs):
     """Before an article row goes (its list rows go with it), note whose lists it was in, so
-    they can be refilled once the delete is committed."""
+    they can be refilled once the delete is committed. The delete waits for the related lock
+    and is journaled, so a rebuild computing meanwhile never writes rows for a deleted story."""
+    from . import locking
     from .models import RelatedEntry
+
+    with locking.writing([instance.pk]):
+        pass
 
     holders = list(
         RelatedEntry.objects.filter(related_id=instance.pk, pinned=False)
