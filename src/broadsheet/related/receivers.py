@@ -35,14 +35,23 @@ def articles_deleted(sender, article_ids, **kwargs):
         tasks.remove_related.enqueue(ids)
 
 
-def articles_loaded(sender, article_ids, **kwargs):
+def articles_loaded(sender, article_ids, in_process=False, **kwargs):
+    """A bulk load: up to BULK_LIMIT articles are updated, more start a full rebuild; queued,
+    or done now when the sender does its work in process (`seed`)."""
+    from . import services
+
     ids = [int(i) for i in article_ids]
     if not ids:
         return
     if len(ids) <= conf.BULK_LIMIT:
-        transaction.on_commit(lambda: tasks.update_related.enqueue(ids))
+        work = (
+            (lambda: services.update_related(ids))
+            if in_process
+            else (lambda: tasks.update_related.enqueue(ids))
+        )
     else:
-        transaction.on_commit(tasks.rebuild_related.enqueue)
+        work = services.rebuild_related if in_process else tasks.rebuild_related.enqueue
+    transaction.on_commit(work)
 
 
 def choices_changed(sender, instance, **kwargs):
