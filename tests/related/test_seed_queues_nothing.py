@@ -33,7 +33,9 @@ def test_seed_leaves_no_task_queued_and_its_work_done(tmp_path, bulk_limit):
     run(tmp_path, "migrate", "-v0")
     run(tmp_path, "seed", "--articles", "120", "--no-progress", BROADSHEET_RELATED_BULK_LIMIT=bulk_limit)
     db = sqlite3.connect(tmp_path / "broadsheet.sqlite3")
-    waiting = db.execute("SELECT task_path FROM django_tasks_database_dbtaskresult WHERE status = 'READY'").fetchall()
+    waiting = db.execute(
+        "SELECT task_path FROM django_tasks_database_dbtaskresult WHERE status = 'READY'"
+    ).fetchall()
     assert waiting == []
     published = db.execute("SELECT count(*) FROM newsroom_article WHERE status = 'published'").fetchone()[0]
     indexed = db.execute("SELECT count(*) FROM related_indexedarticle").fetchone()[0]

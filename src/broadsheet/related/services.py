@@ -1,9 +1,15 @@
 """Related stories: what other apps call. Lists are computed ahead (see base.py); reading is one query."""
 
+from collections import Counter
+
 from broadsheet.newsroom.models import Article
 
 from . import conf
 from .base import get_backend
+from .models import RelatedExclusion
+
+# When a list is short, the newest stories of the section looked at to fill it.
+FILL_WINDOW = 40
 
 
 def related_for(article, limit=None):
@@ -20,12 +26,47 @@ def related_for(article, limit=None):
     )
 
 
+def more_from(article, *, exclude=(), limit=None):
+    """Stories to read next that are not related by their words: the newest of the article's
+    section, those sharing its tags first, then those from its source. Never the article, one in
+    `exclude` or one an editor excluded from its list. Three queries."""
+    limit = conf.SHOWN if limit is None else limit
+    if not article or not article.pk or limit <= 0:
+        return []
+    skip = {article.pk, *exclude}
+    skip.update(RelatedExclusion.objects.filter(article_id=article.pk).values_list("excluded_id", flat=True))
+    window = list(
+        Article.objects.published()
+        .filter(section_id=article.section_id)
+        .exclude(pk__in=skip)
+        .select_related("section", "source")
+        .defer("body", "body_html")
+        .order_by("-publish_at", "-id")[:FILL_WINDOW]
+    )
+    tagging = Article.tags.through.objects.filter(article_id__in=[article.pk, *(a.pk for a in window)])
+    tags_of = {}
+    for article_id, tag_id in tagging.values_list("article_id", "tag_id"):
+        tags_of.setdefault(article_id, set()).add(tag_id)
+    own_tags = tags_of.get(article.pk, set())
+    shared = Counter({a.pk: len(tags_of.get(a.pk, set()) & own_tags) for a in window})
+    same_source = {a.pk for a in window if article.source_id and a.source_id == article.source_id}
+    # A stable sort: newest first within each rank.
+    window.sort(key=lambda a: (-shared[a.pk], a.pk not in same_source))
+    return window[:limit]
+
+
 def related_block(request, article):
-    """The "Related posts" block under an article (newsroom.slots provider)."""
+    """The "Related posts" block under an article (newsroom.slots provider): the related list,
+    topped up from the same section, labelled as such, when fewer than SHOWN are related."""
     articles = related_for(article)
-    if not articles:
+    more = more_from(article, exclude={a.pk for a in articles}, limit=conf.SHOWN - len(articles))
+    if not articles and not more:
         return None
-    return "related/_related.html", {"articles": articles}
+    return "related/_related.html", {
+        "articles": articles,
+        "more": more,
+        "more_heading": f"More from {article.section.name}",
+    }
 
 
 def rebuild_related(*, progress=None):
