@@ -97,8 +97,9 @@ from broadsheet.related import conf, services
 call_command("migrate", verbosity=0)
 distractors = int(os.environ["RELATED_DISTRACTORS"])
 if distractors and not Article.objects.exists():
-    conf.BULK_LIMIT = 0  # the seed's bulk load runs one rebuild
+    limit, conf.BULK_LIMIT = conf.BULK_LIMIT, 0  # the seed's bulk load runs one rebuild ...
     call_command("seed", articles=distractors, no_progress=True, stdout=open(os.devnull, "w"))
+    conf.BULK_LIMIT = limit  # ... and the import below one batched update, as on a live site
 rows = [json.loads(line) for line in open(os.environ["RELATED_EVAL"], encoding="utf-8")]
 # The set may be dated ahead of this machine's clock; move it back whole so none is scheduled.
 latest = max(datetime.datetime.fromisoformat(r["published"]) for r in rows)
