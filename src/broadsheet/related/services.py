@@ -86,3 +86,14 @@ def remove_related(article_ids):
 def recompute_related(article_ids):
     """Recompute these articles' own lists (after pins or exclusions changed)."""
     get_backend().recompute(article_ids)
+
+
+def text_similarity(first, second):
+    """How alike two stories are in the engine's own terms, from 0 to 1 (other apps use it to
+    group reports of one event, e.g. wire items): the cosine of their TF-IDF vectors, words
+    folded across spellings (Erdoğan/Erdogan, al-/el-), each term as rare as it is in the indexed
+    archive (a term the archive lacks counts as rarest). No recency, section or source. Each
+    argument is a text (headline first, then the body) or an analysis.Document."""
+    from .similarity import similarity
+
+    return similarity(first, second)
