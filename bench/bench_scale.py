@@ -21,8 +21,10 @@ import re
 import statistics
 import sys
 import time
+import urllib.parse
 
 import common
+import search_queries
 
 DISCOVER = """
 from django.db.models import Count
@@ -45,12 +47,6 @@ for o in Source.objects.order_by("pk")[:12]:
 middle = published.order_by("-publish_at").values_list("publish_at", flat=True)[len(ids) // 2]
 print("archive", f"/archive/{middle.year}/{middle.month}/")
 print("archive", f"/archive/{middle.year}/{middle.month}/{middle.day}/")
-for a in published.order_by("-publish_at")[:400:40]:
-    words = [w for w in re.findall(r"[A-Za-z]{5,}", a.headline)]
-    if words:
-        print("search", "/search/?q=" + words[0].lower())
-    if len(words) > 2:
-        print("search", "/search/?q=" + "+".join(w.lower() for w in words[1:3]))
 """
 
 PAGES = [
@@ -80,6 +76,9 @@ def discover(data):
         kind, _, url = line.partition(" ")
         if kind in urls:
             urls[kind].append(url)
+    # Search: rare words, phrases, names and headline words of stories from the whole archive.
+    for _kind, text in search_queries.parse(common.query(data, search_queries.DRAW)):
+        urls["search"].append("/search/?" + urllib.parse.urlencode({"q": text}))
     urls["home"] = ["/"]
     urls["feed"] = ["/feed/", "/feed/atom/", "/feed/json/"]
     urls["sitemap-index"] = ["/sitemap.xml"]

@@ -35,11 +35,12 @@ def test_related_for_costs_one_query_and_respects_the_limit(stories, django_asse
     assert len(related) == 2
 
 
-def test_story_without_related_posts_has_no_block(client, db):
+def test_story_alone_in_its_section_has_no_block(client, db):
     article = make_article("A lonely story about nothing in particular")
     page = client.get(article.get_absolute_url())
     assert page.status_code == 200
     assert "Related posts" not in page.content.decode()
+    assert "More from" not in page.content.decode()
 
 
 def test_headlines_are_escaped_in_the_block(client, stories, django_capture_on_commit_callbacks):

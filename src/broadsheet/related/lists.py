@@ -10,6 +10,7 @@ from django.db import connection
 
 from . import bulk
 from .models import RelatedEntry, RelatedExclusion, RelatedPin
+from .signals import lists_changed_on_commit
 
 ENTRY_COLUMNS = ("article_id", "related_id", "rank", "score", "pinned")
 _CHUNK = 500  # ids per IN (...) list
@@ -100,15 +101,37 @@ def insert_computed(article, related, score, *, pins, exclusions, length):
 
 def save_lists(lists, *, length):
     """Replace the stored lists of the articles in `lists` ({article_id: [(related_id, score)]},
-    best first). Call inside a transaction."""
+    best first). Call inside a transaction. Only lists whose stories or order change are
+    rewritten; related_lists_changed names them after the commit. Returns their ids."""
     if not lists:
-        return
+        return set()
     pins, exclusions = editors_choices(lists.keys())
-    rows = []
+    new = defaultdict(list)
     for article_id, computed in lists.items():
-        rows.extend(entry_rows(article_id, computed, pins=pins, exclusions=exclusions, length=length))
-    delete_entries(article_ids=lists.keys())
-    insert_entries(rows)
+        new[article_id] = entry_rows(article_id, computed, pins=pins, exclusions=exclusions, length=length)
+    old = defaultdict(list)
+    for batch in _chunks(lists.keys()):
+        for row in (
+            RelatedEntry.objects.filter(article_id__in=batch)
+            .order_by("article_id", "rank")
+            .values_list("article_id", "related_id", "pinned", "score")
+        ):
+            old[row[0]].append(row)
+
+    def shown(rows):
+        return [(r[1], r[2]) for r in rows]
+
+    changed = {a for a in lists if shown(old[a]) != [(r[1], r[4]) for r in new[a]]}
+    # Scores are rewritten too (updates compare against them), but only a change readers see is announced.
+    rescored = {
+        a
+        for a in set(lists) - changed
+        if any(abs(o[3] - n[3]) > 1e-6 for o, n in zip(old[a], new[a], strict=True))
+    }
+    delete_entries(article_ids=changed | rescored)
+    insert_entries([row for a in changed | rescored for row in new[a]])
+    lists_changed_on_commit(changed)
+    return changed
 
 
 def delete_entries(*, article_ids=(), related_ids=(), keep_pinned=False):

@@ -101,10 +101,22 @@ class Term(models.Model):
 
 
 class IndexState(models.Model):
-    """One row: how many articles the index holds and when it was last rebuilt."""
+    """One row (pk 1): how many articles the index holds and when it was last rebuilt. It is
+    also the lock every writer of the index and the lists takes first (see locking.py)."""
 
     documents = models.PositiveIntegerField(default=0)
     rebuilt_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.documents} articles indexed"
+
+
+class Journal(models.Model):
+    """Articles whose lists were updated, kept a day: a rebuild replays those noted after it
+    began (see locking.py). No foreign key: a deleted article is noted too."""
+
+    article_id = models.BigIntegerField()
+    noted_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.article_id} at {self.noted_at:%Y-%m-%d %H:%M:%S}"

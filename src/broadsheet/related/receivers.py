@@ -12,8 +12,13 @@ def article_changed(sender, article, **kwargs):
 
 def article_deleting(sender, instance, **kwargs):
     """Before an article row goes (its list rows go with it), note whose lists it was in, so
-    they can be refilled once the delete is committed."""
+    they can be refilled once the delete is committed. The delete waits for the related lock
+    and is journaled, so a rebuild computing meanwhile never writes rows for a deleted story."""
+    from . import locking
     from .models import RelatedEntry
+
+    with locking.writing([instance.pk]):
+        pass
 
     holders = list(
         RelatedEntry.objects.filter(related_id=instance.pk, pinned=False)
@@ -30,14 +35,23 @@ def articles_deleted(sender, article_ids, **kwargs):
         tasks.remove_related.enqueue(ids)
 
 
-def articles_loaded(sender, article_ids, **kwargs):
+def articles_loaded(sender, article_ids, in_process=False, **kwargs):
+    """A bulk load: up to BULK_LIMIT articles are updated, more start a full rebuild; queued,
+    or done now when the sender does its work in process (`seed`)."""
+    from . import services
+
     ids = [int(i) for i in article_ids]
     if not ids:
         return
     if len(ids) <= conf.BULK_LIMIT:
-        transaction.on_commit(lambda: tasks.update_related.enqueue(ids))
+        work = (
+            (lambda: services.update_related(ids))
+            if in_process
+            else (lambda: tasks.update_related.enqueue(ids))
+        )
     else:
-        transaction.on_commit(tasks.rebuild_related.enqueue)
+        work = services.rebuild_related if in_process else tasks.rebuild_related.enqueue
+    transaction.on_commit(work)
 
 
 def choices_changed(sender, instance, **kwargs):

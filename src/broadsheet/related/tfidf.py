@@ -12,18 +12,19 @@ import contextlib
 import itertools
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
 from broadsheet.newsroom.models import Article
 
-from . import bulk, conf, lists, vectors
+from . import bulk, conf, lists, locking, vectors
 from .analysis import Weights, analyse
 from .base import RelatedBackend
 from .index import MAX_TERM_LENGTH, assemble
 from .models import IndexedArticle, IndexState, RelatedEntry, Term
 from .reading import analysed_batches, documents
+from .signals import lists_changed_on_commit
 
 
 def _encode_postings(ids, weights):
@@ -79,23 +80,34 @@ class TfidfBackend(RelatedBackend):
 
     def rebuild(self, *, progress=None):
         """Everything is computed before the write transaction opens, so the tables are locked
-        only while rows are written (on SQLite, a publish meanwhile waits seconds, not minutes)."""
+        only while rows are written (on SQLite, a publish meanwhile waits seconds, not minutes).
+        Articles updated while this one computed are replayed before it commits (locking.py)."""
+        mark = locking.journal_mark()
         index = assemble(analysed_batches(self.weights), tuning=self.tuning, progress=progress)
         postings = vectors.postings_matrix(index.vectors, self.tuning.postings)
         found = self._computed_lists(index, postings, progress)
-        with transaction.atomic():
+        with locking.writing():
+            # Noted by an update or a delete while this rebuild computed: brought up to date
+            # under the same lock before it commits. Deletes take the lock too (receivers.py),
+            # so none can remove an article between this look and the commit.
+            noted = locking.noted_since(mark)
+            gone = set(noted)
+            for batch in _batches(noted):
+                gone -= set(Article.objects.filter(id__in=batch).values_list("id", flat=True))
+            keep = ~np.isin(index.ids, np.fromiter(gone, dtype=np.int64, count=len(gone)))
             bulk.empty_tables((RelatedEntry, IndexedArticle, Term))
             self._write_terms(index, postings)
             del postings
-            self._write_vectors(index)
+            self._write_vectors(index, keep)
             if progress:
                 progress(len(index.ids) // 2)
             with bulk.indexes_built_after(RelatedEntry):
-                self._write_lists(found)
+                self._write_lists(found, gone)
             if progress:
                 progress(len(index.ids) - len(index.ids) // 2)
-            IndexState.objects.all().delete()
-            IndexState.objects.create(documents=len(index.ids), rebuilt_at=timezone.now())
+            self._state_query().update(documents=int(keep.sum()), rebuilt_at=timezone.now())
+            self.update(noted)
+            lists_changed_on_commit(None)
         refresh_statistics()
         return len(index.ids)
 
@@ -132,27 +144,33 @@ class TfidfBackend(RelatedBackend):
                 for sql in connection.ops.sequence_reset_sql(no_style(), [Term]):
                     cursor.execute(sql)
 
-    def _write_vectors(self, index):
+    def _write_vectors(self, index, keep):
         x = index.vectors
         # One bytes object for all rows; each row's blobs are slices of it.
         terms = (x.indices.astype(np.int32) + 1).tobytes()
         weights = x.data.astype(np.float32).tobytes()
         bounds = (4 * x.indptr).tolist()
+        keep = keep.tolist()
 
         def rows():
             for row, (article_id, fingerprint, published) in enumerate(
                 zip(index.ids.tolist(), index.fingerprints.tolist(), index.published.tolist(), strict=True)
             ):
-                a, b = bounds[row], bounds[row + 1]
-                yield (article_id, terms[a:b], weights[a:b], fingerprint, published)
+                if keep[row]:
+                    a, b = bounds[row], bounds[row + 1]
+                    yield (article_id, terms[a:b], weights[a:b], fingerprint, published)
 
         names = ("article_id", "terms", "weights", "fingerprint", "published")
         step = 50_000
         for start in range(0, len(index.ids), step):
             bulk.write_rows(IndexedArticle, names, itertools.islice(rows(), start, start + step))
 
-    def _write_lists(self, found):
+    def _write_lists(self, found, gone):
         article, related, score = found
+        if gone:
+            gone = np.fromiter(gone, dtype=np.int64, count=len(gone))
+            keep = ~(np.isin(article, gone) | np.isin(related, gone))
+            article, related, score = article[keep], related[keep], score[keep]
         pins, exclusions = lists.editors_choices()
         lists.insert_computed(
             article, related, score, pins=pins, exclusions=exclusions, length=self.tuning.stored
@@ -171,19 +189,20 @@ class TfidfBackend(RelatedBackend):
         # A few articles (a publish, an edit) in one transaction; a batch one at a time, so the
         # database is never locked for long.
         few = len(found) <= 10
-        with transaction.atomic() if few else contextlib.nullcontext():
+        with locking.writing([doc.id for doc in found]) if few else contextlib.nullcontext():
             indexed = []
             for doc in found:
-                with transaction.atomic(savepoint=not few):
+                with locking.writing([] if few else [doc.id]):
                     indexed.append(self._index_one(doc))
             for vector in indexed:
-                with transaction.atomic(savepoint=not few):
+                with locking.writing():
                     self._list_one(*vector)
 
     def remove(self, article_ids):
         ids = {int(i) for i in article_ids}
         affected = set()
-        with transaction.atomic():
+        with locking.writing(ids):
+            lists_changed_on_commit(ids)
             for batch in _batches(ids):
                 affected.update(
                     RelatedEntry.objects.filter(related_id__in=batch, pinned=False)
@@ -210,7 +229,7 @@ class TfidfBackend(RelatedBackend):
                     "article_id", "terms", "weights", "fingerprint", "published"
                 )
             )
-        with transaction.atomic():
+        with locking.writing():
             computed = {}
             for article_id in ids:
                 if article_id not in existing:
@@ -225,13 +244,11 @@ class TfidfBackend(RelatedBackend):
             lists.save_lists(computed, length=self.tuning.stored)
 
     def _state_query(self):
-        return IndexState.objects.filter(pk=self._state().pk)
+        return IndexState.objects.filter(pk=locking.LOCK_ROW)
 
     def _state(self):
-        state = IndexState.objects.order_by("pk").first()
-        if state is None:
-            state = IndexState.objects.create(documents=IndexedArticle.objects.count())
-        return state
+        """The index state (under the lock, which makes its row)."""
+        return IndexState.objects.get(pk=locking.LOCK_ROW)
 
     def _vector(self, counts, n_docs, is_new):
         """(term ids, weights, all term ids) of one document's counts, against the stored terms."""
@@ -337,7 +354,7 @@ class TfidfBackend(RelatedBackend):
         if is_new:
             for batch in _batches(all_term_ids.tolist()):
                 Term.objects.filter(id__in=batch).update(documents=F("documents") + 1)
-            IndexState.objects.filter(pk=state.pk).update(documents=F("documents") + 1)
+            self._state_query().update(documents=F("documents") + 1)
             if n_docs >= 1024 and n_docs & (n_docs - 1) == 0:
                 refresh_statistics()  # as the archive doubles
         vector = {

@@ -39,8 +39,15 @@ def article_changed(sender, article, **kwargs):
     _enqueue([article.pk])
 
 
-def articles_loaded(sender, article_ids, **kwargs):
-    _enqueue(article_ids)
+def articles_loaded(sender, article_ids, in_process=False, **kwargs):
+    if not in_process:
+        _enqueue(article_ids)
+        return
+    from .duplicates import fingerprint_articles
+
+    ids = [int(pk) for pk in article_ids]
+    for start in range(0, len(ids), CHUNK):
+        fingerprint_articles(ids[start : start + CHUNK])
 
 
 def articles_deleted(sender, article_ids, **kwargs):

@@ -4,7 +4,8 @@ Articles are written a batch at a time, each batch committed with its tag and au
 an interrupted seed starts again where it stopped (articles carry external_id seed-<seed>-<n>).
 On PostgreSQL the rows go in with COPY, elsewhere with executemany (see the writers). A large
 seed makes its stories in a second process while this one writes them (demo.made_in_batches).
-Then articles_loaded tells the other apps; the search index builds its part set-based.
+Then articles_loaded tells the other apps, which do their part here and now (the search index
+set-based, related lists, fingerprints), so nothing is left queued for a worker.
 """
 
 import random
@@ -342,7 +343,7 @@ class Command(BaseCommand):
             progress.close()
             if created_ids:
                 writer.loaded()
-                articles_loaded.send(sender=Article, article_ids=created_ids)
+                articles_loaded.send(sender=Article, article_ids=created_ids, in_process=True)
         if len(created_ids) >= 1000:
             # Fresh statistics after a bulk load: without them the query planner (SQLite above
             # all) walks the wrong index for the largest tables.
