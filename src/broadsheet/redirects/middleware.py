@@ -1,0 +1,34 @@
+"""Redirects answer only where the site has nothing: after a 404, and for WordPress's query
+addresses on the home page (/?p=123), which would otherwise show the home page."""
+
+from django.http import HttpResponsePermanentRedirect
+
+from . import services
+
+# WordPress's "ugly" addresses: the home page with one of these parameters.
+_HOME_QUERY_KEYS = ("p=", "page_id=", "cat=", "tag=", "author=", "m=", "attachment_id=", "feed=", "year=")
+
+
+class RedirectFallbackMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and request.path_info == "/":
+            query = request.META.get("QUERY_STRING", "")
+            if query and query.startswith(_HOME_QUERY_KEYS):
+                answer = self.redirect_for(request, query)
+                if answer is not None:
+                    return answer
+        response = self.get_response(request)
+        if response.status_code == 404 and request.method in ("GET", "HEAD"):
+            return self.redirect_for(request, request.META.get("QUERY_STRING", "")) or response
+        return response
+
+    @staticmethod
+    def redirect_for(request, query):
+        redirect = services.find(request.path_info, query)
+        if redirect is None:
+            return None
+        services.record_hit(redirect)
+        return HttpResponsePermanentRedirect(redirect.new_url)
