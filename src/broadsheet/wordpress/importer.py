@@ -138,15 +138,17 @@ class Importer:
         }
         self.load_known_pictures()
         try:
+            # A file cut short is still read up to the break in both passes: what came before it
+            # is imported. An export refused at its start stops at once.
             for stage in (self.first_pass, self.second_pass):
-                stage()
-                if self.report.fatal:
-                    break
-            if not self.report.fatal:
-                self.site_redirects()
+                try:
+                    stage()
+                except ExportError as error:
+                    self.report.fatal = str(error)
+                    if self.site is None:
+                        break
+            self.site_redirects()
             self.flush_redirects()
-        except ExportError as error:
-            self.report.fatal = str(error)
         finally:
             self.uploads.close()
             if self.report.article_ids and not self.dry_run:
