@@ -8,7 +8,7 @@ from django.views.static import serve as serve_media
 from broadsheet.core.views import healthz
 
 handler400 = "broadsheet.core.views.bad_request"
-handler404 = "broadsheet.core.views.page_not_found"
+handler404 = "broadsheet.redirects.views.page_not_found"  # an old address redirects before any 404 page
 handler500 = "broadsheet.core.views.server_error"
 
 urlpatterns = [

@@ -1,5 +1,6 @@
-"""Redirects answer only where the site has nothing: after a 404, and for WordPress's query
-addresses on the home page (/?p=123), which would otherwise show the home page."""
+"""Redirects answer only where the site has nothing: on a 404 (see views.page_not_found), and for
+WordPress's query addresses on the home page (/?p=123), which would otherwise show the home page.
+An address of ours that answers is never looked up."""
 
 from django.http import HttpResponsePermanentRedirect
 
@@ -21,7 +22,11 @@ class RedirectFallbackMiddleware:
                 if answer is not None:
                     return answer
         response = self.get_response(request)
-        if response.status_code == 404 and request.method in ("GET", "HEAD"):
+        # The 404 handler (views.page_not_found) has usually looked already; this catches the
+        # rest (DEBUG's technical 404, a view that answers 404 itself).
+        if response.status_code == 404 and request.method in ("GET", "HEAD") and not getattr(
+            request, "redirect_checked", False
+        ):
             return self.redirect_for(request, request.META.get("QUERY_STRING", "")) or response
         return response
 

@@ -53,6 +53,7 @@ COMMENT_STATUSES = {
     "post-trashed": Comment.Status.TRASH,
 }
 EARLIEST, LATEST = 1900, 2200
+BATCH = 100  # items a transaction: fewer commits, and a short write lock on SQLite
 
 
 @dataclass
@@ -127,6 +128,10 @@ class Importer:
         self.archives = set()
         self.used_categories = set()
         self.used_tags = set()
+        self.remembered = []
+        self.sections = {}
+        self.tags = {}
+        self.sources = {}
 
     # --- running ---
 
@@ -161,45 +166,74 @@ class Importer:
             reader = _Progress(handle, self.progress)
             yield from read(reader)
 
+    def in_batches(self, events, size=BATCH):
+        """The events in groups, each group handled in one transaction (one commit per group, a
+        savepoint per item); a read error comes after the group read before it is handled."""
+        while True:
+            group, error = [], None
+            try:
+                for event in events:
+                    group.append(event)
+                    if len(group) >= size:
+                        break
+            except ExportError as problem:
+                error = problem
+            with transaction.atomic():
+                yield group
+            if error is not None:
+                raise error
+            if len(group) < size:
+                return
+
     def first_pass(self):
-        for kind, value in self.events():
-            if kind == "site":
-                self.site = value
-            elif kind == "author":
-                self.take_author(value)
-            elif kind == "category":
-                nicename = unquote(value.get("category_nicename", ""))
-                self.terms[("category", nicename)] = value.get("cat_name") or nicename
-                self.term_ids[value.get("term_id", "")] = nicename
-                if value.get("category_parent"):
-                    self.term_parents[nicename] = unquote(value["category_parent"])
-            elif kind == "tag":
-                nicename = unquote(value.get("tag_slug", ""))
-                self.terms[("post_tag", nicename)] = value.get("tag_name") or nicename
-            elif kind == "item":
-                if value.post_type == "attachment":
-                    self.guard(f"picture {value.wp_id}", self.take_attachment, value)
-                    if value.post_parent:
-                        self.children[value.post_parent].append(value.wp_id)
+        for group in self.in_batches(self.events()):
+            for kind, value in group:
+                self.take_header_or_picture(kind, value)
+
+    def take_header_or_picture(self, kind, value):
+        if kind == "site":
+            self.site = value
+        elif kind == "author":
+            self.take_author(value)
+        elif kind == "category":
+            nicename = unquote(value.get("category_nicename", ""))
+            self.terms[("category", nicename)] = value.get("cat_name") or nicename
+            self.term_ids[value.get("term_id", "")] = nicename
+            if value.get("category_parent"):
+                self.term_parents[nicename] = unquote(value["category_parent"])
+        elif kind == "tag":
+            nicename = unquote(value.get("tag_slug", ""))
+            self.terms[("post_tag", nicename)] = value.get("tag_name") or nicename
+        elif kind == "item":
+            if value.post_type == "attachment":
+                self.guard(f"picture {value.wp_id}", self.take_attachment, value)
+                if value.post_parent:
+                    self.children[value.post_parent].append(value.wp_id)
 
     def second_pass(self):
-        for kind, value in self.events():
-            if kind != "item" or value.post_type == "attachment":
-                continue
-            if value.post_type == "post":
-                self.guard(f"post {value.wp_id}", self.take_post, value)
-            elif value.post_type == "page":
-                self.guard(f"page {value.wp_id}", self.take_page, value)
-            else:
-                self.report.counts[f"other items skipped ({value.post_type or 'no type'})"] += 1
+        for group in self.in_batches(self.events()):
+            for kind, value in group:
+                if kind != "item" or value.post_type == "attachment":
+                    continue
+                if value.post_type == "post":
+                    self.guard(f"post {value.wp_id}", self.take_post, value)
+                elif value.post_type == "page":
+                    self.guard(f"page {value.wp_id}", self.take_page, value)
+                else:
+                    self.report.counts[f"other items skipped ({value.post_type or 'no type'})"] += 1
 
     def guard(self, what, take, item):
-        """One item in one transaction; whatever goes wrong is a report line, never a stop."""
+        """One item, all or nothing; whatever goes wrong is a report line, never a stop."""
         try:
-            take(item)
+            with transaction.atomic():
+                take(item)
+                self.flush_remembered()
         except _Skip as skip:
+            self.remembered = []
             self.report.skipped.append((what, str(skip)))
         except Exception as error:  # a database refusal on one item must not stop the others
+            self.remembered = []
+            self.sections.clear(), self.tags.clear(), self.sources.clear()  # may name rolled-back rows
             self.report.skipped.append((what, f"could not be stored: {type(error).__name__}: {str(error)[:200]}"))
         if len(self.redirects) >= 1000:
             self.flush_redirects()
@@ -216,11 +250,26 @@ class Importer:
                 return True
         return False
 
-    def remember(self, kind, wp_id, object_id, fingerprint="", **extra):
-        WordPressItem.objects.update_or_create(
-            kind=kind, wp_id=str(wp_id), defaults={"object_id": object_id, "fingerprint": fingerprint, **extra}
+    def remember(self, kind, wp_id, object_id, fingerprint="", wp_status="", is_sticky=False):
+        """Note what an item became; written with the item's other rows (see flush_remembered)."""
+        self.remembered.append(
+            WordPressItem(
+                kind=kind, wp_id=str(wp_id), object_id=object_id, fingerprint=fingerprint,
+                wp_status=wp_status, is_sticky=is_sticky, imported_at=timezone.now(),
+            )
+        )  # fmt: skip
+
+    def flush_remembered(self):
+        rows, self.remembered = self.remembered, []
+        for row in rows:
+            self.mapped[(row.kind, row.wp_id)] = (row.object_id, row.fingerprint)
+        WordPressItem.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["kind", "wp_id"],
+            update_fields=["object_id", "fingerprint", "wp_status", "is_sticky", "imported_at"],
+            batch_size=500,
         )
-        self.mapped[(kind, str(wp_id))] = (object_id, fingerprint)
 
     # --- authors ---
 
@@ -250,6 +299,7 @@ class Importer:
             else:
                 self.report.counts["authors matched to ours"] += 1
             self.remember(Kind.AUTHOR, login, author.pk)
+            self.flush_remembered()
         self.authors[login] = author.pk
         self.redirects.append((f"/author/{login}/", author.get_absolute_url(), "exact"))
         self.redirects.append((f"/author/{login}/feed/", f"/feed/author/{author.slug}/", "exact"))
@@ -402,7 +452,11 @@ class Importer:
         article.section = self.section_for(item)
         article.source, article.source_url = self.source_for(item)
         article.slug = self.slug_for(item, headline, article, notes)
-        article.save()
+        picture = self.featured_picture(item)
+        if picture is not None:
+            set_lead_picture(article, picture)  # saves the story: one save either way
+        else:
+            article.save()
         tags = [self.tag_for(nicename, name) for domain, nicename, name in item.categories if domain == "post_tag"]
         tags += [
             self.tag_for(unquote(nicename), name)
@@ -413,14 +467,6 @@ class Importer:
         author = self.authors.get(item.creator)
         if author:
             article.authors.set([author])
-        thumbnail = item.meta.get("_thumbnail_id", "").strip()
-        if thumbnail.isdigit():
-            ref = self.pictures.get(int(thumbnail))
-            if ref is not None:
-                set_lead_picture(article, Picture.objects.get(pk=ref.picture_id))
-            else:
-                notes.append(f"featured picture {thumbnail} was not imported")
-                self.report.notes.append((f"post {item.wp_id}", f"featured picture {thumbnail} was not imported"))
         record_revision(article)
         # The dates WordPress had, not the import's: no "Updated <today>" on an old story.
         stamp = {"updated_at": modified or published or article.updated_at}
@@ -428,6 +474,16 @@ class Importer:
             stamp["created_at"] = published
         Article.objects.filter(pk=article.pk).update(**stamp)
         return article, created
+
+    def featured_picture(self, item):
+        thumbnail = item.meta.get("_thumbnail_id", "").strip()
+        if not thumbnail.isdigit():
+            return None
+        ref = self.pictures.get(int(thumbnail))
+        if ref is None:
+            self.report.notes.append((f"post {item.wp_id}", f"featured picture {thumbnail} was not imported"))
+            return None
+        return Picture.objects.filter(pk=ref.picture_id).first()
 
     def slug_for(self, item, headline, article, notes):
         wanted = unquote(item.post_name).strip().lower()[:SLUG_MAX] or slugify(headline, allow_unicode=True)[:SLUG_MAX]
@@ -455,12 +511,15 @@ class Importer:
         else:
             nicename, name = chosen
         name = clean_text(name or nicename)[:120]
+        if (nicename, name) in self.sections:
+            return self.sections[(nicename, name)]
         section = Section.objects.filter(slug=nicename).first() or Section.objects.filter(name__iexact=name).first()
         if section is None:
             slug = nicename if _ascii_slug(nicename) and not Section.objects.filter(slug=nicename).exists() else ""
             section = Section.objects.create(name=name, slug=slug)
             self.report.counts["sections created"] += 1
         self.used_categories.add(nicename)
+        self.sections[(nicename, name)] = section
         return section
 
     def tag_for(self, nicename, name):
@@ -468,11 +527,14 @@ class Importer:
         name = clean_text(name or nicename).strip()[:120]
         if not name:
             return None
+        if (nicename, name) in self.tags:
+            return self.tags[(nicename, name)]
         tag = (nicename and Tag.objects.filter(slug=nicename).first()) or Tag.objects.filter(name__iexact=name).first()
         if tag is None:
             slug = nicename if _ascii_slug(nicename) and not Tag.objects.filter(slug=nicename).exists() else ""
             tag = Tag.objects.create(name=name, slug=slug)
         self.used_tags.add((nicename, tag.pk))
+        self.tags[(nicename, name)] = tag
         return tag
 
     def source_for(self, item):
@@ -482,7 +544,10 @@ class Importer:
             url = ""
         source = None
         if name:
-            source = Source.objects.filter(name__iexact=name).first() or Source.objects.create(name=name)
+            source = self.sources.get(name.lower())
+            if source is None:
+                source = Source.objects.filter(name__iexact=name).first() or Source.objects.create(name=name)
+                self.sources[name.lower()] = source
         return source, url
 
     def post_redirects(self, item, article_id, article=None):
@@ -510,31 +575,42 @@ class Importer:
     # --- comments ---
 
     def take_comments(self, item, article):
-        """Every comment of a post, parents before replies; a changed comment is updated."""
-        wp_to_ours = {}
+        """Every comment of a post, stored a thread level at a time (parents before replies);
+        a comment seen before is updated in place."""
         by_id = {c["wp_id"]: c for c in item.comments if c["wp_id"]}
-        pending = sorted(by_id.values(), key=lambda c: c["wp_id"])
-        touched = False
-        for _round in range(64):  # replies wait for their parents; a broken chain ends the loop
-            later = []
-            for comment in pending:
-                parent = comment["parent"]
-                if parent and parent in by_id and parent not in wp_to_ours:
-                    later.append(comment)
+        ours = {}  # wp id -> Comment
+        known = {
+            c.pk: c
+            for c in Comment.objects.filter(
+                pk__in=[o for o in (self.mapped.get((Kind.COMMENT, str(w)), (None,))[0] for w in by_id) if o],
+                article=article,
+            )
+        }
+        seen = set(Comment.objects.filter(article=article).values_list("author_email", "fingerprint"))
+        level = [c for c in by_id.values() if not c["parent"] or c["parent"] not in by_id]
+        while level:
+            new, changed = [], []
+            for data in sorted(level, key=lambda c: c["wp_id"]):
+                comment = self.build_comment(data, article, ours.get(data["parent"]), known, seen)
+                if comment is None:
                     continue
-                result = self.take_comment(comment, article, wp_to_ours.get(parent))
-                if result is not None:
-                    wp_to_ours[comment["wp_id"]] = result
-                    touched = True
-            if not later or len(later) == len(pending):
-                for comment in later:
-                    self.report.skipped.append((f"comment {comment['wp_id']}", "its thread loops back on itself"))
-                break
-            pending = later
-        if touched:
+                ours[data["wp_id"]] = comment
+                (changed if comment.pk else new).append((data, comment))
+            Comment.objects.bulk_create([c for _d, c in new])  # as they are: no per-comment signal
+            for data, comment in changed:
+                models.Model.save(comment)
+            for data, comment in new + changed:
+                self.remember(Kind.COMMENT, data["wp_id"], comment.pk)
+                self.report.counts[f"comments {comment.status}"] += 1
+            placed = {d["wp_id"] for d, _c in new + changed}
+            level = [c for c in by_id.values() if c["parent"] in placed]
+        for wp_id in by_id.keys() - ours.keys():
+            if not any(what == f"comment {wp_id}" for what, _r in self.report.skipped[-50:]):
+                self.report.skipped.append((f"comment {wp_id}", "its thread loops back on itself"))
+        if ours:
             CommentTally.recount(article.pk)
 
-    def take_comment(self, data, article, parent):
+    def build_comment(self, data, article, parent, known, seen):
         what = f"comment {data['wp_id']}"
         if data["type"] in ("pingback", "trackback"):
             self.report.counts[f"{data['type']}s skipped"] += 1
@@ -552,39 +628,28 @@ class Importer:
         if not body:
             self.report.skipped.append((what, "empty comment"))
             return None
-        known = self.mapped.get((Kind.COMMENT, str(data["wp_id"])))
-        comment = Comment.objects.filter(pk=known[0], article=article).first() if known else None
-        created = comment is None
-        if created:
+        mapped = self.mapped.get((Kind.COMMENT, str(data["wp_id"])))
+        comment = known.get(mapped[0]) if mapped else None
+        if comment is None:
             comment = Comment(article=article)
         comment.parent = parent
         comment.thread_id = (parent.thread_id or parent.pk) if parent else None
         comment.depth = parent.depth + 1 if parent else 1
         comment.author_name = clean_comment_text(data["author"]).strip()[:100] or "Anonymous"
-        comment.author_email = normalise_email(clean_comment_text(data["email"]))[:254]
+        email = normalise_email(clean_comment_text(data["email"]))[:254]
         url = data["url"].strip()
         comment.author_url = url[:200] if url.startswith(("http://", "https://")) else ""
-        comment.body = body
+        fingerprint = body_fingerprint(body)
+        if (comment.author_email, comment.fingerprint) != (email, fingerprint):
+            if (email, fingerprint) in seen:
+                self.report.skipped.append((what, "the same words from the same person on this story are already there"))
+                return None
+            seen.add((email, fingerprint))
+        comment.author_email, comment.body, comment.fingerprint = email, body, fingerprint
         comment.body_html = render_comment(body)
-        comment.fingerprint = body_fingerprint(body)
         comment.status = status
         comment.ip_address = data["ip"][:64]
-        comment.created_at = created_at
-        comment.updated_at = created_at
-        try:
-            with transaction.atomic():
-                # bulk_create/update write the row as it is: no per-comment tally or signal.
-                if created:
-                    Comment.objects.bulk_create([comment])
-                    if comment.pk is None:
-                        comment = Comment.objects.get(article=article, author_email=comment.author_email, fingerprint=comment.fingerprint)
-                else:
-                    models.Model.save(comment)
-        except IntegrityError:
-            self.report.skipped.append((what, "the same words from the same person on this story are already there"))
-            return None
-        self.remember(Kind.COMMENT, data["wp_id"], comment.pk)
-        self.report.counts[f"comments {status}"] += 1
+        comment.created_at = comment.updated_at = created_at
         return comment
 
     # --- pages ---
