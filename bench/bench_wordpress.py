@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tarfile
 import time
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from PIL import Image

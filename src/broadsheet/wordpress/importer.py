@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -597,7 +597,7 @@ class Importer:
                 ours[data["wp_id"]] = comment
                 (changed if comment.pk else new).append((data, comment))
             Comment.objects.bulk_create([c for _d, c in new])  # as they are: no per-comment signal
-            for data, comment in changed:
+            for _data, comment in changed:
                 models.Model.save(comment)
             for data, comment in new + changed:
                 self.remember(Kind.COMMENT, data["wp_id"], comment.pk)
