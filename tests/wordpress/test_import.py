@@ -2,6 +2,7 @@
 make_fixtures.sh): every post, page, picture and comment arrives, and every old URL redirects."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPORT = FIXTURES / "site-export.xml"
 UPLOADS = FIXTURES / "uploads.tar.gz"
+EXPORT_TEXT = EXPORT.read_text(encoding="utf-8")
 
 
 def run(*args, export=EXPORT):
@@ -158,6 +160,9 @@ def test_pages_become_static_pages(imported, client):
         ("/about/team/", "/page/team/"),
         ("/?page_id={about}", "/page/about/"),
         ("/category/city/", "/section/city/"),
+        ("/?cat={city}", "/section/city/"),
+        ("/?author={ayla}", "/author/ayla/"),
+        ("/?tag=bridges", "/tag/bridges/"),
         ("/category/city/feed/", "/feed/section/city/"),
         ("/tag/bridges/feed/", "/feed/tag/bridges/"),
         ("/author/ayla/feed/", "/feed/author/ayla/"),
@@ -179,6 +184,8 @@ def test_old_addresses_redirect_to_their_new_home(imported, client, old, new):
         "about": WordPressItem.objects.get(kind="page", object_id=Page.objects.get(slug="about").pk).wp_id,
         "bridge_picture": Picture.objects.get(title="The old bridge").file.url,
         "bridge_article": article.pk,
+        "city": re.search(r"<wp:term_id>(\d+)</wp:term_id>\s*<wp:category_nicename><!\[CDATA\[city\]", EXPORT_TEXT).group(1),
+        "ayla": re.search(r"<wp:author_id>(\d+)</wp:author_id><wp:author_login><!\[CDATA\[ayla\]", EXPORT_TEXT).group(1),
     }
     response = client.get(old.format(**values))
     assert response.status_code == 301

@@ -302,6 +302,8 @@ class Importer:
             self.flush_remembered()
         self.authors[login] = author.pk
         self.redirects.append((f"/author/{login}/", author.get_absolute_url(), "exact"))
+        if value.get("author_id", "").isdigit():
+            self.redirects.append((f"/?author={value['author_id']}", author.get_absolute_url(), "exact"))
         self.redirects.append((f"/author/{login}/feed/", f"/feed/author/{author.slug}/", "exact"))
 
     # --- pictures ---
@@ -694,7 +696,9 @@ class Importer:
             ).first()
             if section is None:
                 continue
-            for path in {f"/category/{nicename}/", f"/category/{self.category_path(nicename)}/"}:
+            paths = {f"/category/{nicename}/", f"/category/{self.category_path(nicename)}/"}
+            paths |= {f"/?cat={term_id}" for term_id, name in self.term_ids.items() if name == nicename and term_id}
+            for path in paths:
                 self.redirects.append((path, section.get_absolute_url(), "exact"))
                 self.redirects.append((f"{path}feed/", f"/feed/section/{section.slug}/", "exact"))
         for nicename, tag_pk in self.used_tags:
@@ -708,6 +712,7 @@ class Importer:
                     self.redirects.append((f"{path}feed/", f"/feed/tag/{tag.slug}/", "exact"))
             else:
                 self.redirects.append((f"/tag/{nicename}/", tag.get_absolute_url(), "exact"))
+                self.redirects.append((f"/?tag={nicename}", tag.get_absolute_url(), "exact"))
                 self.redirects.append((f"/tag/{nicename}/feed/", f"/feed/tag/{tag.slug}/", "exact"))
         for year, month, day in self.archives:
             self.redirects.append((f"/{year}/", f"/archive/{year}/", "exact"))
