@@ -440,11 +440,12 @@ class Importer:
         self.post_redirects(item, article.pk, article)
 
     def store_article(self, item, headline, body, status, published, modified, notes):
-        known = self.mapped.get((Kind.POST, str(item.wp_id)))
-        article = Article.objects.filter(pk=known[0]).first() if known else None
+        external_id = f"wordpress:post:{item.wp_id}"
+        # Only the story that came from this post is ever updated (never one an editor wrote).
+        article = Article.objects.filter(external_id=external_id).first()
         created = article is None
         if created:
-            article = Article(external_id=f"wordpress:post:{item.wp_id}")
+            article = Article(external_id=external_id)
         article.headline = headline[:300]
         article.body = body
         article.summary = clean_text(strip_tags(item.excerpt)).strip()[:1000]
