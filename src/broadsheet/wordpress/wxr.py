@@ -4,6 +4,7 @@ Entities are never expanded and nothing is fetched from the network; an export w
 is refused (WordPress never writes one, and it is how entity bombs arrive).
 """
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -100,10 +101,26 @@ def _comment(element):
     }
 
 
+_strip = str.strip
+# <wp:name> of an item -> (Item attribute, conversion of its text)
+_WP_FIELDS = {
+    "post_id": ("wp_id", _int),
+    "post_type": ("post_type", _strip),
+    "post_date": ("post_date", _strip),
+    "post_date_gmt": ("post_date_gmt", _strip),
+    "post_modified_gmt": ("modified_gmt", _strip),
+    "comment_status": ("comment_status", _strip),
+    "post_name": ("post_name", _strip),
+    "status": ("status", _strip),
+    "post_parent": ("post_parent", _int),
+    "menu_order": ("menu_order", _int),
+    "is_sticky": ("is_sticky", lambda text: text.strip() == "1"),
+    "attachment_url": ("attachment_url", _strip),
+}
+
+
 def _item(element) -> Item:
     item = Item(wp_id=0, post_type="")
-    import hashlib
-
     item.fingerprint = hashlib.blake2b(etree.tostring(element), digest_size=16).hexdigest()
     for child in element:
         prefix, name = _prefix(child.tag), _local(child.tag)
@@ -123,30 +140,9 @@ def _item(element) -> Item:
         elif prefix == "excerpt" and name == "encoded":
             item.excerpt = text.strip()
         elif prefix == "wp":
-            if name == "post_id":
-                item.wp_id = _int(text)
-            elif name == "post_type":
-                item.post_type = text.strip()
-            elif name == "post_date":
-                item.post_date = text.strip()
-            elif name == "post_date_gmt":
-                item.post_date_gmt = text.strip()
-            elif name == "post_modified_gmt":
-                item.modified_gmt = text.strip()
-            elif name == "comment_status":
-                item.comment_status = text.strip()
-            elif name == "post_name":
-                item.post_name = text.strip()
-            elif name == "status":
-                item.status = text.strip()
-            elif name == "post_parent":
-                item.post_parent = _int(text)
-            elif name == "menu_order":
-                item.menu_order = _int(text)
-            elif name == "is_sticky":
-                item.is_sticky = text.strip() == "1"
-            elif name == "attachment_url":
-                item.attachment_url = text.strip()
+            if name in _WP_FIELDS:
+                attribute, convert = _WP_FIELDS[name]
+                setattr(item, attribute, convert(text))
             elif name == "postmeta":
                 meta = _children(child)
                 key = (meta.get(("wp", "meta_key")) or "").strip()
