@@ -34,7 +34,8 @@ result = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.
 elapsed = time.monotonic() - started
 tail = [l for l in result.stdout.splitlines() if l.strip()][-8:]
 print("\\n".join(tail))
-print("measure", elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, result.returncode)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("measure", elapsed, usage.ru_maxrss, result.returncode, usage.ru_utime + usage.ru_stime)
 """
 
 REDIRECTS = """
@@ -140,8 +141,8 @@ def measure(env, *args):
         [sys.executable, "-c", MEASURE, common.BROADSHEET, *args], env=env, capture_output=True, text=True
     )
     lines = result.stdout.strip().splitlines()
-    _, elapsed, rss, code = lines[-1].split()
-    return float(elapsed), int(rss) / 1024, int(code), "\n".join(lines[:-1])
+    _, elapsed, rss, code, cpu = lines[-1].split()
+    return float(elapsed), int(rss) / 1024, int(code), "\n".join(lines[:-1]), float(cpu)
 
 
 def run(posts):
@@ -162,9 +163,9 @@ def run(posts):
     kind = "PostgreSQL" if database else "SQLite"
     first = measure(env, "import-wordpress", str(export), "--uploads", str(uploads), "--no-progress")
     print(first[3])
-    print(f"{kind} first run: {first[0]:.0f}s ({posts / first[0]:.0f} posts/s), peak memory {first[1]:.0f} MiB, load {common.load():.1f}")
+    print(f"{kind} first run: {first[0]:.0f}s ({posts / first[0]:.0f} posts/s), CPU {first[4]:.0f}s, peak memory {first[1]:.0f} MiB, load {common.load():.1f}")
     second = measure(env, "import-wordpress", str(export), "--uploads", str(uploads), "--no-progress")
-    print(f"{kind} second run (nothing changed): {second[0]:.0f}s ({second[0] / first[0] * 100:.0f}% of the first), peak memory {second[1]:.0f} MiB")
+    print(f"{kind} second run (nothing changed): {second[0]:.0f}s ({second[0] / first[0] * 100:.0f}% of the first), CPU {second[4]:.0f}s, peak memory {second[1]:.0f} MiB")
     subprocess.run([sys.executable, "-c", REDIRECTS], env=env, check=True)
     if os.environ.get("BENCH_WP_KEEP") != "1":
         shutil.rmtree(data, ignore_errors=True)

@@ -427,7 +427,7 @@ class Importer:
             return
         with transaction.atomic():
             article, created = self.store_article(item, headline, converted.body, status, published, modified, notes)
-            self.take_comments(item, article)
+            self.take_comments(item, article, new_article=created)
             self.remember(
                 Kind.POST, item.wp_id, article.pk, item.fingerprint, wp_status=item.status, is_sticky=item.is_sticky
             )
@@ -577,19 +577,18 @@ class Importer:
 
     # --- comments ---
 
-    def take_comments(self, item, article):
+    def take_comments(self, item, article, *, new_article=False):
         """Every comment of a post, stored a thread level at a time (parents before replies);
         a comment seen before is updated in place."""
         by_id = {c["wp_id"]: c for c in item.comments if c["wp_id"]}
+        if not by_id:
+            return
         ours = {}  # wp id -> Comment
-        known = {
-            c.pk: c
-            for c in Comment.objects.filter(
-                pk__in=[o for o in (self.mapped.get((Kind.COMMENT, str(w)), (None,))[0] for w in by_id) if o],
-                article=article,
-            )
-        }
-        seen = set(Comment.objects.filter(article=article).values_list("author_email", "fingerprint"))
+        known, seen = {}, set()
+        if not new_article:  # a story made just now has no comments yet
+            mapped = [self.mapped.get((Kind.COMMENT, str(w)), (None,))[0] for w in by_id]
+            known = {c.pk: c for c in Comment.objects.filter(pk__in=[o for o in mapped if o], article=article)}
+            seen = set(Comment.objects.filter(article=article).values_list("author_email", "fingerprint"))
         level = [c for c in by_id.values() if not c["parent"] or c["parent"] not in by_id]
         while level:
             new, changed = [], []
