@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "broadsheet.search",
     "broadsheet.syndication",
     "broadsheet.api",
+    "broadsheet.redirects",
+    "broadsheet.pages",
+    "broadsheet.wordpress",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "broadsheet.redirects.middleware.RedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "broadsheet.urls"

@@ -8,7 +8,7 @@ from django.views.static import serve as serve_media
 from broadsheet.core.views import favicon, healthz
 
 handler400 = "broadsheet.core.views.bad_request"
-handler404 = "broadsheet.core.views.page_not_found"
+handler404 = "broadsheet.redirects.views.page_not_found"  # an old address redirects before any 404 page
 handler500 = "broadsheet.core.views.server_error"
 
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("comments/", include("broadsheet.comments.urls")),
     path("search/", include("broadsheet.search.urls")),
     path("api/", include("broadsheet.api.urls")),
+    path("page/", include("broadsheet.pages.urls")),
     path("", include("broadsheet.syndication.urls")),
     # Uploaded pictures: served by the app itself so one process is a whole site; put a
     # front-end server or object storage before it when traffic grows.

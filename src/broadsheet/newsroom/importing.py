@@ -90,6 +90,7 @@ def parse_record(line):
     except OverflowError:
         raise BadLine(f"'published' is out of range: {published[:40]!r}") from None
     values["publish_at"] = when
+    values["updated_at"] = parse_updated(record)
     if values["source_url"]:
         try:
             _url(values["source_url"])
@@ -102,6 +103,20 @@ def parse_record(line):
         raise BadLine("'tags' must be a list of text")
     values["tags"] = [t for t in (clean_text(t).strip()[:120] for t in tags) if t][:30]
     return values
+
+
+def parse_updated(record):
+    """The optional `updated` field (ISO 8601; no offset means UTC), or None."""
+    value = _text(record, "updated", limit=64)
+    if not value:
+        return None
+    try:
+        when = parse_datetime(value)
+    except ValueError:
+        when = None
+    if when is None:
+        raise BadLine(f"'updated' is not an ISO 8601 date and time: {value[:40]!r}")
+    return timezone.make_aware(when, datetime.UTC) if timezone.is_naive(when) else when
 
 
 @transaction.atomic
@@ -137,6 +152,9 @@ def import_record(values, *, announce_change=True):
     from .services import announce, record_revision
 
     record_revision(article)
+    if values.get("updated_at"):  # the time the story last changed where it came from, kept as is
+        Article.objects.filter(pk=article.pk).update(updated_at=values["updated_at"])
+        article.updated_at = values["updated_at"]
     if announce_change:
         announce(article)
     return article, created

@@ -6,7 +6,7 @@ app_name = "newsroom"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("story/<slug:slug>/", views.article_detail, name="article"),
+    path("story/<str:slug>/", views.article_detail, name="article"),  # WordPress slugs may be Unicode
     path("preview/<str:token>/", views.article_preview, name="preview"),
     path("section/<slug:slug>/", views.section_detail, name="section"),
     path("tag/<slug:slug>/", views.tag_detail, name="tag"),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RedirectsConfig(AppConfig):
+    name = "broadsheet.redirects"
+    verbose_name = "Redirects"
