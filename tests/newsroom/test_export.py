@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from broadsheet.newsroom.models import Article, Author, Section, Source, Tag
 from tests.conftest import make_article
@@ -54,6 +54,7 @@ def test_updated_is_read_by_import(tmp_path):
     path = tmp_path / "in.jsonl"
     path.write_text(json.dumps(record) + "\n" + json.dumps({**record, "external_id": "x-2", "updated": "soon"}) + "\n")
     err = io.StringIO()
-    call_command("import-articles", str(path), "--no-progress", stdout=io.StringIO(), stderr=err)
+    with pytest.raises(CommandError, match="1 bad lines"):
+        call_command("import-articles", str(path), "--no-progress", stdout=io.StringIO(), stderr=err)
     assert Article.objects.get(external_id="x-1").updated_at.isoformat() == "2025-02-01T09:30:00+00:00"
     assert "line 2: 'updated' is not an ISO 8601" in err.getvalue()

@@ -140,9 +140,6 @@ def import_record(values, *, announce_change=True):
     if created:
         article.created_at = values["publish_at"]
     article.save()
-    # The source's dates are kept: a story imported today was not "Updated" today.
-    Article.objects.filter(pk=article.pk).update(updated_at=values["publish_at"])
-    article.updated_at = values["publish_at"]
     article.tags.set([Tag.objects.find_or_create(name) for name in values["tags"]])
     if values["author"]:
         author = Author.objects.filter(name=values["author"]).first() or Author.objects.create(
@@ -152,9 +149,9 @@ def import_record(values, *, announce_change=True):
     from .services import announce, record_revision
 
     record_revision(article)
-    if values.get("updated_at"):  # the time the story last changed where it came from, kept as is
-        Article.objects.filter(pk=article.pk).update(updated_at=values["updated_at"])
-        article.updated_at = values["updated_at"]
+    # The source's dates are kept: a story imported today was not "Updated" today.
+    article.updated_at = values.get("updated_at") or values["publish_at"]
+    Article.objects.filter(pk=article.pk).update(updated_at=article.updated_at)
     if announce_change:
         announce(article)
     return article, created
