@@ -8,7 +8,12 @@ if not os.environ.get("BROADSHEET_DATA"):
 os.environ.setdefault("BROADSHEET_CACHE_PREFIX", f"bs-test-{os.getpid()}")
 
 from broadsheet.settings import *  # noqa: E402,F403
-from broadsheet.settings import DATA_DIR  # noqa: E402
+from broadsheet.settings import CACHES, DATA_DIR  # noqa: E402
+
+# A file cache of its own per test process: every test empties the cache, and under xdist another
+# process's clear() would otherwise reset this one's counters in the middle of a test.
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    CACHES["default"]["LOCATION"] = str(DATA_DIR / f"cache-{os.getpid()}")
 
 # Background tasks run at once, inside the request or command that queued them.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
