@@ -8,7 +8,12 @@ if not os.environ.get("BROADSHEET_DATA"):
 os.environ.setdefault("BROADSHEET_CACHE_PREFIX", f"bs-test-{os.getpid()}")
 
 from broadsheet.settings import *  # noqa: E402,F403
-from broadsheet.settings import DATA_DIR  # noqa: E402
+from broadsheet.settings import CACHES, DATA_DIR  # noqa: E402
+
+# A file cache of its own per xdist worker (and the processes it starts): every test empties the
+# cache, and another worker's clear() would otherwise reset this one's counters mid-test.
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    CACHES["default"]["LOCATION"] = str(DATA_DIR / f"cache-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
 
 # Background tasks run at once, inside the request or command that queued them.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}

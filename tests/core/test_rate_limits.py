@@ -29,7 +29,7 @@ def test_processes_counting_together_never_pass_the_limit():
 @pytest.mark.django_db(transaction=True)
 def test_publish_posts_sent_together_from_one_address_keep_to_the_limit(live_server):
     section = make_section("News")
-    limit = submissions_conf.IP_RATE[0]
+    limit = submissions_conf.ip_rate()[0]
     sessions = [Session(live_server.url) for _ in range(12)]
     tokens = [session.form_token("/publish/") for session in sessions]
 

@@ -192,17 +192,14 @@ def rolled_back():
 @pytest.fixture
 def no_limits(settings, monkeypatch):
     """Lift the rate limits and the flood rule of every public form."""
-    from broadsheet.accounts import conf as accounts_conf
-    from broadsheet.submissions import conf as submissions_conf
     from broadsheet.submissions import views as submissions_views
 
     settings.BROADSHEET_COMMENTS_FLOOD_SECONDS = 0
     settings.BROADSHEET_SUBMISSIONS_IP_RATE = UNLIMITED
     settings.BROADSHEET_SUBMISSIONS_EMAIL_RATE = UNLIMITED
-    # These are read once at import, so the module values are lifted too.
-    monkeypatch.setattr(submissions_conf, "IP_RATE", UNLIMITED)
-    monkeypatch.setattr(submissions_conf, "EMAIL_RATE", UNLIMITED)
+    settings.BROADSHEET_SUBMISSIONS_HELD_PER_CLIENT = UNLIMITED
+    settings.BROADSHEET_LOGIN_USERNAME_LIMIT = 10**9
+    settings.BROADSHEET_LOGIN_IP_LIMIT = 10**9
+    settings.BROADSHEET_LOGIN_ACCOUNT_SLOWDOWN_AFTER = 10**9
     monkeypatch.setattr(submissions_views, "PREVIEW_RATE", UNLIMITED)
-    monkeypatch.setattr(accounts_conf, "USERNAME_FAILURE_LIMIT", 10**9)
-    monkeypatch.setattr(accounts_conf, "IP_FAILURE_LIMIT", 10**9)
     return settings

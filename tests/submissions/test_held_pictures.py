@@ -75,10 +75,8 @@ def test_all_held_pictures_together_stay_under_the_total(client, settings):
     assert 0 < sum(path.stat().st_size for path in held_files(settings)) <= 600_000
 
 
-def test_send_refused_by_the_rate_limit_keeps_no_picture(client, settings, monkeypatch):
-    from broadsheet.submissions import conf
-
-    monkeypatch.setattr(conf, "IP_RATE", (0, 3600))
+def test_send_refused_by_the_rate_limit_keeps_no_picture(client, settings):
+    settings.BROADSHEET_SUBMISSIONS_IP_RATE = [0, 3600]
     response = client.post("/publish/", {**form_data(), "picture": picture()})
     assert response.status_code == 429
     assert held_files(settings) == []

@@ -102,5 +102,10 @@ def count_hit(cache, key, *, timeout):
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
     except Exception as error:  # an outage: the caller decides what "unknown" means
-        logger.warning("Counter unavailable (%s)", type(error).__name__)
+        if isinstance(cache, ResilientRedisCache):
+            if time.monotonic() >= cache._down_until:
+                logger.warning("Counter unavailable (%s)", type(error).__name__)
+            type(cache)._down_until = time.monotonic() + RETRY_AFTER
+        else:
+            logger.warning("Counter unavailable (%s)", type(error).__name__)
         return None

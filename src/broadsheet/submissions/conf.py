@@ -1,4 +1,4 @@
-"""Settings of "Publish Your Article", read in this one place (each has a default)."""
+"""Settings of "Publish Your Article", read in this one place and when used (each has a default)."""
 
 from django.conf import settings
 
@@ -9,21 +9,50 @@ def _get(name, default):
     return getattr(settings, f"BROADSHEET_SUBMISSIONS_{name}", default)
 
 
-# (hits, seconds): how many articles one address / one email may send in a window.
-IP_RATE = _get("IP_RATE", (5, 3600))
-EMAIL_RATE = _get("EMAIL_RATE", (3, 3600))
-# How many times a status link may be used to resend or delete in a window.
-TOKEN_RATE = _get("TOKEN_RATE", (10, 3600))
-MAX_LINKS = _get("MAX_LINKS", 10)
-MIN_BODY_WORDS = _get("MIN_BODY_WORDS", 30)
-MAX_BODY_CHARS = _get("MAX_BODY_CHARS", 60_000)
-MAX_TAGS = _get("MAX_TAGS", 8)
-# Near-duplicates: matches at or above this estimated similarity are shown to editors.
-DUPLICATE_SHOW_AT = _get("DUPLICATE_SHOW_AT", 0.2)
-DUPLICATE_MATCHES = _get("DUPLICATE_MATCHES", 5)
-# Pictures held between a preview (or an error) and the final send are removed after this long
-# (by the task worker's housekeeping).
-HELD_PICTURE_SECONDS = _get("HELD_PICTURE_SECONDS", 24 * 3600)
+def ip_rate():
+    """(hits, seconds): how many articles one address may send in a window."""
+    return tuple(_get("IP_RATE", (5, 3600)))
+
+
+def email_rate():
+    """(hits, seconds): how many articles one email address may send in a window."""
+    return tuple(_get("EMAIL_RATE", (3, 3600)))
+
+
+def token_rate():
+    """(hits, seconds): how many times a status link may be used to resend or delete."""
+    return tuple(_get("TOKEN_RATE", (10, 3600)))
+
+
+def max_links():
+    return int(_get("MAX_LINKS", 10))
+
+
+def min_body_words():
+    return int(_get("MIN_BODY_WORDS", 30))
+
+
+def max_body_chars():
+    return int(_get("MAX_BODY_CHARS", 60_000))
+
+
+def max_tags():
+    return int(_get("MAX_TAGS", 8))
+
+
+def duplicate_show_at():
+    """Near-duplicates at or above this estimated similarity are shown to editors."""
+    return float(_get("DUPLICATE_SHOW_AT", 0.2))
+
+
+def duplicate_matches():
+    return int(_get("DUPLICATE_MATCHES", 5))
+
+
+def held_picture_seconds():
+    """Pictures held between a preview (or an error) and the final send are removed after this
+    long (by the task worker's housekeeping)."""
+    return int(_get("HELD_PICTURE_SECONDS", 24 * 3600))
 
 
 def held_per_client():

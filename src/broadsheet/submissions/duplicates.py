@@ -67,8 +67,8 @@ def find_exact_duplicate(body, *, contributor_email, exclude_submission=None):
 
 def closest_matches(submission, *, limit=None, at_least=None):
     """[{"kind", "object", "similarity"}] for the articles and submissions most like this one."""
-    limit = limit or conf.DUPLICATE_MATCHES
-    at_least = conf.DUPLICATE_SHOW_AT if at_least is None else at_least
+    limit = limit or conf.duplicate_matches()
+    at_least = conf.duplicate_show_at() if at_least is None else at_least
     own = Fingerprint.objects.filter(submission=submission).first()
     if own is None:
         return []

@@ -28,20 +28,11 @@ class SubmissionForm(SpamDefenceMixin, forms.Form):
     summary = forms.CharField(
         max_length=500, required=False, widget=_textarea(3), help_text="One or two sentences. Optional."
     )
-    body = forms.CharField(
-        max_length=conf.MAX_BODY_CHARS,
-        widget=_textarea(18),
-        help_text=(
-            f"Markdown: *italic*, **bold**, [link](https://…), ## subheading. At least "
-            f"{conf.MIN_BODY_WORDS} words; at most {conf.MAX_LINKS} links in the whole article."
-        ),
-    )
+    body = forms.CharField(widget=_textarea(18))  # limits and help set per form, from settings
     section = forms.ModelChoiceField(
         queryset=Section.objects.order_by("position", "name"), empty_label="Choose…"
     )
-    tags = forms.CharField(
-        max_length=400, required=False, help_text=f"Optional, separated by commas (up to {conf.MAX_TAGS})."
-    )
+    tags = forms.CharField(max_length=400, required=False)
     picture = forms.FileField(
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": PICTURE_TYPES}),
@@ -84,6 +75,15 @@ class SubmissionForm(SpamDefenceMixin, forms.Form):
         self.previewing = previewing
         self.submission = submission
         self.client = client
+        self.fields["body"] = forms.CharField(
+            max_length=conf.max_body_chars(),
+            widget=_textarea(18),
+            help_text=(
+                f"Markdown: *italic*, **bold**, [link](https://…), ## subheading. At least "
+                f"{conf.min_body_words()} words; at most {conf.max_links()} links in the whole article."
+            ),
+        )
+        self.fields["tags"].help_text = f"Optional, separated by commas (up to {conf.max_tags()})."
         if not self.is_bound:
             self.initial.setdefault("form_key", secrets.token_urlsafe(24))
         self.held_picture_name = pictures.held_name(self.data.get("held_picture")) if self.is_bound else None
@@ -128,16 +128,16 @@ class SubmissionForm(SpamDefenceMixin, forms.Form):
     def clean_body(self):
         body = self._text("body")
         count = len(words(body))
-        if count < conf.MIN_BODY_WORDS:
+        if count < conf.min_body_words():
             raise ValidationError(
-                f"The article is {count} words long; send at least {conf.MIN_BODY_WORDS}.", code="short"
+                f"The article is {count} words long; send at least {conf.min_body_words()}.", code="short"
             )
         return body
 
     def clean_tags(self):
         names = [" ".join(t.split()) for t in self._text("tags").split(",") if t.strip()]
-        if len(names) > conf.MAX_TAGS:
-            raise ValidationError(f"Use at most {conf.MAX_TAGS} tags; you gave {len(names)}.", code="tags")
+        if len(names) > conf.max_tags():
+            raise ValidationError(f"Use at most {conf.max_tags()} tags; you gave {len(names)}.", code="tags")
         if any(len(n) > 50 for n in names):
             raise ValidationError("Keep each tag under 50 characters.", code="tag_length")
         return ", ".join(names)
@@ -193,9 +193,9 @@ class SubmissionForm(SpamDefenceMixin, forms.Form):
             self.data = self.data.copy()
             self.data.pop("held_picture", None)
         links = sum(len(_LINK.findall(data.get(n) or "")) for n in ("body", "summary", "contributor_bio"))
-        if links > conf.MAX_LINKS:
+        if links > conf.max_links():
             self.add_error(
-                "body", f"The article has {links} links; we accept at most {conf.MAX_LINKS}. Remove some."
+                "body", f"The article has {links} links; we accept at most {conf.max_links()}. Remove some."
             )
         body = data.get("body")
         if (

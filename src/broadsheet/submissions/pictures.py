@@ -63,7 +63,7 @@ def held_name(reference):
     if not reference:
         return None
     try:
-        name = signing.loads(reference, salt=SALT, max_age=conf.HELD_PICTURE_SECONDS)
+        name = signing.loads(reference, salt=SALT, max_age=conf.held_picture_seconds())
     except signing.BadSignature:
         return None
     if not isinstance(name, str) or not name.startswith(HELD_DIR + "/") or ".." in name:
@@ -88,7 +88,7 @@ def discard_held(name):
 
 def purge_stale_held(max_age=None):
     """Remove held pictures nobody came back for."""
-    max_age = conf.HELD_PICTURE_SECONDS if max_age is None else max_age
+    max_age = conf.held_picture_seconds() if max_age is None else max_age
     removed = 0
     cutoff = time.time() - max_age
     for name in _held_files():

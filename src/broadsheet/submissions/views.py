@@ -33,7 +33,7 @@ def _preview(request, form):
 
 
 def _rate_limited(request, form):
-    ip_limit, ip_window = conf.IP_RATE
+    ip_limit, ip_window = conf.ip_rate()
     if hit_rate_limit("submissions-ip", client_ip(request), limit=ip_limit, window=ip_window):
         form.add_error(
             None,
@@ -41,7 +41,7 @@ def _rate_limited(request, form):
             "Your text is kept below: please send it again later.",
         )
         return True
-    email_limit, email_window = conf.EMAIL_RATE
+    email_limit, email_window = conf.email_rate()
     if hit_rate_limit(
         "submissions-email", form.cleaned_data["contributor_email"], limit=email_limit, window=email_window
     ):
@@ -137,7 +137,7 @@ def edit(request, token):
         if previewing:
             preview_html = _preview(request, form)
         elif form.is_valid():
-            limit, window = conf.TOKEN_RATE
+            limit, window = conf.token_rate()
             if hit_rate_limit("submissions-token", submission.token, limit=limit, window=window):
                 form.add_error(
                     None, "This submission was changed too often in the last hour. Try again later."
