@@ -311,3 +311,17 @@ def test_a_failure_outside_the_api_views_is_still_json_under_api(rf):
     assert json.loads(response.content)["error"]["status"] == 500
     assert server_error(rf.get("/")).status_code == 500
     assert "text/html" in server_error(rf.get("/"))["Content-Type"]
+
+
+def test_a_database_outage_is_a_json_503_with_retry_after(client, newsroom, monkeypatch):
+    from django.db import OperationalError
+
+    from broadsheet.api import services
+
+    def outage(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "article_page", outage)
+    response, data = get(client, "/api/articles")
+    assert response.status_code == 503 and response["Content-Type"] == "application/json"
+    assert response["Retry-After"] and data["error"]["status"] == 503
