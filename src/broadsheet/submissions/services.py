@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from broadsheet.newsroom import services as newsroom
 from broadsheet.newsroom.models import Article, Author, Source, Tag
-from broadsheet.newsroom.text import clean_text
+from broadsheet.newsroom.text import clean_text, render_markdown
 
 from . import duplicates, pictures
 from .models import Submission, SubmissionEvent
@@ -187,7 +187,7 @@ def accept(submission, *, editor):
     article = Article(
         headline=submission.headline[:300],
         summary=submission.summary,
-        body=submission.body,
+        body=render_markdown(submission.body),  # a contribution is Markdown; a story, the body format
         section=submission.section,
         status=Article.Status.DRAFT,
         image_caption=submission.image_caption,
