@@ -6,7 +6,11 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 export PORT
 
-.PHONY: install run serve test bench lint clean
+.PHONY: install run serve test bench lint clean desk-bundle
+
+# The desk's editor (Tiptap from the npm registry) is bundled by esbuild into static files.
+DESK_BUNDLE := src/broadsheet/desk/static/desk/build/editor.js
+DESK_SOURCES := $(wildcard src/broadsheet/desk/frontend/*.js)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,13 +21,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(DESK_BUNDLE): node_modules/.package-lock.json $(DESK_SOURCES)
+	npm run --silent build
+
+desk-bundle: $(DESK_BUNDLE)
+
+run: install desk-bundle
 	$(BIN)/broadsheet migrate --noinput
 	$(BIN)/broadsheet collectstatic --noinput --verbosity 0
 	$(BIN)/broadsheet seed --if-empty
 	$(BIN)/broadsheet serve
 
-test: install
+test: install desk-bundle
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install

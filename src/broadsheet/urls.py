@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("broadsheet.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("desk/", include("broadsheet.desk.urls")),
     path("publish/", include("broadsheet.submissions.urls")),
     path("comments/", include("broadsheet.comments.urls")),
     path("search/", include("broadsheet.search.urls")),

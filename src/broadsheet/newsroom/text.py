@@ -11,6 +11,9 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 
+from .embeds import PROVIDERS as EMBED_PROVIDERS
+from .embeds import placeholders
+
 _markdown = (
     MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     .enable("table")
@@ -72,18 +75,6 @@ ALLOWED_CLASSES = {
     "blockquote": {"pullquote"},
     "small": {"credit"},
 }
-EMBED_PROVIDERS = {
-    "youtube": ("youtube.com", "youtu.be", "youtube-nocookie.com"),
-    "vimeo": ("vimeo.com",),
-    "x": ("x.com", "twitter.com"),
-    "instagram": ("instagram.com",),
-    "tiktok": ("tiktok.com",),
-    "facebook": ("facebook.com", "fb.watch"),
-    "bluesky": ("bsky.app",),
-    "mastodon": (),  # any server: Mastodon is federated
-    "soundcloud": ("soundcloud.com",),
-    "spotify": ("spotify.com",),
-}
 TAG_ATTRIBUTE_VALUES = {"figure": {"data-embed-provider": set(EMBED_PROVIDERS)}}
 MAX_MARKDOWN = 200_000
 MAX_BODY = 1_000_000
@@ -102,6 +93,9 @@ def clean_text(value):
 def _attribute_filter(tag, attribute, value):
     if attribute == "data-picture-id":
         return value if _DIGITS.match(value) else None
+    if attribute == "src" and tag == "img":
+        # Pictures come from our own library: a page never loads anything from another host.
+        return value if value.startswith("/") and not value.startswith("//") else None
     if attribute in ("width", "height") and tag == "img":
         return value if _DIMENSION.match(value) else None
     if attribute == "data-embed-url":
@@ -164,7 +158,7 @@ def register_body_filter(function):
 
 def render_body(body):
     """What the site, the feeds and the API show for a stored body."""
-    html = body or ""
+    html = placeholders(body or "")
     for function in _body_filters:
         html = function(html)
     return html

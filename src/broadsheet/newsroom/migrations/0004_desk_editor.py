@@ -4,35 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('newsroom', '0003_sitemap_index'),
+        ("newsroom", "0003_sitemap_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='seo_description',
-            field=models.CharField(blank=True, max_length=500, verbose_name='SEO description'),
+            model_name="article",
+            name="seo_description",
+            field=models.CharField(blank=True, max_length=500, verbose_name="SEO description"),
         ),
         migrations.AddField(
-            model_name='article',
-            name='seo_title',
-            field=models.CharField(blank=True, max_length=300, verbose_name='SEO title'),
+            model_name="article",
+            name="seo_title",
+            field=models.CharField(blank=True, max_length=300, verbose_name="SEO title"),
         ),
         migrations.AddField(
-            model_name='article',
-            name='social_image',
-            field=models.ImageField(blank=True, upload_to='articles/%Y/%m/'),
+            model_name="article",
+            name="social_image",
+            field=models.ImageField(blank=True, upload_to="articles/%Y/%m/"),
         ),
         migrations.AddField(
-            model_name='article',
-            name='version',
+            model_name="article",
+            name="version",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='body',
-            field=models.TextField(blank=True, help_text='HTML in the story body format (docs/body-format.md).'),
+            model_name="article",
+            name="body",
+            field=models.TextField(
+                blank=True, help_text="HTML in the story body format (docs/body-format.md)."
+            ),
         ),
     ]
