@@ -42,8 +42,10 @@ def process_upload(upload):
             image = _flatten(image)
             image.thumbnail((MAX_SIDE, MAX_SIDE))
             out = io.BytesIO()
+            image.info.clear()  # Pillow writes a JPEG comment (COM segment) back from here
             if kind in {"JPEG", "WEBP"} or image.mode == "RGB":
                 image = image.convert("RGB")
+                image.info.clear()
                 image.save(out, "JPEG", quality=85, optimize=True, progressive=True)
                 ext = "jpg"
                 content_type = "image/jpeg"
