@@ -1,17 +1,21 @@
 """The desk's operations: saving a story from the editor (never over someone else's newer
 version), the workflow steps, presence, and what each person's dashboard lists."""
 
+import re
 import time
+from html import unescape
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from broadsheet.media import services as media
 from broadsheet.media.models import Picture
 from broadsheet.newsroom import services as newsroom
+from broadsheet.newsroom.admin import revision_diff
 from broadsheet.newsroom.models import Article, Revision, Source, Tag, unique_slug
 
 from . import conf
@@ -74,7 +78,9 @@ def story_data(article):
         "url": article.get_absolute_url(),
         "preview_url": article.get_preview_url(),
         "saved_at": article.updated_at.isoformat() if article.updated_at else None,
-        "saved_by": str(last.created_by) if last and last.created_by else "",
+        "saved_by": (last.created_by.get_full_name() or last.created_by.get_username())
+        if last and last.created_by
+        else "",
     }
 
 
@@ -108,16 +114,18 @@ def _should_record_revision(article, by, action):
 
 
 @transaction.atomic
-def save_story(article_id, changes, *, base_version, by, action="save", publish_at=None):
+def save_story(article_id, changes, *, base_version, by, action="save", publish_at=None, client=""):
     """Apply the editor's fields to a story and take a workflow step; returns the article.
 
+    `client` names one editor tab (it survives a reload): when the newer version is that tab's
+    own last save (sent as the page closed, its answer never read), it is not a conflict.
     Raises Conflict when the story moved on past `base_version`, ValidationError with
     per-field messages for bad values, PermissionDenied for what this person may not do.
     """
     if action not in ACTIONS:
         raise ValidationError({"action": "Unknown action."})
     article = Article.objects.select_for_update().select_related("section", "source").get(pk=article_id)
-    if article.version != base_version:
+    if article.version != base_version and not _last_saved_by(article, client):
         raise Conflict(article)
     was_published = article.status == Article.Status.PUBLISHED
     old_slug = article.slug
@@ -168,7 +176,37 @@ def save_story(article_id, changes, *, base_version, by, action="save", publish_
     if _should_record_revision(article, by, action):
         newsroom.record_revision(article, by=by)
     newsroom.announce(article)
+    if client:
+        cache.set(_last_save_key(article.pk), (client, article.version), 3600)
     return article
+
+
+def _last_save_key(article_id):
+    return f"desk:last-save:{article_id}"
+
+
+def _last_saved_by(article, client):
+    """True when the story's current version is `client`'s own last save (nobody saved since)."""
+    return bool(client) and cache.get(_last_save_key(article.pk)) == (client, article.version)
+
+
+_BLOCK_END = re.compile(r"</(p|h[2-6]|li|blockquote|figcaption|figure|tr|cite)>|<br\s*/?>|<hr\s*/?>", re.I)
+
+
+def readable_text(html):
+    """A body as lines of text, one a paragraph, for people to compare (no markup)."""
+    text = strip_tags(_BLOCK_END.sub("\n", html or ""))
+    return "\n".join(line.strip() for line in unescape(text).splitlines() if line.strip())
+
+
+def compare(theirs, mine):
+    """revision_diff rows between their saved words and mine, as people read them."""
+    fields = ("headline", "summary", "body")
+    readable = {"body": readable_text}
+    return revision_diff(
+        {k: readable.get(k, str)(theirs.get(k) or "") for k in fields},
+        {k: readable.get(k, str)(mine.get(k) or "") for k in fields},
+    )
 
 
 # --- presence: who else has the story open (kept in the shared cache, not the database) ---

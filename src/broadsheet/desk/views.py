@@ -15,7 +15,6 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from broadsheet.newsroom import slots
-from broadsheet.newsroom.admin import revision_diff
 from broadsheet.newsroom.models import Article, Author, Section, Tag
 
 from . import conf, services
@@ -118,15 +117,12 @@ def save(request, pk):
             by=request.user,
             action=data.get("action") or "save",
             publish_at=publish_at,
+            client=str(data.get("client") or "")[:64],
         )
     except services.Conflict as conflict:
         theirs = services.story_data(conflict.article)
-        mine = data.get("fields") or {}
-        rows = revision_diff(
-            {k: theirs.get(k) for k in ("headline", "summary", "body")},
-            {k: mine.get(k) for k in ("headline", "summary", "body")},
-        )
-        return _error(409, str(conflict), theirs=theirs, diff=rows)
+        diff = services.compare(theirs, data.get("fields") or {})
+        return _error(409, str(conflict), theirs=theirs, diff=diff)
     except ValidationError as invalid:
         errors = invalid.message_dict if hasattr(invalid, "error_dict") else {"__all__": invalid.messages}
         return _error(400, "Some fields need attention.", errors=errors)

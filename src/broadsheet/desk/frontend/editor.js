@@ -22,6 +22,7 @@ function start() {
   const story = JSON.parse($("story-data").textContent);
   const options = JSON.parse($("desk-options").textContent);
   const backupKey = `desk:story:${story.id}`;
+  const clientId = tabId();
   let version = story.version;
   let current = story;
   let dirty = false;
@@ -67,6 +68,7 @@ function start() {
   for (const [value, label] of options.languages) fields.language.append(el("option", { value, text: label }));
   if (!options.languages.some(([code]) => code === story.language)) fields.language.append(el("option", { value: story.language, text: story.language }));
   const authorsBox = $("authors");
+  if (!options.authors.length) authorsBox.append(el("p", { class: "desk-hint", text: "No authors yet: add them under Authors in the back office." }));
   for (const [value, label] of options.authors) {
     authorsBox.append(el("label", { class: "desk-check" }, el("input", { type: "checkbox", value, name: "authors", onchange: changed }), ` ${label}`));
   }
@@ -170,7 +172,7 @@ function start() {
     if (saving) await saving;
     if (blocked && action === "save") return null;
     const fieldsNow = collect();
-    const payload = { version, fields: fieldsNow, action };
+    const payload = { version, fields: fieldsNow, action, client: clientId };
     if (publishAt) payload.publish_at = publishAt;
     setSaveState("Saving…", "saving");
     const wasDirty = dirty;
@@ -186,7 +188,12 @@ function start() {
         return body.story;
       }
       dirty = dirty || wasDirty;
-      if (status === 409) { blocked = true; conflict(body, fieldsNow); setSaveState("Not saved: someone else saved a newer version", "error"); }
+      if (status === 409 && !body.diff.length && action === "save") {
+        // The newer version has the same words (e.g. our own save sent as the page closed): go on from it.
+        version = body.theirs.version;
+        dirty = true;
+        setSaveState("Unsaved changes…", "dirty");
+      } else if (status === 409) { blocked = true; conflict(body, fieldsNow); setSaveState("Not saved: someone else saved a newer version", "error"); }
       else if (status === 400) { showErrors(body.errors); setSaveState("Not saved: see the messages", "error"); }
       else if (status === 403) { blocked = action !== "save" ? blocked : true; notice(body.error); setSaveState("Not saved", "error"); }
       else if (status === 401) { notice(body.error); setSaveState("Not saved: signed out", "error"); }
@@ -216,7 +223,7 @@ function start() {
     }
     if (!body.diff.length) diff.append(el("p", { text: "The words are the same; other settings differ." }));
     $("conflict-mine").onclick = () => { version = theirs.version; blocked = false; dialog.close(); save(); };
-    $("conflict-theirs").onclick = () => {
+    const takeTheirs = () => {
       blocked = false;
       dialog.close();
       try { localStorage.setItem(`${backupKey}:overwritten`, JSON.stringify({ fields: mine, at: new Date().toISOString() })); } catch (error) { /* ignore */ }
@@ -225,6 +232,16 @@ function start() {
       showStory(theirs);
       dirty = false;
       setSaveState("Showing their version", "saved");
+    };
+    $("conflict-theirs").onclick = () => { takeTheirs(); $("merge").hidden = true; };
+    $("conflict-merge").onclick = () => {
+      takeTheirs();
+      const copy = new DOMParser().parseFromString(mine.body || "", "text/html");
+      $("merge-text").replaceChildren(el("h3", { text: mine.headline }), el("p", { text: mine.summary }),
+        ...Array.from(copy.body.children).map((block) => el("p", { text: block.textContent })));
+      $("merge").hidden = false;
+      $("merge").open = true;
+      notice("Their version is in the editor. Yours is below it: copy in what you want to keep, and it saves as usual.");
     };
     dialog.showModal();
   }
@@ -339,7 +356,7 @@ function start() {
 
   // --- the toolbar ---
   const tools = [
-    ["Paragraph", "¶", () => editor.chain().focus().setParagraph().run(), () => editor.isActive("paragraph")],
+    ["Paragraph", "¶ Text", () => editor.chain().focus().setParagraph().run(), () => editor.isActive("paragraph")],
     ["Heading", "H2", () => editor.chain().focus().toggleHeading({ level: 2 }).run(), () => editor.isActive("heading", { level: 2 })],
     ["Subheading", "H3", () => editor.chain().focus().toggleHeading({ level: 3 }).run(), () => editor.isActive("heading", { level: 3 })],
     ["Minor heading", "H4", () => editor.chain().focus().toggleHeading({ level: 4 }).run(), () => editor.isActive("heading", { level: 4 })],
@@ -372,7 +389,9 @@ function start() {
   for (const tool of tools) {
     if (!tool) { toolbar.append(el("span", { class: "desk-toolbar-gap", "aria-hidden": "true" })); continue; }
     const [label, text, run, active] = tool;
-    const button = el("button", { type: "button", class: "desk-tool", "aria-label": label, title: label, text, onclick: run });
+    // The accessible name starts with what the button shows (WCAG 2.5.3, label in name).
+    const name = label.toLowerCase().includes(text.toLowerCase()) ? label : `${text.replace(/^[¶•]\s*/, "")} ${label.charAt(0).toLowerCase()}${label.slice(1)}`.trim();
+    const button = el("button", { type: "button", class: "desk-tool", "aria-label": name, title: label, text, onclick: run });
     if (active) { button.setAttribute("aria-pressed", "false"); pressable.push([button, active]); }
     toolbar.append(button);
   }
@@ -436,6 +455,16 @@ function start() {
   window.addEventListener("pagehide", leave);
   window.addEventListener("beforeunload", (event) => { if (dirty && !autosaves()) { event.preventDefault(); event.returnValue = ""; } });
   window.deskEditor = { editor, save, isDirty: () => dirty, version: () => version };
+}
+
+// This tab's name for the server (kept across reloads): a save the tab sent as it closed is its
+// own, not someone else's newer version.
+function tabId() {
+  try {
+    let id = sessionStorage.getItem("desk:tab");
+    if (!id) { id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`; sessionStorage.setItem("desk:tab", id); }
+    return id;
+  } catch (error) { return ""; }
 }
 
 // The picture chooser: the library's pages, search, and uploads by drag and drop or file choice.
