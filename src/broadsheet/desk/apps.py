@@ -17,3 +17,5 @@ class DeskConfig(AppConfig):
         admin.site.site_header = f"{conf.site_name()} · desk"
         admin.site.site_title = conf.site_name()
         admin.site.index_title = "Back office"
+        # The header's desk links replace the repeated app list, so list views get the width.
+        admin.site.enable_nav_sidebar = False
