@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -99,7 +99,7 @@ class ScheduleForm(forms.Form):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
-    list_display = ("headline", "state", "section", "source", "publish_at", "updated_at")
+    list_display = ("headline", "desk_link", "state", "section", "source", "publish_at", "updated_at")
     list_filter = ("status", "section", ("publish_at", admin.DateFieldListFilter), "authors", "source")
     list_select_related = ("section", "source")
     date_hierarchy = "publish_at"
@@ -107,11 +107,11 @@ class ArticleAdmin(admin.ModelAdmin):
     search_help_text = "Search headlines, summaries and import IDs."
     autocomplete_fields = ("authors", "tags", "source")
     prepopulated_fields = {"slug": ("headline",)}
-    readonly_fields = ("preview_link", "revision_link", "created_at")
+    readonly_fields = ("desk_link", "preview_link", "revision_link", "created_at")
     inlines = [CorrectionInline]
     actions = ["publish_selected", "unpublish_selected", "send_to_review_selected", "schedule_selected"]
     fieldsets = (
-        (None, {"fields": ("headline", "slug", "summary", "body")}),
+        (None, {"fields": ("desk_link", "headline", "slug", "summary", "body")}),
         ("Workflow", {"fields": ("status", "publish_at", "preview_link", "revision_link", "created_at")}),
         ("Filing", {"fields": ("section", "authors", "tags", "language", "comments_open", "external_id")}),
         ("Picture", {"fields": ("image", "image_caption", "image_credit", "image_alt")}),
@@ -142,6 +142,17 @@ class ArticleAdmin(admin.ModelAdmin):
         if obj.is_scheduled():
             return format_html('<span title="{}">Scheduled</span>', obj.publish_at)
         return obj.get_status_display()
+
+    @admin.display(description="Desk")
+    def desk_link(self, obj):
+        """The story editor, when the desk is installed (this form is the plain fallback)."""
+        if not obj or not obj.pk:
+            return "-"
+        try:
+            url = reverse("desk:story", args=[obj.pk])
+        except NoReverseMatch:
+            return "-"
+        return format_html('<a href="{}">Open in the story editor</a>', url)
 
     @admin.display(description="Preview")
     def preview_link(self, obj):
