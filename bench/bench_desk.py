@@ -85,7 +85,9 @@ def autosave(client, saves):
     from broadsheet.newsroom.models import Article, Section
 
     section, _ = Section.objects.get_or_create(name="Bench")
-    paragraphs = "".join(f"<p>Paragraph {n} of a long story about the harbour and its cranes.</p>" for n in range(60))
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of a long story about the harbour and its cranes.</p>" for n in range(60)
+    )
     article = Article.objects.create(headline="Autosave bench", section=section, body=paragraphs)
     url = reverse("desk:save", args=[article.pk])
     version = article.version
@@ -108,7 +110,9 @@ def autosave(client, saves):
         times.append(time.perf_counter() - started)
         assert response.status_code == 200, response.content[:300]
         version = response.json()["story"]["version"]
-    print(f"Autosave round trip, server time ({saves} saves of a {len(paragraphs) // 1000} KB body): {summary(times)}")
+    print(
+        f"Autosave round trip, server time ({saves} saves of a {len(paragraphs) // 1000} KB body): {summary(times)}"
+    )
 
 
 def library(client, count):
@@ -117,7 +121,18 @@ def library(client, count):
     from broadsheet.media.models import Picture
 
     existing = Picture.objects.count()
-    words = ["harbour", "ferry", "council", "crane", "storm", "market", "school", "bridge", "festival", "quay"]
+    words = [
+        "harbour",
+        "ferry",
+        "council",
+        "crane",
+        "storm",
+        "market",
+        "school",
+        "bridge",
+        "festival",
+        "quay",
+    ]
     started = time.perf_counter()
     batch = []
     for n in range(existing, count):
@@ -182,7 +197,9 @@ def renditions():
     background = time.perf_counter() - started
     formats = sorted({r["format"] for r in made})
     print(f"  in the request (verify, re-encode, store the original): {ms(request_time)}")
-    print(f"  renditions in the background worker: {background:.2f} s for {len(made)} files ({', '.join(formats)})")
+    print(
+        f"  renditions in the background worker: {background:.2f} s for {len(made)} files ({', '.join(formats)})"
+    )
 
 
 def main():

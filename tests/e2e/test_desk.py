@@ -89,6 +89,18 @@ def test_write_illustrate_embed_autosave_reopen_and_publish(browser, live_server
     page.locator(".desk-node.picture input").nth(1).fill("Mira Stenhouse")
     page.locator(".desk-node.picture input").nth(2).fill("Three cranes lift containers at sunrise")
 
+    # A gallery of two pictures from the library.
+    second = tmp_path / "ferry.jpg"
+    second.write_bytes(harbour_picture((900, 900)))
+    body.click()
+    page.keyboard.press("Control+End")
+    page.get_by_role("button", name="Gallery of several pictures").click()
+    page.locator("#picker-upload").set_input_files(str(second))
+    expect(page.locator("#picker-progress")).to_contain_text("done")
+    page.locator("#picker-grid .desk-tile").nth(1).click()  # the new one is chosen; add the first
+    page.get_by_role("button", name="Insert 2 pictures").click()
+    expect(page.locator(".ProseMirror figure.gallery .desk-node")).to_have_count(2)
+
     # A pasted provider link becomes an embed block.
     body.click()
     page.keyboard.press("Control+End")
@@ -99,6 +111,7 @@ def test_write_illustrate_embed_autosave_reopen_and_publish(browser, live_server
     assert wait_for(lambda: "data-embed-provider" in stored(story_id).body)
     article = stored(story_id)
     assert 'class="picture"' in article.body and "Cranes on the quay at dawn" in article.body
+    assert '<figure class="gallery"><figure class="picture">' in article.body
     assert "<strong>bold</strong>" in article.body and "color:red" not in article.body
     assert "script" not in article.body and "onclick" not in article.body
     keep_screenshot(page, "desk-editor")
@@ -132,8 +145,9 @@ def test_write_illustrate_embed_autosave_reopen_and_publish(browser, live_server
     reader = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     story = reader.new_page()
     story.goto(article.get_absolute_url())
-    expect(story.locator(".body picture source[type='image/webp']")).to_have_count(1)
-    assert story.locator(".body img[data-picture-id]").get_attribute("width")
+    expect(story.locator(".body picture source[type='image/webp']")).to_have_count(3)
+    expect(story.locator(".body figure.gallery figure.picture")).to_have_count(2)
+    assert story.locator(".body img[data-picture-id]").first.get_attribute("width")
     expect(story.locator(".embed-placeholder")).to_contain_text("YouTube")
     assert story.locator("iframe").count() == 0
     story.get_by_role("link", name="Show the YouTube content here").click()

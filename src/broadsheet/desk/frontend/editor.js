@@ -430,6 +430,12 @@ function start() {
   fill(story);
   showStory(story);
   counts();
+  if (story.is_published && !options.can_publish) {
+    // The rule is the server's (a Writer cannot change a live story); the page says so up front.
+    editor.setEditable(false);
+    root.querySelectorAll("input, textarea, select, .desk-side button, .desk-toolbar button").forEach((control) => { control.disabled = true; });
+    notice("This story is published: only an editor can change it. Ask an editor, or file a correction.");
+  }
   try {
     const saved = JSON.parse(localStorage.getItem(backupKey) || "null");
     if (saved && saved.version === story.version && JSON.stringify(saved.fields) !== JSON.stringify(collect())) {
