@@ -2,7 +2,6 @@
 
 import hashlib
 import io
-import logging
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -14,7 +13,6 @@ from broadsheet.newsroom.images import process_upload
 
 from .models import Picture
 
-log = logging.getLogger(__name__)
 RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
 RENDITION_FORMATS = ("webp", "avif") if features.check("avif") else ("webp",)
 
@@ -50,21 +48,30 @@ def add_picture(
     if clean is not None:
         picture.content_hash = digest
         picture.file.save(clean.name, clean, save=False)
+    if clean is not None:
+        picture.renditions = []  # the old ones show another picture; new ones come from the worker
     picture.save()
     if clean is not None:
-        picture.renditions = []
-        Picture.objects.filter(pk=picture.pk).update(renditions=[])
         _queue_renditions(picture.pk)
     return picture
 
 
-def _queue_renditions(picture_id):
+def _queue_renditions(picture_id: int) -> None:
     from .tasks import make_renditions_task
 
     transaction.on_commit(lambda: make_renditions_task.enqueue(picture_id))
 
 
-def update_picture(picture, *, alt_text, caption, credit, title, focal_x, focal_y) -> Picture:
+def update_picture(
+    picture: Picture,
+    *,
+    alt_text: str,
+    caption: str,
+    credit: str,
+    title: str,
+    focal_x: float | str,
+    focal_y: float | str,
+) -> Picture:
     """Change what editors say about a picture; the focal point is a share of width and height."""
     errors = {}
     for name, value in (("focal_x", focal_x), ("focal_y", focal_y)):
@@ -91,7 +98,7 @@ def update_picture(picture, *, alt_text, caption, credit, title, focal_x, focal_
     return picture
 
 
-def make_renditions(picture: Picture) -> list:
+def make_renditions(picture: Picture) -> list[dict]:
     """Smaller copies of a picture for srcset (each width below its own, WebP and AVIF where
     Pillow has it); then the stories showing it are rendered again to use them."""
     with picture.file.open("rb") as handle:
@@ -126,7 +133,7 @@ def make_renditions(picture: Picture) -> list:
     return renditions
 
 
-def rerender_stories_showing(picture_id):
+def rerender_stories_showing(picture_id: int) -> None:
     """Stories whose body shows this picture are saved again, so their pages pick up the change."""
     from broadsheet.newsroom.models import Article
     from broadsheet.newsroom.services import announce
@@ -136,7 +143,7 @@ def rerender_stories_showing(picture_id):
         announce(article)
 
 
-def _rendered(body):
+def _rendered(body: str) -> str:
     from broadsheet.newsroom.text import render_body
 
     return render_body(body)

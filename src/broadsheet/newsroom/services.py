@@ -4,6 +4,8 @@ The workflow's rules live here, not in forms: whatever posts to the back office 
 a Writer (no publish permission) can neither publish a story nor change one that is published.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -22,11 +24,11 @@ def announce(article):
     transaction.on_commit(lambda: article_changed.send(sender=Article, article=article))
 
 
-def can_publish(user):
+def can_publish(user: Any) -> bool:
     return user is None or user.has_perm("newsroom.publish_article")
 
 
-def check_can_save(article, *, by, status=None):
+def check_can_save(article: Article, *, by: Any, status: str | None = None) -> None:
     """Refuse (PermissionDenied, with a message for the writer) what only an editor may do.
 
     `by` None is the system (imports, the wire); `status` is the status about to be saved when
