@@ -160,3 +160,12 @@ def test_two_people_see_each_other_in_a_story(client, db):
     client.post(url, {"leaving": "1"})
     client.force_login(ana)
     assert client.post(url).json()["others"] == []
+
+
+def test_a_published_storys_new_slug_keeps_the_old_address_answering(editor_client, client):
+    pytest.importorskip("broadsheet.redirects", reason="the redirects app comes with the WordPress importer")
+    article = make_article("Live story", status="published")
+    old_url = article.get_absolute_url()
+    assert save(editor_client, article, slug="live-story-renamed", action="publish").status_code == 200
+    response = client.get(old_url)
+    assert response.status_code == 301 and response["Location"].endswith("/story/live-story-renamed/")

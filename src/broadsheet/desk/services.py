@@ -5,6 +5,7 @@ import re
 import time
 from html import unescape
 
+from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +17,7 @@ from broadsheet.media import services as media
 from broadsheet.media.models import Picture
 from broadsheet.newsroom import services as newsroom
 from broadsheet.newsroom.admin import revision_diff
-from broadsheet.newsroom.models import Article, Revision, Source, Tag, unique_slug
+from broadsheet.newsroom.models import Article, Revision, Source, Tag, slug_url, unique_slug
 
 from . import conf
 from .forms import StoryForm
@@ -176,9 +177,20 @@ def save_story(article_id, changes, *, base_version, by, action="save", publish_
     if _should_record_revision(article, by, action):
         newsroom.record_revision(article, by=by)
     newsroom.announce(article)
+    if was_published and article.slug != old_slug:
+        keep_old_address(slug_url("newsroom:article", old_slug), article.get_absolute_url())
     if client:
         cache.set(_last_save_key(article.pk), (client, article.version), 3600)
     return article
+
+
+def keep_old_address(old_path, new_path):
+    """A published story's old address answers 301 to its new one, when the redirects app is
+    installed (links others made keep working); without it the editor's warning is all."""
+    if apps.is_installed("broadsheet.redirects"):
+        from broadsheet.redirects.services import add_many
+
+        add_many([(old_path, new_path, "exact")], origin="desk")
 
 
 def _last_save_key(article_id):
