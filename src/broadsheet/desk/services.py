@@ -125,7 +125,9 @@ def save_story(article_id, changes, *, base_version, by, action="save", publish_
     """
     if action not in ACTIONS:
         raise ValidationError({"action": "Unknown action."})
-    article = Article.objects.select_for_update(of=("self",)).select_related("section", "source").get(pk=article_id)
+    article = (
+        Article.objects.select_for_update(of=("self",)).select_related("section", "source").get(pk=article_id)
+    )
     if article.version != base_version and not _last_saved_by(article, client):
         raise Conflict(article)
     was_published = article.status == Article.Status.PUBLISHED

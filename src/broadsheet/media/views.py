@@ -5,6 +5,7 @@ import json
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,8 +22,6 @@ def picture_json(picture):
     thumb = next(
         (r for r in sorted(picture.renditions, key=lambda r: r["width"]) if r["format"] == "webp"), None
     )
-    from django.core.files.storage import default_storage
-
     return {
         "id": picture.pk,
         "url": picture.file.url,
