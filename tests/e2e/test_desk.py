@@ -43,6 +43,7 @@ def sign_in(browser, live_server, username, *, name=""):
 
 def keep_screenshot(page, name):
     DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(DOCS_SHOTS / f"{name}.png"))
 
 
