@@ -7,7 +7,11 @@ RUNTIME_STAMP := $(VENV)/.runtime-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 export PORT
 
-.PHONY: install run serve test bench lint clean
+.PHONY: install run serve test bench lint clean desk-bundle
+
+# The desk's editor (Tiptap from the npm registry) is bundled by esbuild into static files.
+DESK_BUNDLE := src/broadsheet/desk/static/desk/build/editor.js
+DESK_SOURCES := $(wildcard src/broadsheet/desk/frontend/*.js)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +22,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(DESK_BUNDLE): node_modules/.package-lock.json $(DESK_SOURCES)
+	npm run --silent build
+
+desk-bundle: $(DESK_BUNDLE)
+
+
 # `make run` installs what the site needs, not the test tools (`make test` and `make install` do).
 $(RUNTIME_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,13 +39,13 @@ $(RUNTIME_STAMP): pyproject.toml
 	rm -f $(VENV)/.runtime-*
 	touch $(RUNTIME_STAMP)
 
-run: $(RUNTIME_STAMP)
+run: $(RUNTIME_STAMP) desk-bundle
 	$(BIN)/broadsheet migrate --noinput
 	$(BIN)/broadsheet collectstatic --noinput --verbosity 0
 	$(BIN)/broadsheet seed --if-empty
 	$(BIN)/broadsheet serve
 
-test: install
+test: install desk-bundle
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install

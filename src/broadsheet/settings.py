@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "broadsheet.redirects",
     "broadsheet.pages",
     "broadsheet.wordpress",
+    "broadsheet.desk",
 ]
 
 MIDDLEWARE = [

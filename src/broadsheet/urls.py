@@ -16,6 +16,7 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("broadsheet.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("desk/", include("broadsheet.desk.urls")),
     path("publish/", include("broadsheet.submissions.urls")),
     path("comments/", include("broadsheet.comments.urls")),
     path("search/", include("broadsheet.search.urls")),

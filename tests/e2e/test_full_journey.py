@@ -145,7 +145,7 @@ def editor_accepts_and_publishes(page):
     page.get_by_role("checkbox", name=f"Select this object for an action - {REPAIR}").check()
     page.get_by_role("combobox", name="Action").select_option(label="Publish selected stories now")
     page.get_by_role("button", name="Go").click()
-    expect(page.locator(".messagelist")).to_contain_text("Published 1 stories.")
+    expect(page.locator(".messagelist")).to_contain_text("Published 1 story.")
 
 
 def editor_approves_the_comments(page):

@@ -1,3 +1,5 @@
+"""The media library: one picture model for the whole product (stories, contributors, imports)."""
+
 from django.apps import AppConfig
 
 
@@ -6,3 +8,10 @@ class MediaConfig(AppConfig):
     label = "media"
     verbose_name = "Media library"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from broadsheet.newsroom.text import register_body_filter
+
+        from .rendering import add_srcset
+
+        register_body_filter(add_srcset)

@@ -6,6 +6,12 @@ from django.utils import timezone
 
 
 class PictureQuerySet(models.QuerySet):
+    def uploaded_by_user(self, user_id):
+        return self.filter(uploaded_by_id=user_id) if user_id else self
+
+    def in_month(self, year, month):
+        return self.filter(created_at__year=year, created_at__month=month) if year and month else self
+
     def matching(self, text):
         """Pictures whose title, alt text, caption or credit contain the text."""
         text = (text or "").strip()
@@ -43,6 +49,9 @@ class Picture(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Smaller copies made in the background: [{"width", "height", "format", "name"}], the
+    # storage name of each; empty until the worker has made them (pages then use the original).
+    renditions = models.JSONField(default=list, blank=True, editable=False)
 
     objects = PictureQuerySet.as_manager()
 
@@ -52,3 +61,13 @@ class Picture(models.Model):
 
     def __str__(self):
         return self.title or self.alt_text or self.file.name
+
+    def srcset(self, format):
+        """'url 320w, url 640w, …' of the renditions in `format` ('webp', 'avif'), smallest first."""
+        from django.core.files.storage import default_storage
+
+        return ", ".join(
+            f"{default_storage.url(r['name'])} {r['width']}w"
+            for r in sorted(self.renditions, key=lambda r: r["width"])
+            if r["format"] == format
+        )

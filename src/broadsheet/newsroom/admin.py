@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -59,16 +59,14 @@ class ArticleForm(CleanImageMixin, forms.ModelForm):
                 else []
             )
 
-    def clean_status(self):
-        status = self.cleaned_data.get("status")
-        if (
-            self.user is not None
-            and not self.user.has_perm("newsroom.publish_article")
-            and status == Article.Status.PUBLISHED
-            and self.instance.status != Article.Status.PUBLISHED
-        ):
-            raise ValidationError("Only editors can publish. Send the story to review instead.")
-        return status
+    def clean(self):
+        data = super().clean()
+        if self.user is not None:
+            try:
+                services.check_can_save(self.instance, by=self.user, status=data.get("status"))
+            except PermissionDenied as refusal:
+                self.add_error("status" if "status" in self.fields else None, str(refusal))
+        return data
 
 
 class AuthorForm(CleanImageMixin, forms.ModelForm):
@@ -102,7 +100,7 @@ class ScheduleForm(forms.Form):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
-    list_display = ("headline", "state", "section", "source", "publish_at", "updated_at")
+    list_display = ("headline", "desk_link", "state", "section", "source", "publish_at", "updated_at")
     list_filter = ("status", "section", ("publish_at", admin.DateFieldListFilter), "authors", "source")
     list_select_related = ("section", "source")
     date_hierarchy = "publish_at"
@@ -110,11 +108,11 @@ class ArticleAdmin(admin.ModelAdmin):
     search_help_text = "Search headlines, summaries and import IDs."
     autocomplete_fields = ("authors", "tags", "source")
     prepopulated_fields = {"slug": ("headline",)}
-    readonly_fields = ("preview_link", "revision_link", "created_at")
+    readonly_fields = ("desk_link", "preview_link", "revision_link", "created_at")
     inlines = [CorrectionInline]
     actions = ["publish_selected", "unpublish_selected", "send_to_review_selected", "schedule_selected"]
     fieldsets = (
-        (None, {"fields": ("headline", "slug", "summary", "body")}),
+        (None, {"fields": ("desk_link", "headline", "slug", "summary", "body")}),
         ("Workflow", {"fields": ("status", "publish_at", "preview_link", "revision_link", "created_at")}),
         ("Filing", {"fields": ("section", "authors", "tags", "language", "comments_open", "external_id")}),
         ("Picture", {"fields": ("image", "image_caption", "image_credit", "image_alt")}),
@@ -146,6 +144,17 @@ class ArticleAdmin(admin.ModelAdmin):
             return format_html('<span title="{}">Scheduled</span>', obj.publish_at)
         return obj.get_status_display()
 
+    @admin.display(description="Desk")
+    def desk_link(self, obj):
+        """The story editor, when the desk is installed (this form is the plain fallback)."""
+        if not obj or not obj.pk:
+            return "-"
+        try:
+            url = reverse("desk:story", args=[obj.pk])
+        except NoReverseMatch:
+            return "-"
+        return format_html('<a href="{}">Open in the story editor</a>', url)
+
     @admin.display(description="Preview")
     def preview_link(self, obj):
         if not obj or not obj.pk:
@@ -160,11 +169,15 @@ class ArticleAdmin(admin.ModelAdmin):
         if not obj or not obj.pk:
             return "-"
         url = reverse("admin:newsroom_article_revisions", args=[obj.pk])
-        return format_html('<a href="{}">{} revisions: compare and restore</a>', url, obj.revisions.count())
+        count = obj.revisions.count()
+        return format_html(
+            '<a href="{}">{} revision{}: compare and restore</a>', url, count, "" if count == 1 else "s"
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        services.check_can_save(obj, by=request.user)
         obj.save()
 
     def save_related(self, request, form, formsets, change):
@@ -178,19 +191,24 @@ class ArticleAdmin(admin.ModelAdmin):
     def publish_selected(self, request, queryset):
         for article in queryset:
             services.publish(article, by=request.user)
-        self.message_user(request, f"Published {queryset.count()} stories.", messages.SUCCESS)
+        self.message_user(request, f"Published {stories(queryset.count())}.", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected stories (back to draft)")
     def unpublish_selected(self, request, queryset):
         for article in queryset:
             services.unpublish(article, by=request.user)
-        self.message_user(request, f"Unpublished {queryset.count()} stories.", messages.SUCCESS)
+        self.message_user(request, f"Unpublished {stories(queryset.count())}.", messages.SUCCESS)
 
     @admin.action(description="Send selected stories to review")
     def send_to_review_selected(self, request, queryset):
+        sent = 0
         for article in queryset:
-            services.send_to_review(article, by=request.user)
-        self.message_user(request, f"Sent {queryset.count()} stories to review.", messages.SUCCESS)
+            try:
+                services.send_to_review(article, by=request.user)
+                sent += 1
+            except PermissionDenied as refusal:
+                self.message_user(request, f"“{article.headline}”: {refusal}", messages.ERROR)
+        self.message_user(request, f"Sent {stories(sent)} to review.", messages.SUCCESS)
 
     @admin.action(description="Schedule selected stories…")
     def schedule_selected(self, request, queryset):
@@ -200,7 +218,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 services.schedule(article, at=form.cleaned_data["publish_at"], by=request.user)
             self.message_user(
                 request,
-                f"Scheduled {queryset.count()} stories for {form.cleaned_data['publish_at']:%Y-%m-%d %H:%M}.",
+                f"Scheduled {stories(queryset.count())} for {form.cleaned_data['publish_at']:%Y-%m-%d %H:%M}.",
                 messages.SUCCESS,
             )
             return None
@@ -262,17 +280,24 @@ class ArticleAdmin(admin.ModelAdmin):
         revision = get_object_or_404(Revision, pk=rev, article=article)
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:newsroom_article_revisions", args=[pk]))
-        if revision.data.get("status") == Article.Status.PUBLISHED and not request.user.has_perm(
-            "newsroom.publish_article"
-        ):
+        if revision.data.get("status") == Article.Status.PUBLISHED and not services.can_publish(request.user):
             revision.data["status"] = (
                 article.status if article.status != Article.Status.PUBLISHED else Article.Status.DRAFT
             )
-        services.restore_revision(revision, by=request.user)
+        try:
+            services.restore_revision(revision, by=request.user)
+        except PermissionDenied as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:newsroom_article_revisions", args=[pk]))
         self.message_user(
             request, f"Restored the revision of {revision.created_at:%Y-%m-%d %H:%M:%S}.", messages.SUCCESS
         )
         return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[pk]))
+
+
+def stories(count):
+    """“1 story”, “2 stories”: counts in the back office's messages read right."""
+    return f"{count} {'story' if count == 1 else 'stories'}"
 
 
 def revision_diff(old, new):

@@ -468,7 +468,7 @@ class ArticleMaker:
             "headline": story.headline,
             "slug": slug,
             "summary": story.summary,
-            "body": story.body,
+            "body": body_html,  # the stored body is in the HTML body format (docs/body-format.md)
             "body_html": body_html,
             "status": status,
             "publish_at": publish_at,

@@ -45,8 +45,10 @@ def process_upload(upload):
             # JPEG's comment segment, a PNG keeps its ICC profile): the copy starts with none.
             image.info = {}
             out = io.BytesIO()
+            image.info.clear()  # Pillow writes a JPEG comment (COM segment) back from here
             if kind in {"JPEG", "WEBP"} or image.mode == "RGB":
                 image = image.convert("RGB")
+                image.info.clear()
                 image.save(out, "JPEG", quality=85, optimize=True, progressive=True)
                 ext = "jpg"
                 content_type = "image/jpeg"

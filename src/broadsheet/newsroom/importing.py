@@ -14,6 +14,7 @@ from broadsheet.core.text import clean_text
 
 from .models import Article, Author, Section, Source, Tag
 from .signals import articles_loaded
+from .text import render_markdown
 
 REQUIRED = ("external_id", "title", "body", "section", "published")
 MAX_BODY = 200_000
@@ -131,7 +132,7 @@ def import_record(values, *, announce_change=True):
         article = Article(external_id=values["external_id"], status=Article.Status.PUBLISHED)
     article.headline = values["headline"]
     article.summary = values["summary"]
-    article.body = values["body"]
+    article.body = render_markdown(values["body"])  # the import format's body is Markdown
     article.section = section
     article.source = source
     article.source_url = values["source_url"]

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 
 from broadsheet.core.text import clean_text
 
-from .text import render_markdown
+from .text import render_body, to_body
 
 _SLUG_PLACEHOLDER = "0slug0"
 _url_patterns = {}
@@ -180,7 +180,7 @@ class Article(models.Model):
     headline = models.CharField(max_length=300)
     slug = models.SlugField(max_length=SLUG_MAX, unique=True, blank=True)
     summary = models.TextField(blank=True, max_length=1000)
-    body = models.TextField(blank=True, help_text="Markdown.")
+    body = models.TextField(blank=True, help_text="HTML in the story body format (docs/body-format.md).")
     body_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(
@@ -209,6 +209,12 @@ class Article(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The desk's additions: search-engine and social-network wording, and a version number that
+    # every save moves on, so a save made on top of an older version can be refused.
+    seo_title = models.CharField("SEO title", max_length=300, blank=True)
+    seo_description = models.CharField("SEO description", max_length=500, blank=True)
+    social_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -236,7 +242,10 @@ class Article(models.Model):
                 setattr(self, field.attname, clean_text(getattr(self, field.attname)))
         if not self.slug:
             self.slug = unique_slug(Article, self.headline, instance_pk=self.pk)
-        self.body_html = render_markdown(self.body)
+        # A Markdown body (import-articles, contributors, older callers) is stored in the HTML
+        # body format from now on; an HTML body is sanitised to the format's vocabulary.
+        self.body = to_body(self.body)
+        self.body_html = render_body(self.body)
         if self.external_id == "":
             self.external_id = None
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
@@ -244,6 +253,8 @@ class Article(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "updated_at" in update_fields:
             self.updated_at = timezone.now()
+        if update_fields is None or "version" in update_fields:
+            self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
 
     # --- questions about one article ---
@@ -304,6 +315,8 @@ class Article(models.Model):
         "image_alt",
         "language",
         "comments_open",
+        "seo_title",
+        "seo_description",
     )
 
     def snapshot(self):

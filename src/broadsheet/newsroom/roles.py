@@ -17,6 +17,8 @@ WRITER_PERMISSIONS = [
     ("newsroom", "view_author"),
     ("newsroom", "view_source"),
     ("newsroom", "view_revision"),
+    ("media", "view_picture"),
+    ("media", "add_picture"),
 ]
 
 
@@ -29,8 +31,8 @@ def ensure_roles(sender, app_config=None, using="default", apps=None, **kwargs):
     editor, _ = Group.objects.using(using).get_or_create(name="Editor")
     writer, _ = Group.objects.using(using).get_or_create(name="Writer")
     editor.permissions.add(*Permission.objects.using(using).filter(content_type__app_label=app_config.label))
-    if app_config.label == "newsroom":
-        for app_label, codename in WRITER_PERMISSIONS:
+    for app_label, codename in WRITER_PERMISSIONS:
+        if app_label == app_config.label:
             permission = (
                 Permission.objects.using(using)
                 .filter(content_type__app_label=app_label, codename=codename)

@@ -1,10 +1,15 @@
-"""Newsroom operations that touch several models: the publishing workflow and revisions."""
+"""Newsroom operations that touch several models: the publishing workflow and revisions.
+
+The workflow's rules live here, not in forms: whatever posts to the back office or the desk,
+a Writer (no publish permission) can neither publish a story nor change one that is published.
+"""
 
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,8 +30,30 @@ def announce(article: Article) -> None:
     transaction.on_commit(lambda: article_changed.send(sender=Article, article=article))
 
 
+def can_publish(user: Any) -> bool:
+    return user is None or user.has_perm("newsroom.publish_article")
+
+
+def check_can_save(article: Article, *, by: Any, status: str | None = None) -> None:
+    """Refuse (PermissionDenied, with a message for the writer) what only an editor may do.
+
+    `by` None is the system (imports, the wire); `status` is the status about to be saved when
+    it is not yet set on the article.
+    """
+    if can_publish(by):
+        return
+    stored = Article.objects.filter(pk=article.pk).values_list("status", flat=True).first() if article.pk else None
+    if stored == Article.Status.PUBLISHED:
+        raise PermissionDenied(
+            "This story is published: only an editor can change it. Ask an editor, or file a correction."
+        )
+    if (status or article.status) == Article.Status.PUBLISHED:
+        raise PermissionDenied("Only editors can publish. Send the story to review instead.")
+
+
 @transaction.atomic
 def save_article(article: Article, *, by: User | None = None) -> Article:
+    check_can_save(article, by=by)
     article.save()
     record_revision(article, by=by)
     announce(article)
@@ -38,6 +65,7 @@ def publish(
     article: Article, *, by: User | None = None, at: datetime.datetime | None = None
 ) -> Article:
     """Publish now, or at `at` (a future time schedules the story)."""
+    check_can_save(article, by=by, status=Article.Status.PUBLISHED)
     article.status = Article.Status.PUBLISHED
     if at is not None:
         article.publish_at = at
@@ -53,12 +81,14 @@ def schedule(article: Article, *, at: datetime.datetime, by: User | None = None)
 
 @transaction.atomic
 def unpublish(article: Article, *, by: User | None = None) -> Article:
+    check_can_save(article, by=by)
     article.status = Article.Status.DRAFT
     return save_article(article, by=by)
 
 
 @transaction.atomic
 def send_to_review(article: Article, *, by: User | None = None) -> Article:
+    check_can_save(article, by=by)
     article.status = Article.Status.REVIEW
     return save_article(article, by=by)
 
@@ -68,6 +98,7 @@ def restore_revision(revision: Revision, *, by: User | None = None) -> Article:
     """Put an article's words and settings back as they were in `revision`; keeps a new revision."""
     article = revision.article
     data = revision.data
+    check_can_save(article, by=by, status=data.get("status"))
     for name in Article.REVISION_FIELDS:
         if name not in data:
             continue

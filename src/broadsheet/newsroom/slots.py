@@ -78,11 +78,26 @@ def register_dashboard_panel(name, provider, *, order=50):
     _dashboard_panels.sort(key=lambda p: (p[0], p[1]))
 
 
-def dashboard_panels():
+def dashboard_panels(user=None):
+    """The panels' rows; with a user, only those whose admin list they may see (a Writer sees
+    no lockout or spam counts)."""
     rows = []
     for _order, _name, provider in _dashboard_panels:
         rows.extend(provider())
-    return rows
+    return rows if user is None else [row for row in rows if _may_see(user, row["url"])]
+
+
+def _may_see(user, url):
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(url.split("?")[0])
+    except Resolver404:
+        return False
+    if match.url_name and match.url_name.endswith("_changelist") and match.namespace == "admin":
+        app_label, model = match.url_name[: -len("_changelist")].split("_", 1)
+        return user.has_perm(f"{app_label}.view_{model}") or user.has_perm(f"{app_label}.change_{model}")
+    return True
 
 
 _listing_annotators = []

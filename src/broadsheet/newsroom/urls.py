@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("story/<str:slug>/", views.article_detail, name="article"),  # WordPress slugs may be Unicode
     path("preview/<str:token>/", views.article_preview, name="preview"),
+    path("embed/", views.embed_player, name="embed"),
     path("section/<slug:slug>/", views.section_detail, name="section"),
     path("tag/<slug:slug>/", views.tag_detail, name="tag"),
     path("author/<slug:slug>/", views.author_detail, name="author"),

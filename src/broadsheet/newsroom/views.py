@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from . import slots
+from . import embeds, slots
 from .models import Article, Author, Correction, Section, Source, Tag
 from .pagination import keyset_page
 
@@ -206,3 +206,38 @@ def archive(request, year, month=None, day=None):
         kind="Archive",
         stories=lambda: Article.objects.published().filter(publish_at__gte=start, publish_at__lt=end),
     )
+
+
+def embed_player(request):
+    """The one page that shows a provider's player, reached only when a reader asks for it.
+
+    Its policy lets in that provider's player and nothing else, and only our own story pages
+    may frame it. Anonymous and the same for everyone, so caches may keep it.
+    """
+    url = request.GET.get("url", "")
+    provider = embeds.provider_for(url)
+    player = embeds.player_url(provider, url) if provider else None
+    if player is None:
+        raise Http404("This is not something we can show here.")
+    src, origin = player
+    response = render(
+        request,
+        "newsroom/embed.html",
+        {"src": src, "url": url, "provider_name": embeds.PROVIDERS[provider][0]},
+    )
+    response["Content-Security-Policy"] = "; ".join(
+        [
+            "default-src 'self'",
+            "style-src 'self'",
+            "img-src 'self'",
+            f"frame-src {origin}",
+            "frame-ancestors 'self'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "object-src 'none'",
+        ]
+    )
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    response["Cache-Control"] = "public, max-age=3600, s-maxage=86400"
+    response["Surrogate-Key"] = "embed"
+    return response

@@ -1,7 +1,10 @@
 """The near-duplicate check: fingerprints kept for every article and submission, looked up by band."""
 
+import html
+
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils.html import strip_tags
 
 from broadsheet.newsroom.models import Article
 
@@ -12,8 +15,13 @@ from .models import Fingerprint, FingerprintBand
 CANDIDATES = 50
 
 
+def article_words(article):
+    """An article's body as plain text: it is stored as HTML, a submission's body as Markdown."""
+    return html.unescape(strip_tags((article.body or "").replace("<", " <")))
+
+
 def article_text(article):
-    return "\n".join([article.headline or "", article.summary or "", article.body or ""])
+    return "\n".join([article.headline or "", article.summary or "", article_words(article)])
 
 
 def submission_text(submission):
@@ -41,7 +49,7 @@ def _store(objs_and_texts, *, owner):
 
 def fingerprint_articles(article_ids):
     articles = list(Article.objects.filter(pk__in=list(article_ids)).only("headline", "summary", "body"))
-    return _store([(a, article_text(a), a.body) for a in articles], owner="article")
+    return _store([(a, article_text(a), article_words(a)) for a in articles], owner="article")
 
 
 def fingerprint_submission(submission):

@@ -15,6 +15,7 @@ from broadsheet.core.queue import enqueue_or_log
 from broadsheet.core.text import clean_text
 from broadsheet.newsroom import services as newsroom
 from broadsheet.newsroom.models import Article, Author, Source, Tag
+from broadsheet.newsroom.text import render_markdown
 
 from . import duplicates, pictures
 from .models import Submission, SubmissionEvent
@@ -191,7 +192,7 @@ def accept(submission: Submission, *, editor: User) -> Article:
     article = Article(
         headline=submission.headline[:300],
         summary=submission.summary,
-        body=submission.body,
+        body=render_markdown(submission.body),  # a contribution is Markdown; a story, the body format
         section=submission.section,
         status=Article.Status.DRAFT,
         image_caption=submission.image_caption,

@@ -7,6 +7,7 @@ from .. import slots
 register = template.Library()
 
 
-@register.simple_tag
-def dashboard_panels():
-    return slots.dashboard_panels()
+@register.simple_tag(takes_context=True)
+def dashboard_panels(context):
+    request = context.get("request")
+    return slots.dashboard_panels(user=request.user if request else None)
