@@ -111,7 +111,7 @@ def make_renditions(picture: Picture) -> list[dict]:
     """Smaller copies of a picture for srcset (each width below its own, WebP and AVIF where
     Pillow has it); then the stories showing it are rendered again to use them."""
     with picture.file.open("rb") as handle:
-        source = Image.open(io.BytesIO(handle.read()))
+        source: Image.Image = Image.open(io.BytesIO(handle.read()))
         source.load()
     if source.mode not in {"RGB", "RGBA"}:
         source = source.convert(

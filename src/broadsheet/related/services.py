@@ -48,7 +48,7 @@ def more_from(article: Article, *, exclude: Iterable[int] = (), limit: int | Non
         .order_by("-publish_at", "-id")[:FILL_WINDOW]
     )
     tagging = Article.tags.through.objects.filter(article_id__in=[article.pk, *(a.pk for a in window)])
-    tags_of = {}
+    tags_of: dict[int, set[int]] = {}
     for article_id, tag_id in tagging.values_list("article_id", "tag_id"):
         tags_of.setdefault(article_id, set()).add(tag_id)
     own_tags = tags_of.get(article.pk, set())
