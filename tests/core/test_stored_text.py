@@ -94,4 +94,4 @@ def test_an_article_saved_with_control_characters_is_stored_clean():
     article = make_article("Head\x0bline\x1f", summary="Sum\x01mary", body="Body\x0c text\n\nMore.")
     article.refresh_from_db()
     assert (article.headline, article.summary) == ("Headline", "Summary")
-    assert article.body == "Body text\n\nMore."
+    assert article.body == "<p>Body text</p>\n<p>More.</p>"

@@ -6,6 +6,7 @@ a feed or the API shows is `render_body(body)`: the sanitised body passed throug
 other apps register (the media library adds srcset to pictures, embeds become placeholders).
 """
 
+import html
 import re
 
 import nh3
@@ -127,6 +128,14 @@ def render_markdown(text):
     return sanitise_html(html)
 
 
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def body_words(body):
+    """The words of a stored body without its markup, for engines that read stories."""
+    return html.unescape(_ANY_TAG.sub(" ", body or ""))
+
+
 def is_body_html(text):
     """True for a body already in the HTML body format; anything else is Markdown or plain text."""
     return (text or "").lstrip().startswith("<")
@@ -137,9 +146,10 @@ def to_body(text):
     text = clean_text(text or "")
     if not text.strip():
         return ""
+    # Stripped, so that a body passed through again (export, then import) comes out the same.
     if is_body_html(text):
-        return sanitise_html(text[:MAX_BODY])
-    return render_markdown(text)
+        return sanitise_html(text[:MAX_BODY]).strip()
+    return render_markdown(text).strip()
 
 
 _body_filters = []
