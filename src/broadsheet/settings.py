@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "broadsheet.search",
     "broadsheet.syndication",
     "broadsheet.api",
+    "broadsheet.wire",
 ]
 
 MIDDLEWARE = [

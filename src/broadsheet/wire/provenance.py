@@ -1,0 +1,90 @@
+"""Where a story comes from: the Source we republish from and the outlets its text cites.
+
+Machine-found citations are refreshed whenever the story changes; an editor's decisions
+(confirmed, added, removed) are kept across refreshes.
+"""
+
+from django.db import transaction
+from django.utils.html import strip_tags
+
+from broadsheet.newsroom.models import Article, Source
+
+from .citations import find_citations
+from .models import Citation
+
+
+def story_text(article):
+    return "\n".join([article.headline, article.summary, strip_tags(article.body_html or article.body)])
+
+
+@transaction.atomic
+def refresh_citations(article):
+    """Find the outlets `article` cites; keep editors' decisions. Returns the shown citations."""
+    found = {
+        f.source_id: f
+        for f in find_citations(story_text(article), article.language)
+        if f.source_id != article.source_id
+    }
+    existing = {c.source_id: c for c in Citation.objects.filter(article=article)}
+    for source_id, citation in existing.items():
+        if citation.status == Citation.Status.FOUND and source_id not in found:
+            citation.delete()
+        elif source_id in found and citation.sentence != found[source_id].sentence:
+            Citation.objects.filter(pk=citation.pk).update(sentence=found[source_id].sentence)
+    Citation.objects.bulk_create(
+        [
+            Citation(article=article, source_id=s, sentence=f.sentence)
+            for s, f in found.items()
+            if s not in existing
+        ],
+        ignore_conflicts=True,
+    )
+    return cited_sources(article)
+
+
+def cited_sources(article):
+    """The outlets shown as "Reporting cited" under `article`, by name."""
+    return list(
+        Source.objects.filter(citations__article=article, citations__status__in=Citation.SHOWN)
+        .exclude(pk=article.source_id or 0)
+        .distinct()
+        .order_by("name")
+    )
+
+
+@transaction.atomic
+def decide(citation, *, status, by=None):
+    """An editor confirms or removes a citation."""
+    citation.status = status
+    citation.decided_by = by
+    citation.save(update_fields=["status", "decided_by"])
+    _announce(citation.article)
+    return citation
+
+
+@transaction.atomic
+def add_citation(article, source, *, by=None, sentence=""):
+    citation, _ = Citation.objects.update_or_create(
+        article=article,
+        source=source,
+        defaults={"status": Citation.Status.ADDED, "decided_by": by, "sentence": sentence},
+    )
+    _announce(article)
+    return citation
+
+
+def _announce(article):
+    # The page, its fragments and the API show citations: tell them the story changed. The
+    # newsroom's announce() also brings us back here, where editors' decisions are kept.
+    from broadsheet.newsroom.services import announce
+
+    announce(Article.objects.get(pk=article.pk))
+
+
+def provenance(article, *, absolute):
+    """{"source": {"name", "url"} or None, "cited": [{"name", "url"}]} with absolute URLs."""
+    source = None
+    if article.source_id:
+        source = {"name": article.source.name, "url": absolute(article.source.get_absolute_url())}
+    cited = [{"name": s.name, "url": absolute(s.get_absolute_url())} for s in cited_sources(article)]
+    return {"source": source, "cited": cited}
