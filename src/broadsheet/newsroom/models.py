@@ -248,6 +248,12 @@ class Article(models.Model):
     def is_republished(self):
         return self.source_id is not None or bool(self.source_url)
 
+    RIGHT_TO_LEFT = ("ar", "he", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb")
+
+    def text_direction(self):
+        """"rtl" for a story in Arabic, Hebrew, Persian, Urdu... (the page sets dir by it)."""
+        return "rtl" if (self.language or "").split("-")[0].lower() in self.RIGHT_TO_LEFT else "ltr"
+
     # --- addresses ---
 
     def get_absolute_url(self):

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from broadsheet.newsroom.pagination import parse_cursor
+from broadsheet.wire.provenance import cited_sources
 
 from . import conf
 from .services import absolute_url, feed_urls, image_url, is_web_address, subject_kind
@@ -164,6 +165,20 @@ def article_meta(article, *, preview=False):
                 "@type": "NewsArticle",
                 "publisher": {"@type": "NewsMediaOrganization", "name": article.source.name},
             }
+    cited = cited_sources(article)
+    if cited:
+        # The outlets whose reporting the story cites (found in the text, checked by editors).
+        news["citation"] = [
+            {
+                "@type": "CreativeWork",
+                "publisher": {
+                    "@type": "NewsMediaOrganization",
+                    "name": source.name,
+                    "url": absolute_url(source.get_absolute_url()),
+                },
+            }
+            for source in cited
+        ]
     meta.json_ld = [
         json_ld(news),
         json_ld(

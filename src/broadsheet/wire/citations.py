@@ -103,6 +103,7 @@ PATTERNS = {"en": EN, "es": ES, "fr": FR, "de": DE}
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9À-ÖØ-Þ])|\n+")
 _TOKEN = re.compile(r"\w(?:[\w&.\-]*\w)?")
+_DESCRIBED = re.compile(r"-[a-z]+$")
 MAX_NAME_WORDS = 7
 # Capitalised words that may follow an outlet's name without being part of it.
 _FREE_FOLLOWERS = {
@@ -210,7 +211,8 @@ class Finder:
         if i > 0 and sentence[tokens[i - 1].end() : tokens[i].start()] == " ":
             before = tokens[i - 1].group()
             starts_sentence = i == 1 and tokens[0].start() < 2
-            if before[0].isupper() and before.lower() not in ("the", "a", "an") and not starts_sentence:
+            described = _DESCRIBED.search(before)  # "London-based", "Saudi-owned": not part of a name
+            if before[0].isupper() and before.lower() not in ("the", "a", "an") and not (starts_sentence or described):
                 return False
         if j < len(tokens) and sentence[tokens[j - 1].end() : tokens[j].start()] in (" ", "-"):
             after = tokens[j].group()

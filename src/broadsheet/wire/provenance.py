@@ -5,6 +5,7 @@ Machine-found citations are refreshed whenever the story changes; an editor's de
 """
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from broadsheet.newsroom.models import Article, Source
@@ -74,10 +75,11 @@ def add_citation(article, source, *, by=None, sentence=""):
 
 
 def _announce(article):
-    # The page, its fragments and the API show citations: tell them the story changed. The
+    # The page, its fragments and the API (Last-Modified) show citations: the story changed. The
     # newsroom's announce() also brings us back here, where editors' decisions are kept.
     from broadsheet.newsroom.services import announce
 
+    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now())
     announce(Article.objects.get(pk=article.pk))
 
 
@@ -88,3 +90,15 @@ def provenance(article, *, absolute):
         source = {"name": article.source.name, "url": absolute(article.source.get_absolute_url())}
     cited = [{"name": s.name, "url": absolute(s.get_absolute_url())} for s in cited_sources(article)]
     return {"source": source, "cited": cited}
+
+
+def article_facts(article, *, absolute):
+    """What the API adds to a story: {"provenance": ..., "entities": [{"name", "kind", "url"}]}."""
+    from .entities import entities_of
+
+    return {
+        "provenance": provenance(article, absolute=absolute),
+        "entities": [
+            {"name": e.name, "kind": e.kind, "url": absolute(e.get_absolute_url())} for e in entities_of(article)
+        ],
+    }
