@@ -12,23 +12,34 @@ from . import feeds
 pytestmark = pytest.mark.django_db
 
 HERALD = [
-    {"title": "Storm closes the coast road at Harbour Point", "link": "https://herald.example/storm-road?utm_source=rss",
-     "summary": "Police closed the coast road at Harbour Point after the storm brought down trees.",
-     "date": "Sat, 05 Dec 2026 07:30:00 +0000"},
-    {"title": "Library reopens after renovation", "link": "https://herald.example/library",
-     "summary": "The town library reopened with a new reading room."},
+    {
+        "title": "Storm closes the coast road at Harbour Point",
+        "link": "https://herald.example/storm-road?utm_source=rss",
+        "summary": "Police closed the coast road at Harbour Point after the storm brought down trees.",
+        "date": "Sat, 05 Dec 2026 07:30:00 +0000",
+    },
+    {
+        "title": "Library reopens after renovation",
+        "link": "https://herald.example/library",
+        "summary": "The town library reopened with a new reading room.",
+    },
 ]
 COURIER = [
-    {"title": "Coast road at Harbour Point closed by storm", "link": "https://courier.example/storm",
-     "summary": "The storm brought down trees and police closed the coast road at Harbour Point."},
+    {
+        "title": "Coast road at Harbour Point closed by storm",
+        "link": "https://courier.example/storm",
+        "summary": "The storm brought down trees and police closed the coast road at Harbour Point.",
+    },
 ]
 
 
 @pytest.fixture
 def wire(feed_server):
     herald = services.add_feed("Harbour Herald", feed_server.add("/h", feeds.wordpress_rss(HERALD)))
-    courier = services.add_feed("Valley Courier", feed_server.add("/c", feeds.atom(COURIER, language="de"),
-                                                                   content_type="application/atom+xml"))
+    courier = services.add_feed(
+        "Valley Courier",
+        feed_server.add("/c", feeds.atom(COURIER, language="de"), content_type="application/atom+xml"),
+    )
     services.poll_due()
     return herald, courier
 
@@ -63,7 +74,9 @@ def test_republish_makes_a_draft_with_source_link_time_language_and_credit(wire,
     item = WireItem.objects.get(headline__startswith="Storm closes")
     response = admin_client.post(f"/wire/item/{item.pk}/republish/", {"section": section.pk})
     article = Article.objects.get(external_id=f"wire:{item.pk}")
-    assert response.status_code == 302 and response["Location"].endswith(f"/newsroom/article/{article.pk}/change/")
+    assert response.status_code == 302 and response["Location"].endswith(
+        f"/newsroom/article/{article.pk}/change/"
+    )
     assert article.status == Article.Status.DRAFT and article.section == section
     assert article.source.name == "Harbour Herald"
     assert article.source_url == "https://herald.example/storm-road?utm_source=rss"
@@ -112,8 +125,12 @@ def test_ignored_items_leave_the_queue(wire, admin_client):
 
 def test_feed_rules_auto_draft_into_a_section_and_ignore_matching_items(feed_server):
     section = Section.objects.create(name="Local")
-    services.add_feed("Harbour Herald", feed_server.add("/h", feeds.wordpress_rss(HERALD)),
-                      auto_draft_section=section, ignore_matching="library\nsports")
+    services.add_feed(
+        "Harbour Herald",
+        feed_server.add("/h", feeds.wordpress_rss(HERALD)),
+        auto_draft_section=section,
+        ignore_matching="library\nsports",
+    )
     services.poll_due()
     assert WireItem.objects.get(headline__icontains="library").status == WireItem.Status.IGNORED
     storm = WireItem.objects.get(headline__icontains="storm")
@@ -122,13 +139,16 @@ def test_feed_rules_auto_draft_into_a_section_and_ignore_matching_items(feed_ser
 
 
 def test_full_text_only_when_the_licence_allows(feed_server):
-    page = ("<html><body><nav>Menu Home About</nav><article><h1>Storm</h1>"
-            + "<p>The storm brought down trees along the whole coast road overnight. </p>" * 12
-            + "</article><footer>Copyright</footer></body></html>").encode()
+    page = (
+        "<html><body><nav>Menu Home About</nav><article><h1>Storm</h1>"
+        + "<p>The storm brought down trees along the whole coast road overnight. </p>" * 12
+        + "</article><footer>Copyright</footer></body></html>"
+    ).encode()
     link = feed_server.add("/story", page, content_type="text/html")
     items = [{"title": "Storm closes road", "link": link, "summary": "Short teaser."}]
-    allowed = services.add_feed("Open Outlet", feed_server.add("/open", feeds.wordpress_rss(items)),
-                                full_text_allowed=True)
+    allowed = services.add_feed(
+        "Open Outlet", feed_server.add("/open", feeds.wordpress_rss(items)), full_text_allowed=True
+    )
     services.poll_feed(allowed)
     item = WireItem.objects.get()
     assert "brought down trees" in item.body_html and "Menu" not in item.body_html

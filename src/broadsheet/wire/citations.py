@@ -212,7 +212,11 @@ class Finder:
             before = tokens[i - 1].group()
             starts_sentence = i == 1 and tokens[0].start() < 2
             described = _DESCRIBED.search(before)  # "London-based", "Saudi-owned": not part of a name
-            if before[0].isupper() and before.lower() not in ("the", "a", "an") and not (starts_sentence or described):
+            if (
+                before[0].isupper()
+                and before.lower() not in ("the", "a", "an")
+                and not (starts_sentence or described)
+            ):
                 return False
         if j < len(tokens) and sentence[tokens[j - 1].end() : tokens[j].start()] in (" ", "-"):
             after = tokens[j].group()

@@ -108,8 +108,8 @@ def name_key(name):
 
 
 def _abbreviates(short, words, optional=_OPTIONAL_WORDS):
-    """Is `short` made of a non-empty start of every word in order (optional words may give
-    nothing)? 'nyt' and 'nytimes' abbreviate new/york/times; 'times' does not."""
+    """Is `short` made of a start of every word in order (optional words may give nothing)?
+    'nyt' and 'nytimes' abbreviate new/york/times; 'times' does not."""
     memo = {}
 
     def match(i, j):
@@ -123,7 +123,10 @@ def _abbreviates(short, words, optional=_OPTIONAL_WORDS):
             k = 0
             while not result and k < len(word) and i + k < len(short) and short[i + k] == word[k]:
                 k += 1
-                result = match(i + k, j + 1)
+                # A word gives its first letters (up to three) or all of itself: 'guardian' is
+                # not 'guardia' + 'n'igeria.
+                if k <= 3 or k == len(word):
+                    result = match(i + k, j + 1)
         memo[i, j] = result
         return result
 

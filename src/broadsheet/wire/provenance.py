@@ -99,6 +99,7 @@ def article_facts(article, *, absolute):
     return {
         "provenance": provenance(article, absolute=absolute),
         "entities": [
-            {"name": e.name, "kind": e.kind, "url": absolute(e.get_absolute_url())} for e in entities_of(article)
+            {"name": e.name, "kind": e.kind, "url": absolute(e.get_absolute_url())}
+            for e in entities_of(article)
         ],
     }
