@@ -112,7 +112,20 @@ class Grouper:
             self._built = len(self.vectors)
 
 
-def group_items(items, *, now=None):
+def window_grouper(*, now=None, exclude=()):
+    """A Grouper over the items of the last GROUP_WINDOW_HOURS (read once; a poll cycle shares it)."""
+    from .models import WireItem
+
+    since = (now or timezone.now()) - datetime.timedelta(hours=conf.GROUP_WINDOW_HOURS)
+    window = (
+        WireItem.objects.filter(fetched_at__gte=since, group__isnull=False)
+        .exclude(pk__in=list(exclude))
+        .values_list("group_id", "terms")
+    )
+    return Grouper(window.iterator(chunk_size=2000))
+
+
+def group_items(items, *, now=None, grouper=None):
     """Put each of `items` (saved WireItems with terms) into the group of its most similar recent
     item, or a new group. Returns how many joined an existing group."""
     from .models import StoryGroup, WireItem
@@ -120,14 +133,8 @@ def group_items(items, *, now=None):
     if not items:
         return 0
     now = now or timezone.now()
-    since = now - datetime.timedelta(hours=conf.GROUP_WINDOW_HOURS)
-    ids = [item.pk for item in items]
-    window = (
-        WireItem.objects.filter(fetched_at__gte=since, group__isnull=False)
-        .exclude(pk__in=ids)
-        .values_list("group_id", "terms")
-    )
-    grouper = Grouper(list(window))
+    if grouper is None:
+        grouper = window_grouper(now=now, exclude=[item.pk for item in items])
     joined = 0
     for item in items:
         group_id, similarity = grouper.best_group(item.terms)
