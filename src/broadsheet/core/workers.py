@@ -14,12 +14,16 @@ import threading
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
+# Sent when `broadsheet worker` starts, before it takes tasks: apps queue their periodic work
+# (the wire's feed polling) here. No arguments.
+worker_started = Signal()
 STALE_SECONDS = int(os.environ.get("BROADSHEET_WORKER_STALE_SECONDS", "60"))
 BEAT_SECONDS = max(1, min(10, STALE_SECONDS // 4))
 

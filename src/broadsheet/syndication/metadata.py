@@ -35,6 +35,7 @@ class PageMeta:
     og: list = field(default_factory=list)  # [(property, content)]
     twitter: list = field(default_factory=list)  # [(name, content)]
     alternates: list = field(default_factory=list)  # [{"type", "title", "href"}]
+    languages: list = field(default_factory=list)  # [(language, absolute url)]: hreflang
     json_ld: list = field(default_factory=list)  # [safe <script> bodies]
 
 
@@ -192,6 +193,7 @@ def article_meta(article, *, preview=False):
         ),
     ]
     meta.alternates = feed_links(article.section, article.section.name)
+    meta.languages = [(language, absolute_url(url)) for language, url in article.translation_links()]
     return meta
 
 

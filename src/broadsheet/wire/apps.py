@@ -9,6 +9,7 @@ class WireConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from broadsheet.core.workers import worker_started
         from broadsheet.newsroom import signals, slots
         from broadsheet.newsroom.models import Source
 
@@ -18,6 +19,7 @@ class WireConfig(AppConfig):
         slots.register_article_block("provenance", receivers.provenance_block, order=5, shared=True)
         slots.register_dashboard_panel("wire", receivers.dashboard_counts, order=20)
         signals.article_changed.connect(receivers.article_changed, dispatch_uid="wire.changed")
+        worker_started.connect(receivers.worker_started, dispatch_uid="wire.worker_started")
         for model in (Source, SourceAlias):
             for signal in (post_save, post_delete):
                 signal.connect(

@@ -10,6 +10,11 @@ def article_changed(sender, article, **kwargs):
     tasks.refresh_provenance.enqueue([article.pk])
 
 
+def worker_started(sender, **kwargs):
+    """A worker is starting: make sure feed polling is queued (it then queues itself)."""
+    tasks.schedule_next_poll(seconds=0)
+
+
 def provenance_block(request, article):
     """ "Reporting cited: ..." under a story (newsroom.slots provider)."""
     cited = provenance.cited_sources(article)

@@ -23,6 +23,7 @@ class Command(BaseCommand):
         requeued = workers.requeue_abandoned()
         if requeued:
             self.stdout.write(f"Requeued {requeued} tasks left running by a worker that stopped.")
+        workers.worker_started.send_robust(sender=self.__class__)
         heartbeat = workers.Heartbeat(worker_id)
         heartbeat.start()
         extra = ["--batch"] if options["batch"] else []
