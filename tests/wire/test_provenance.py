@@ -136,3 +136,40 @@ def test_other_languages_have_their_own_cues(outlets_known):
     ]
     assert [f.name for f in find_citations("Según Reuters, el acuerdo está cerca.", "es")] == ["Reuters"]
     assert find_citations("Selon Haaretz, les négociations sont bloquées.", "en") == []
+
+
+def test_cite_command_finds_citations_of_stories_loaded_in_bulk(outlets_known, capsys):
+    from django.core.management import call_command
+
+    article = make_article(body=BODY)  # saved without telling anyone, as a bulk load does
+    assert cited_names(article) == []
+    call_command("wire", "cite")
+    assert cited_names(article) == ["Asharq Al-Awsat", "Haaretz", "The New York Times"]
+    assert "stories read" in capsys.readouterr().out
+
+
+def test_an_import_finds_citations(outlets_known, tmp_path, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from broadsheet.newsroom.models import Article
+
+    path = tmp_path / "stories.jsonl"
+    path.write_text(
+        json.dumps(
+            {
+                "external_id": "x1",
+                "title": "Talks stall",
+                "body": BODY,
+                "section": "World",
+                "published": "2026-12-01T10:00:00+00:00",
+            }
+        )
+        + "\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import-articles", str(path), "--no-progress")
+    assert cited_names(Article.objects.get(external_id="x1")) == [
+        "Asharq Al-Awsat",
+        "Haaretz",
+        "The New York Times",
+    ]

@@ -19,6 +19,7 @@ class WireConfig(AppConfig):
         slots.register_article_block("provenance", receivers.provenance_block, order=5, shared=True)
         slots.register_dashboard_panel("wire", receivers.dashboard_counts, order=20)
         signals.article_changed.connect(receivers.article_changed, dispatch_uid="wire.changed")
+        signals.articles_loaded.connect(receivers.articles_loaded, dispatch_uid="wire.loaded")
         worker_started.connect(receivers.worker_started, dispatch_uid="wire.worker_started")
         for model in (Source, SourceAlias):
             for signal in (post_save, post_delete):

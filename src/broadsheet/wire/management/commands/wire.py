@@ -21,6 +21,9 @@ class Command(BaseCommand):
         )
         poll = commands.add_parser("poll", help="Poll every due feed once.")
         poll.add_argument("--all", action="store_true", help="Poll every active feed, due or not.")
+        commands.add_parser(
+            "cite", help="Find the cited outlets and named entities of every published story."
+        )
 
     def handle(self, *args, action, **options):
         if action == "add-feed":
@@ -37,6 +40,16 @@ class Command(BaseCommand):
                 full_text_allowed=options["full_text"],
             )
             self.stdout.write(f"Feed {feed.url} added to {feed.source.name}.")
+        elif action == "cite":
+            from broadsheet.newsroom.models import Article
+            from broadsheet.wire import entities, provenance
+
+            matcher, done = entities.matcher(), 0
+            for article in Article.objects.published().iterator(chunk_size=500):
+                provenance.refresh_citations(article)
+                entities.refresh_mentions(article, using=matcher)
+                done += 1
+            self.stdout.write(f"{done} stories read.")
         else:
             from broadsheet.wire.models import Feed
 
