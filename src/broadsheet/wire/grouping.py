@@ -25,6 +25,7 @@ TRACKING = re.compile(
     re.I,
 )
 MAX_TERMS = 40
+COMMON_SHARE, COMMON_MIN = 0.01, 50  # a word in more than 1% of the window (and 50 items) is common
 
 
 def normal_url(url):
@@ -84,8 +85,13 @@ class Grouper:
             return None, 0.0
         query = self._weigh(terms)
         postings = self._postings()
+        # Words in many recent items ("minister", a capital's name) weigh little and would make
+        # each item cost as much as the whole window: only the rarer words look for neighbours.
+        common = max(COMMON_MIN, COMMON_SHARE * len(self.vectors))
         scores = defaultdict(float)
         for term, weight in query.items():
+            if self.df.get(term, 0) > common:
+                continue
             for row, other in postings.get(term, ()):
                 scores[row] += weight * other
         if not scores:
