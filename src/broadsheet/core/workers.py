@@ -89,3 +89,4 @@ class Heartbeat(threading.Thread):
                 if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
                     connection.close()
             self.stopped.wait(BEAT_SECONDS)
+        connection.close()  # this thread's own connection: a stopped worker holds none open

@@ -42,3 +42,4 @@ class Command(BaseCommand):
             )
         finally:
             heartbeat.stopped.set()
+            heartbeat.join(timeout=10)
