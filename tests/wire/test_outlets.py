@@ -80,3 +80,7 @@ def test_a_homepage_domain_is_suggested_as_an_alias_and_can_be_added(admin_clien
 
 def test_outlet_names_page_is_for_staff_only(client):
     assert client.get("/wire/outlets/").status_code == 302
+
+
+def test_joining_with_a_bad_number_is_a_404_not_an_error(admin_client):
+    assert admin_client.post("/wire/outlets/", {"keep": "abc", "other": "1"}).status_code == 404

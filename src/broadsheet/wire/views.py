@@ -21,11 +21,12 @@ def desk_view(view):
     return staff_member_required(permission_required("newsroom.add_article", raise_exception=True)(view))
 
 
+def _number(value):
+    return int(value) if str(value or "").isdigit() else 0
+
+
 def _section(request):
-    try:
-        return Section.objects.get(pk=int(request.POST.get("section", "")))
-    except (ValueError, Section.DoesNotExist):
-        return None
+    return Section.objects.filter(pk=_number(request.POST.get("section"))).first()
 
 
 @desk_view
@@ -59,16 +60,14 @@ def desk(request):
     )
 
 
-@desk_view
-@require_POST
-def republish(request, pk):
-    item = get_object_or_404(WireItem, pk=pk)
+def _draft(request, make):
+    """Make a draft with make(section) and open it, or say why not on the desk."""
     section = _section(request)
     if section is None:
         messages.error(request, "Choose a section for the draft.")
         return redirect("wire:desk")
     try:
-        article = services.republish(item, section=section, by=request.user)
+        article = make(section)
     except services.WireError as error:
         messages.error(request, str(error))
         return redirect("wire:desk")
@@ -78,36 +77,31 @@ def republish(request, pk):
 
 @desk_view
 @require_POST
+def republish(request, pk):
+    item = get_object_or_404(WireItem, pk=pk)
+    return _draft(request, lambda section: services.republish(item, section=section, by=request.user))
+
+
+@desk_view
+@require_POST
 def write_from_group(request, pk):
     group = get_object_or_404(StoryGroup, pk=pk)
-    section = _section(request)
-    if section is None:
-        messages.error(request, "Choose a section for the draft.")
-        return redirect("wire:desk")
-    try:
-        article = services.write_from_group(group, section=section, by=request.user)
-    except services.WireError as error:
-        messages.error(request, str(error))
-        return redirect("wire:desk")
-    messages.success(request, f"Draft made from {group.items.count()} items: {article.headline}")
-    return redirect(reverse("admin:newsroom_article_change", args=[article.pk]))
+    return _draft(request, lambda section: services.write_from_group(group, section=section, by=request.user))
 
 
 @desk_view
 @require_POST
 def ignore(request, pk):
     services.ignore(get_object_or_404(WireItem, pk=pk))
-    return redirect(
-        request.POST.get("next") if str(request.POST.get("next", "")).startswith("/wire/") else "wire:desk"
-    )
+    return redirect("wire:desk")
 
 
 @desk_view
 def outlet_names(request):
     if request.method == "POST":
-        keep = get_object_or_404(Source, pk=request.POST.get("keep"))
+        keep = get_object_or_404(Source, pk=_number(request.POST.get("keep")))
         if request.POST.get("other"):
-            other = get_object_or_404(Source, pk=request.POST.get("other"))
+            other = get_object_or_404(Source, pk=_number(request.POST.get("other")))
             if other.pk != keep.pk:
                 outlets.merge_sources(keep, other)
                 messages.success(request, f"“{other.name}” is now a name of {keep.name}.")
