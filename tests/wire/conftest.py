@@ -20,10 +20,11 @@ class Route:
         delay=0.0,
         endless=False,
         location=None,
+        trickle=False,
     ):
         self.body, self.status, self.content_type = body, status, content_type
         self.etag, self.headers, self.delay = etag, headers or {}, delay
-        self.endless, self.location = endless, location
+        self.endless, self.location, self.trickle = endless, location, trickle
         self.hits = 0
 
 
@@ -86,6 +87,16 @@ class FeedServer:
                     self.send_header("ETag", route.etag)
                 for name, value in route.headers.items():
                     self.send_header(name, value)
+                if route.trickle:  # a few bytes now and then, for ever
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    try:
+                        while True:
+                            self.wfile.write(b"<item>")
+                            self.wfile.flush()
+                            time.sleep(0.1)
+                    except OSError:
+                        return
                 if route.endless:
                     self.send_header("Connection", "close")
                     self.end_headers()

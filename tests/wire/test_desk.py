@@ -153,6 +153,15 @@ def test_full_text_only_when_the_licence_allows(feed_server):
     item = WireItem.objects.get()
     assert "brought down trees" in item.body_html and "Menu" not in item.body_html
     WireItem.objects.all().delete()
+    elsewhere = [{"title": "Storm closes road", "link": "http://10.0.0.1/admin", "summary": "Short teaser."}]
+    services.poll_feed(
+        services.add_feed(
+            "Odd Outlet", feed_server.add("/odd", feeds.wordpress_rss(elsewhere)), full_text_allowed=True
+        )
+    )
+    assert not any(path == "/admin" for path, _ in feed_server.requests)
+    assert WireItem.objects.get().body_html == ""
+    WireItem.objects.all().delete()
     closed = services.add_feed("Closed Outlet", feed_server.add("/closed", feeds.wordpress_rss(items)))
     services.poll_feed(closed)
     assert WireItem.objects.get().body_html == ""

@@ -146,6 +146,7 @@ BAD_FEEDS = {
     "/loop": ({"status": 302, "location": "/loop2"}, "redirect"),
     "/huge": ({"body": b"<rss>" + b"x" * 300_000 + b"</rss>"}, "Too large"),
     "/endless": ({"endless": True}, "Too large"),
+    "/trickle": ({"trickle": True}, "did not finish"),
     "/bomb": ({"body": feeds.BILLION_LAUGHS}, "entities"),
     "/xxe": ({"body": feeds.EXTERNAL_ENTITY}, "entities"),
     "/not-xml": ({"body": b"\x89PNG\r\n\x1a\n not a feed at all", "content_type": "image/png"}, "feed"),

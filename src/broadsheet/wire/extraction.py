@@ -7,6 +7,7 @@ we would write, and needs nothing from the network beyond the page.
 """
 
 import logging
+from urllib.parse import urlsplit
 
 import trafilatura
 
@@ -17,9 +18,20 @@ logger = logging.getLogger(__name__)
 ENOUGH_TEXT = 600  # characters of text: below this a feed's "content" is only a teaser
 
 
-def full_text(content_html, url):
+def same_site(feed_url, page_url):
+    """Is the story page on the feed's own site? A feed may name any address as an item's link;
+    only the outlet's own pages are fetched, never an address inside our network it points at."""
+    feed_host = (urlsplit(feed_url).hostname or "").lower()
+    page_host = (urlsplit(page_url).hostname or "").lower()
+    if not feed_host or not page_host:
+        return False
+    site = ".".join(feed_host.split(".")[-2:]) if not feed_host.replace(".", "").isdigit() else feed_host
+    return page_host == site or page_host.endswith("." + site)
+
+
+def full_text(content_html, url, *, feed_url):
     """The story's sanitised HTML, or "" when there is none to take."""
-    if len(plain_text(content_html)) >= ENOUGH_TEXT or not url:
+    if len(plain_text(content_html)) >= ENOUGH_TEXT or not url or not same_site(feed_url, url):
         return story_html(content_html)
     try:
         page = fetch(url)

@@ -189,7 +189,7 @@ def store_items(feed, parsed, *, grouper=None):
             status=WireItem.Status.IGNORED if any(p in words for p in ignore) else WireItem.Status.NEW,
         )
         if feed.full_text_allowed and item.status == WireItem.Status.NEW:
-            item.body_html = extraction.full_text(entry.content_html, item.url)
+            item.body_html = extraction.full_text(entry.content_html, item.url, feed_url=feed.url)
         try:
             with transaction.atomic():
                 item.save()
