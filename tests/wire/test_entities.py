@@ -44,6 +44,14 @@ def test_transliterated_spellings_link_to_one_entity(people, story):
     assert names(c) == ["Esmail Qaani"]
 
 
+def test_names_with_al_and_el_meet_and_words_apart_do_not_make_a_name(people, story):
+    assad = Entity.objects.create(name="Bashar al-Assad", kind=Entity.Kind.PERSON)
+    a = story("Damascus", "Bashar el-Assad spoke in Damascus.")
+    b = story("Apart", "Qasem met Soleimani's family; Bashar and Assad are common names.")
+    assert names(a) == [assad.name]
+    assert names(b) == []
+
+
 def test_a_look_alike_name_of_someone_else_is_not_merged(people, story):
     a = story("Egypt's spy chief", "Omar Suleiman met envoys in Cairo.")
     b = story("Slip alone", "Süleyman spoke to reporters.")

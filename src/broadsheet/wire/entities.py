@@ -66,11 +66,19 @@ class Matcher:
 
     def find(self, text):
         """The ids of entities `text` names in full (or by a one-word name only they have)."""
-        words = [word_key(w) for w in _NAME_WORD.findall(text or "") if w[:1] != w[:1].lower()]
+        # Names are runs of capitalised words ("al-" and "el-" may stand inside one); a lower-case
+        # word ends a run, so "Qasem met Soleimani" is not "Qasem Soleimani".
+        words = [
+            word_key(w) if w[:1] != w[:1].lower() or _ARTICLES.match(w) else None
+            for w in _NAME_WORD.findall(text or "")
+        ]
         found = set()
         for i in range(len(words)):
             for length in range(min(self.longest, len(words) - i), 0, -1):
-                ids = self.full.get(tuple(words[i : i + length]))
+                key = words[i : i + length]
+                if None in key:
+                    continue
+                ids = self.full.get(tuple(key))
                 if ids and len(ids) == 1:  # a key two entities share names neither for sure
                     found |= ids
                     break
