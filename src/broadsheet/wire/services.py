@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
@@ -15,7 +16,7 @@ from broadsheet.newsroom.models import Article
 
 from . import conf, extraction, grouping, outlets, parsing
 from .fetching import FetchError, fetch
-from .models import Citation, Feed, StoryGroup, WireItem
+from .models import Citation, Feed, WireItem
 
 logger = logging.getLogger(__name__)
 
@@ -288,14 +289,8 @@ def queue(*, source=None, language="", keyword="", status=WireItem.Status.NEW, l
     if language:
         items = items.filter(language__istartswith=language)
     if keyword:
-        from django.db.models import Q
-
         items = items.filter(Q(headline__icontains=keyword) | Q(summary__icontains=keyword))
     groups = {}
     for item in items.order_by("-fetched_at", "-id")[:limit]:
         groups.setdefault(item.group_id or -item.pk, (item.group, []))[1].append(item)
     return list(groups.values())
-
-
-def group_of(pk):
-    return StoryGroup.objects.get(pk=pk)
