@@ -141,14 +141,24 @@ def group_items(items, *, now=None, grouper=None):
     now = now or timezone.now()
     if grouper is None:
         grouper = window_grouper(now=now, exclude=[item.pk for item in items])
+    first_row = len(grouper.groups)
+    new_groups = {}  # placeholder id (negative) -> StoryGroup to create
     joined = 0
     for item in items:
         group_id, similarity = grouper.best_group(item.terms)
         if group_id is None or similarity < conf.GROUP_SIMILARITY:
-            group_id = StoryGroup.objects.create(headline=item.headline[:300], created_at=now).pk
+            group_id = -(len(new_groups) + 1)
+            new_groups[group_id] = StoryGroup(headline=item.headline[:300], created_at=now)
         else:
             joined += 1
-        WireItem.objects.filter(pk=item.pk).update(group_id=group_id)
         item.group_id = group_id
         grouper.add(group_id, item.terms)
+    # Create the new groups in one statement, then put their real ids where placeholders stood.
+    created = StoryGroup.objects.bulk_create(list(new_groups.values()))
+    real = {placeholder: group.pk for placeholder, group in zip(new_groups, created, strict=True)}
+    for row in range(first_row, len(grouper.groups)):
+        grouper.groups[row] = real.get(grouper.groups[row], grouper.groups[row])
+    for item in items:
+        item.group_id = real.get(item.group_id, item.group_id)
+    WireItem.objects.bulk_update(items, ["group"], batch_size=500)
     return joined

@@ -191,12 +191,8 @@ def store_items(feed, parsed, *, grouper=None):
         )
         if feed.full_text_allowed and item.status == WireItem.Status.NEW:
             item.body_html = extraction.full_text(entry.content_html, item.url, feed_url=feed.url)
-        try:
-            with transaction.atomic():
-                item.save()
-        except IntegrityError:  # another poll stored the same story a moment ago
-            continue
         created.append(item)
+    created = _insert(created)
     if created:
         grouping.group_items(created, now=now, grouper=grouper() if grouper else None)
     if feed.auto_draft_section_id:
@@ -204,6 +200,24 @@ def store_items(feed, parsed, *, grouper=None):
             if item.status == WireItem.Status.NEW:
                 republish(item, section=feed.auto_draft_section)
     return len(created)
+
+
+def _insert(items):
+    """Insert new items in one statement; if another poll stored one of them a moment ago, one by
+    one, leaving that one out. Returns the items stored."""
+    try:
+        with transaction.atomic():
+            return WireItem.objects.bulk_create(items)
+    except IntegrityError:
+        stored = []
+        for item in items:
+            try:
+                with transaction.atomic():
+                    item.save()
+            except IntegrityError:
+                continue
+            stored.append(item)
+        return stored
 
 
 # --- from the wire to the newsroom ------------------------------------------------------------
