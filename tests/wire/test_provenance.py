@@ -141,10 +141,17 @@ def test_other_languages_have_their_own_cues(outlets_known):
 def test_cite_command_finds_citations_of_stories_loaded_in_bulk(outlets_known, capsys):
     from django.core.management import call_command
 
+    from broadsheet.newsroom.models import Article
+
     article = make_article(body=BODY)  # saved without telling anyone, as a bulk load does
     assert cited_names(article) == []
     call_command("wire", "cite")
-    assert cited_names(article) == ["Asharq Al-Awsat", "Haaretz", "The New York Times"]
+    article.refresh_from_db()
+    assert cited_names(Article.objects.get(pk=article.pk)) == [
+        "Asharq Al-Awsat",
+        "Haaretz",
+        "The New York Times",
+    ]
     assert "stories read" in capsys.readouterr().out
 
 

@@ -96,8 +96,10 @@ def refresh_mentions(article, *, using=None):
     """Link `article` to the entities its text names (replacing the machine's earlier links)."""
     text = "\n".join([article.headline, article.summary, strip_tags(article.body_html or article.body)])
     ids = (using or matcher()).find(text)
+    # One by one (a story names a few) so the page cache sees a change and only a change.
     Mention.objects.filter(article=article).exclude(entity_id__in=ids).delete()
-    Mention.objects.bulk_create([Mention(article=article, entity_id=i) for i in ids], ignore_conflicts=True)
+    for entity_id in ids:
+        Mention.objects.get_or_create(article=article, entity_id=entity_id)
     return ids
 
 

@@ -20,7 +20,8 @@ def story_text(article):
 
 @transaction.atomic
 def refresh_citations(article):
-    """Find the outlets `article` cites; keep editors' decisions. Returns the shown citations."""
+    """Find the outlets `article` cites; keep editors' decisions. Returns the shown citations.
+    Rows are written one by one (a story cites a handful) so the page cache sees the change."""
     found = {
         f.source_id: f
         for f in find_citations(story_text(article), article.language)
@@ -31,26 +32,29 @@ def refresh_citations(article):
         if citation.status == Citation.Status.FOUND and source_id not in found:
             citation.delete()
         elif source_id in found and citation.sentence != found[source_id].sentence:
-            Citation.objects.filter(pk=citation.pk).update(sentence=found[source_id].sentence)
-    Citation.objects.bulk_create(
-        [
-            Citation(article=article, source_id=s, sentence=f.sentence)
-            for s, f in found.items()
-            if s not in existing
-        ],
-        ignore_conflicts=True,
-    )
+            citation.sentence = found[source_id].sentence
+            citation.save(update_fields=["sentence"])
+    for source_id, finding in found.items():
+        if source_id not in existing:
+            Citation.objects.get_or_create(article=article, source_id=source_id, defaults={"sentence": finding.sentence})
+    article.__dict__.pop(_MEMO, None)
     return cited_sources(article)
 
 
+_MEMO = "_wire_cited_sources"
+
+
 def cited_sources(article):
-    """The outlets shown as "Reporting cited" under `article`, by name."""
-    return list(
-        Source.objects.filter(citations__article=article, citations__status__in=Citation.SHOWN)
-        .exclude(pk=article.source_id or 0)
-        .distinct()
-        .order_by("name")
-    )
+    """The outlets shown as "Reporting cited" under `article`, by name. Read once per article
+    object: the story block and its JSON-LD ask for the same list."""
+    if _MEMO not in article.__dict__:
+        article.__dict__[_MEMO] = list(
+            Source.objects.filter(citations__article=article, citations__status__in=Citation.SHOWN)
+            .exclude(pk=article.source_id or 0)
+            .distinct()
+            .order_by("name")
+        )
+    return article.__dict__[_MEMO]
 
 
 @transaction.atomic
