@@ -257,7 +257,7 @@ def poll_cycles():
             not_modified = sum(r.not_modified for r in results)
             errors = sum(bool(r.error) for r in results)
             print(
-                f"poll cycle {number}: {len(results)} feeds x {ITEMS} items in {took:.1f} s "
+                f"poll cycle {number}: {len(results)} feeds x {ITEMS} items in {took:.1f} s ({cpu:.1f} s CPU) "
                 f"({not_modified} answered 304, {new} new items, {errors} errors); "
                 f"peak memory {rss_after / 1024:.0f} MB (was {rss_before / 1024:.0f} MB)"
             )
