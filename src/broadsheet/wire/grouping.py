@@ -87,7 +87,7 @@ class Grouper:
         postings = self._postings()
         # Words in many recent items ("minister", a capital's name) weigh little and would make
         # each item cost as much as the whole window: only the rarer words look for neighbours.
-        common = max(COMMON_MIN, COMMON_SHARE * len(self.vectors))
+        common = self._common()
         scores = defaultdict(float)
         for term, weight in query.items():
             if self.df.get(term, 0) > common:
@@ -101,12 +101,18 @@ class Grouper:
 
     def _postings(self):
         if getattr(self, "_built", None) != len(self.vectors):
+            # Common words are never looked up (see best_group), so they are not indexed either.
+            common = self._common()
             self._index = defaultdict(list)
             for row, terms in enumerate(self.vectors):
                 for term, weight in self._weigh(terms).items():
-                    self._index[term].append((row, weight))
+                    if self.df[term] <= common:
+                        self._index[term].append((row, weight))
             self._built = len(self.vectors)
         return self._index
+
+    def _common(self):
+        return max(COMMON_MIN, COMMON_SHARE * len(self.vectors))
 
     def add(self, group_id, terms):
         self._remember(group_id, terms)
