@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "broadsheet.pages",
     "broadsheet.wordpress",
     "broadsheet.desk",
+    "broadsheet.wire",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/", include("broadsheet.api.urls")),
     path("page/", include("broadsheet.pages.urls")),
     path("", include("broadsheet.syndication.urls")),
+    path("", include("broadsheet.wire.urls")),
     # Uploaded pictures: served by the app itself so one process is a whole site; put a
     # front-end server or object storage before it when traffic grows.
     re_path(r"^media/(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT}),

@@ -144,8 +144,24 @@ _article_detail.update(
             "items": _ref("Related"),
             "description": "Related stories, best first (at most 5).",
         },
+        "provenance": _object(
+            {
+                "source": {"oneOf": [_ref("NameAndUrl"), {"type": "null"}], "description": "The outlet we republish from."},
+                "cited": {
+                    "type": "array",
+                    "items": _ref("NameAndUrl"),
+                    "description": "Outlets the story cites as reporting, by their canonical names.",
+                },
+            }
+        ),
+        "entities": {
+            "type": "array",
+            "items": _object({"name": {"type": "string"}, "kind": {"type": "string"}, "url": URL}),
+            "description": "People, places and organisations the story names, spellings merged.",
+        },
     }
 )
+SCHEMAS["NameAndUrl"] = _object({"name": {"type": "string"}, "url": URL})
 SCHEMAS["ArticleDetail"] = _object(_article_detail)
 for _name in ("Article", "Section", "Tag", "Source", "Author", "Comment"):
     SCHEMAS[f"{_name}Page"] = _page_of(_name)

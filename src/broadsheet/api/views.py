@@ -10,6 +10,7 @@ from django.urls import reverse
 from broadsheet.newsroom.models import Article, Author, Section, Source, Tag
 from broadsheet.related.services import related_for
 from broadsheet.search.services import day_end, day_start
+from broadsheet.wire.provenance import article_facts
 
 from . import params, services
 from . import representations as show
@@ -72,6 +73,7 @@ def _article_or_404(pk: str) -> Article:
 def article(request: HttpRequest, pk: str) -> HttpResponseBase:
     found = _article_or_404(pk)
     data = show.article_detail(found, related=related_for(found, limit=5))
+    data.update(article_facts(found, absolute=show.absolute))
     return json_response(request, data, last_modified=services.detail_last_modified(found))
 
 

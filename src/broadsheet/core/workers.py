@@ -14,6 +14,7 @@ import threading
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
@@ -21,6 +22,9 @@ from . import housekeeping
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
+# Sent when `broadsheet worker` starts, before it takes tasks: apps queue their periodic work
+# (the wire's feed polling) here. No arguments.
+worker_started = Signal()
 STALE_SECONDS = int(os.environ.get("BROADSHEET_WORKER_STALE_SECONDS", "60"))
 BEAT_SECONDS = max(1, min(10, STALE_SECONDS // 4))
 
@@ -87,6 +91,7 @@ class Heartbeat(threading.Thread):
                 if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
                     connection.close()
             self.stopped.wait(BEAT_SECONDS)
+        connection.close()  # this thread's own connection: a stopped worker holds none open
 
 
 def status(now=None):

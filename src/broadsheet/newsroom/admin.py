@@ -107,6 +107,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ("headline", "summary", "external_id")
     search_help_text = "Search headlines, summaries and import IDs."
     autocomplete_fields = ("authors", "tags", "source")
+    raw_id_fields = ("translation_of",)
     prepopulated_fields = {"slug": ("headline",)}
     readonly_fields = ("desk_link", "preview_link", "revision_link", "created_at")
     inlines = [CorrectionInline]

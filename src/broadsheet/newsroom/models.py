@@ -204,6 +204,14 @@ class Article(models.Model):
         max_length=1000, blank=True, help_text="The original story, when republished."
     )
     language = models.CharField(max_length=12, default="en")
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text="The story this one translates: readers and search engines are pointed between them.",
+    )
     comments_open = models.BooleanField(default=True)
     external_id = models.CharField(max_length=200, null=True, blank=True, unique=True)
     created_by = models.ForeignKey(
@@ -282,6 +290,28 @@ class Article(models.Model):
 
     def is_republished(self):
         return self.source_id is not None or bool(self.source_url)
+
+    def translation_links(self):
+        """[(language, url)] of this story and its published translations (hreflang), or [] alone."""
+        root_id = self.translation_of_id or self.pk
+        family = list(
+            Article.objects.published()
+            .filter(models.Q(pk=root_id) | models.Q(translation_of_id=root_id))
+            .only("language", "slug")
+            .order_by("language", "pk")
+        )
+        if len(family) < 2:
+            return []
+        links = {}
+        for story in family:
+            links.setdefault(story.language, story.get_absolute_url())
+        return sorted(links.items())
+
+    RIGHT_TO_LEFT = ("ar", "he", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb")
+
+    def text_direction(self):
+        """"rtl" for a story in Arabic, Hebrew, Persian, Urdu... (the page sets dir by it)."""
+        return "rtl" if (self.language or "").split("-")[0].lower() in self.RIGHT_TO_LEFT else "ltr"
 
     # --- addresses ---
 

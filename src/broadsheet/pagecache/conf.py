@@ -101,12 +101,12 @@ def fragment_ttl():
 
 def watched_apps():
     return frozenset(
-        getattr(settings, "BROADSHEET_PAGECACHE_WATCH_APPS", ["newsroom", "comments", "related"])
+        getattr(settings, "BROADSHEET_PAGECACHE_WATCH_APPS", ["newsroom", "comments", "related", "wire"])
     )
 
 
 # Saved on every edit but never shown to readers: no reason to empty the cache for them.
-IGNORED_MODELS = frozenset({"newsroom.revision"})
+IGNORED_MODELS = frozenset({"newsroom.revision", "wire.feed", "wire.wireitem", "wire.storygroup"})
 
 
 def backend_path():

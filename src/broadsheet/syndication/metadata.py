@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from broadsheet.newsroom.pagination import parse_cursor
+from broadsheet.wire.provenance import cited_sources
 
 from . import conf
 from .services import absolute_url, feed_urls, image_url, is_web_address, subject_kind
@@ -34,6 +35,7 @@ class PageMeta:
     og: list = field(default_factory=list)  # [(property, content)]
     twitter: list = field(default_factory=list)  # [(name, content)]
     alternates: list = field(default_factory=list)  # [{"type", "title", "href"}]
+    languages: list = field(default_factory=list)  # [(language, absolute url)]: hreflang
     json_ld: list = field(default_factory=list)  # [safe <script> bodies]
 
 
@@ -164,6 +166,20 @@ def article_meta(article, *, preview=False):
                 "@type": "NewsArticle",
                 "publisher": {"@type": "NewsMediaOrganization", "name": article.source.name},
             }
+    cited = cited_sources(article)
+    if cited:
+        # The outlets whose reporting the story cites (found in the text, checked by editors).
+        news["citation"] = [
+            {
+                "@type": "CreativeWork",
+                "publisher": {
+                    "@type": "NewsMediaOrganization",
+                    "name": source.name,
+                    "url": absolute_url(source.get_absolute_url()),
+                },
+            }
+            for source in cited
+        ]
     meta.json_ld = [
         json_ld(news),
         json_ld(
@@ -177,6 +193,7 @@ def article_meta(article, *, preview=False):
         ),
     ]
     meta.alternates = feed_links(article.section, article.section.name)
+    meta.languages = [(language, absolute_url(url)) for language, url in article.translation_links()]
     return meta
 
 

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         if requeued:
             self.stdout.write(f"Requeued {requeued} tasks left running by a worker that stopped.")
         housekeeping.run_due()
+        workers.worker_started.send_robust(sender=self.__class__)
         heartbeat = workers.Heartbeat(worker_id)
         heartbeat.start()
         extra = ["--batch"] if options["batch"] else []
@@ -42,3 +43,4 @@ class Command(BaseCommand):
             )
         finally:
             heartbeat.stopped.set()
+            heartbeat.join(timeout=10)

@@ -1,0 +1,98 @@
+"""The wire in the back office: feeds with their health, outlet aliases, entities, and the
+citations on the article form (editors confirm, remove or add them)."""
+
+from django.contrib import admin
+
+from .models import Citation, Entity, EntityName, Feed, SourceAlias, WireItem
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    list_display = (
+        "source",
+        "url",
+        "active",
+        "healthy",
+        "last_success_at",
+        "last_error",
+        "failures",
+        "per_day",
+        "next_poll_at",
+    )
+    list_filter = ("active", "full_text_allowed")
+    search_fields = ("url", "source__name", "title")
+    autocomplete_fields = ("source",)
+    readonly_fields = (
+        "etag",
+        "last_modified",
+        "failures",
+        "last_polled_at",
+        "last_success_at",
+        "last_error_at",
+        "last_error",
+        "last_new_items",
+        "created_at",
+    )
+
+    @admin.display(boolean=True, description="Healthy")
+    def healthy(self, obj):
+        return obj.is_healthy()
+
+    @admin.display(description="Items a day (7 days)")
+    def per_day(self, obj):
+        return obj.items_per_day()
+
+
+@admin.register(WireItem)
+class WireItemAdmin(admin.ModelAdmin):
+    list_display = ("headline", "source", "language", "published_at", "fetched_at", "status", "group")
+    list_filter = ("status", "language")
+    search_fields = ("headline", "summary", "url")
+    readonly_fields = [f.name for f in WireItem._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SourceAlias)
+class SourceAliasAdmin(admin.ModelAdmin):
+    list_display = ("name", "source")
+    search_fields = ("name", "source__name")
+    autocomplete_fields = ("source",)
+
+
+class EntityNameInline(admin.TabularInline):
+    model = EntityName
+    extra = 1
+
+
+@admin.register(Entity)
+class EntityAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind")
+    list_filter = ("kind",)
+    search_fields = ("name", "names__name")
+    inlines = [EntityNameInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        from . import tasks
+
+        tasks.link_entity.enqueue(form.instance.pk)
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    extra = 0
+    fields = ("source", "status", "sentence")
+    readonly_fields = ("sentence",)
+    autocomplete_fields = ("source",)
+    verbose_name = "reporting cited"
+    verbose_name_plural = "reporting cited (found in the text by the machine; confirm, remove or add)"
+
+
+def add_article_inlines():
+    from broadsheet.newsroom.models import Article
+
+    article_admin = admin.site._registry.get(Article)
+    if article_admin is not None and CitationInline not in type(article_admin).inlines:
+        type(article_admin).inlines = [*type(article_admin).inlines, CitationInline]

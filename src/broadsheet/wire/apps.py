@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+
+
+class WireConfig(AppConfig):
+    name = "broadsheet.wire"
+    label = "wire"
+    verbose_name = "The wire"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from broadsheet.core.workers import worker_started
+        from broadsheet.newsroom import signals, slots
+        from broadsheet.newsroom.models import Source
+
+        from . import outlets, receivers
+        from .models import SourceAlias
+
+        slots.register_article_block("provenance", receivers.provenance_block, order=5, shared=True)
+        slots.register_dashboard_panel("wire", receivers.dashboard_counts, order=20)
+        signals.article_changed.connect(receivers.article_changed, dispatch_uid="wire.changed")
+        signals.articles_loaded.connect(receivers.articles_loaded, dispatch_uid="wire.loaded")
+        worker_started.connect(receivers.worker_started, dispatch_uid="wire.worker_started")
+        for model in (Source, SourceAlias):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    outlets.names_changed,
+                    sender=model,
+                    dispatch_uid=f"wire.names.{model.__name__}.{id(signal)}",
+                )
+        from .admin import add_article_inlines
+
+        add_article_inlines()

@@ -1,0 +1,113 @@
+"""People and places a story names, with spellings merged across transliterations.
+
+Editors name an entity once ("Qassem Soleimani", a person); the machine links every story that
+names it in any common spelling: accents off, Cyrillic to Latin, al-/el- dropped, and the
+transliteration folds of the related engine plus e/i and o/u and a final vowel ("Qasem",
+"Kassem", "Soleimani", "Suleimani"; "Kaani", "Qaani"; "Esmail", "İsmail"). A lone surname, or a
+spelling editors marked "in context only" (a translation slip such as "Süleyman") never links a
+story by itself: the story must name the entity in full, so a look-alike name of someone else
+("Omar Suleiman") is not linked.
+Whole names must match word for word: "Ali Khamenei" never meets "Ruhollah Khomeini".
+"""
+
+import re
+
+from django.db import transaction
+from django.utils.html import strip_tags
+
+from broadsheet.related.analysis import fold_letters, fold_word
+
+from .models import Entity, EntityName, Mention
+
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya".split(),
+        strict=True,
+    )
+)
+_ARTICLES = re.compile(r"^(?:al|el|ul|ol|ash|as|ad|an|ar|at|az)[-‑'’]", re.I)
+_NAME_WORD = re.compile(r"[^\W\d_](?:[\w'’‑-]*[^\W_])?")
+_VOWEL_END = re.compile(r"[aeiou]$")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def _latin(word):
+    lowered = word.lower()
+    if not any("а" <= ch <= "я" or ch == "ё" for ch in lowered):
+        return word
+    return "".join(_CYRILLIC.get(ch, ch) for ch in lowered).replace("_", "")
+
+
+def word_key(word):
+    """One word of a name folded so spellings of it meet: 'Qassem' and 'Qasem' -> 'kasim'."""
+    word = _ARTICLES.sub("", _latin(word))
+    folded = fold_word(fold_letters(word).replace("-", ""))
+    folded = _DOUBLE.sub(r"\1", folded.replace("e", "i").replace("o", "u"))
+    return _VOWEL_END.sub("", folded) if len(folded) > 3 else folded
+
+
+def name_key(name):
+    return tuple(word_key(w) for w in _NAME_WORD.findall(name))
+
+
+class Matcher:
+    """Finds entities in text among a table of names."""
+
+    def __init__(self, names):
+        # names: [(name, entity_id, in_context_only)]; an in-context spelling never links alone.
+        self.full = {}
+        self.longest = 1
+        for name, entity_id, in_context_only in names:
+            key = name_key(name)
+            if key and not in_context_only:
+                self.full.setdefault(key, set()).add(entity_id)
+                self.longest = max(self.longest, len(key))
+
+    def find(self, text):
+        """The ids of entities `text` names in full (or by a one-word name only they have)."""
+        # Names are runs of capitalised words ("al-" and "el-" may stand inside one); a lower-case
+        # word ends a run, so "Qasem met Soleimani" is not "Qasem Soleimani".
+        words = [
+            word_key(w) if w[:1] != w[:1].lower() or _ARTICLES.match(w) else None
+            for w in _NAME_WORD.findall(text or "")
+        ]
+        found = set()
+        for i in range(len(words)):
+            for length in range(min(self.longest, len(words) - i), 0, -1):
+                key = words[i : i + length]
+                if None in key:
+                    continue
+                ids = self.full.get(tuple(key))
+                if ids and len(ids) == 1:  # a key two entities share names neither for sure
+                    found |= ids
+                    break
+        return found
+
+
+def matcher():
+    rows = EntityName.objects.values_list("name", "entity_id", "in_context_only")
+    names = list(rows) + [(n, pk, False) for pk, n in Entity.objects.values_list("pk", "name")]
+    return Matcher(names)
+
+
+@transaction.atomic
+def refresh_mentions(article, *, using=None):
+    """Link `article` to the entities its text names (replacing the machine's earlier links)."""
+    text = "\n".join([article.headline, article.summary, strip_tags(article.body_html or article.body)])
+    ids = (using or matcher()).find(text)
+    # One by one (a story names a few) so the page cache sees a change and only a change.
+    Mention.objects.filter(article=article).exclude(entity_id__in=ids).delete()
+    for entity_id in ids:
+        Mention.objects.get_or_create(article=article, entity_id=entity_id)
+    return ids
+
+
+def refresh_all(articles):
+    using = matcher()
+    for article in articles:
+        refresh_mentions(article, using=using)
+
+
+def entities_of(article):
+    return list(Entity.objects.filter(mentions__article=article).order_by("name"))

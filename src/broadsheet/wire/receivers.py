@@ -1,0 +1,52 @@
+"""Listening to the newsroom, and the wire's blocks on newsroom pages."""
+
+import logging
+
+from django.db import transaction
+from django.urls import reverse
+
+from . import provenance, tasks
+from .models import WireItem
+
+logger = logging.getLogger(__name__)
+
+
+def article_changed(sender, article, **kwargs):
+    tasks.refresh_provenance.enqueue([article.pk])
+
+
+BULK_LIMIT = 2000  # a larger bulk load is left to `broadsheet wire cite`
+
+
+def articles_loaded(sender, article_ids, **kwargs):
+    ids = [int(i) for i in article_ids]
+    if 0 < len(ids) <= BULK_LIMIT:
+        transaction.on_commit(lambda: tasks.refresh_provenance.enqueue(ids))
+    elif ids:
+        logger.info("%s articles loaded: run `broadsheet wire cite` to find their citations", len(ids))
+
+
+def worker_started(sender, **kwargs):
+    """A worker is starting: make sure feed polling is queued (it then queues itself)."""
+    tasks.schedule_next_poll(seconds=0)
+
+
+def provenance_block(request, article):
+    """ "Reporting cited: ..." under a story (newsroom.slots provider)."""
+    cited = provenance.cited_sources(article)
+    from . import entities
+
+    named = entities.entities_of(article)
+    if not cited and not named:
+        return None
+    return "wire/_provenance.html", {"cited": cited, "entities": named}
+
+
+def dashboard_counts():
+    return [
+        {
+            "label": "Wire items waiting",
+            "count": WireItem.objects.waiting().count(),
+            "url": reverse("wire:desk"),
+        }
+    ]
