@@ -176,7 +176,7 @@ def test_revisions_can_be_compared_and_restored(client, editor):
     assert "First words" in page and "Second words" in page and "diff-removed" in page
     client.post(reverse("admin:newsroom_article_restore", args=[article.pk, first.pk]))
     article.refresh_from_db()
-    assert article.body == "<p>First words</p>\n"
+    assert article.body == "<p>First words</p>"
 
 
 def test_non_staff_cannot_reach_the_back_office(client, db):
