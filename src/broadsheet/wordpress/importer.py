@@ -194,7 +194,7 @@ class Importer:
         if kind == "site":
             self.site = value
         elif kind == "author":
-            self.take_author(value)
+            self.guard(f"author {value.get('author_login', '')!r}", self.take_author, value)
         elif kind == "category":
             nicename = unquote(value.get("category_nicename", ""))
             self.terms[("category", nicename)] = value.get("cat_name") or nicename
