@@ -1,13 +1,12 @@
-"""The footer menu of static pages. The template keeps it in the fragment cache ({% shared %}),
-which moves on to a fresh copy whenever anything is saved, a page included."""
+"""{% footer_pages as pages %}: the footer menu's links, from the cache (see pages/menu.py)."""
 
 from django import template
+
+from broadsheet.pages.menu import footer_links
 
 register = template.Library()
 
 
 @register.simple_tag
 def footer_pages():
-    from broadsheet.pages.models import Page
-
-    return list(Page.objects.in_footer().only("title", "slug"))
+    return footer_links()
