@@ -703,10 +703,16 @@ class Importer:
             known = {c.pk: c for c in Comment.objects.filter(pk__in=[o for o in mapped if o], article=article)}
             seen = set(Comment.objects.filter(article=article).values_list("author_email", "fingerprint"))
         level = [c for c in by_id.values() if not c["parent"] or c["parent"] not in by_id]
+        handled = set()
         while level:
             new, changed = [], []
             for data in sorted(level, key=lambda c: c["wp_id"]):
-                comment = self.build_comment(data, article, ours.get(data["parent"]), known, seen)
+                handled.add(data["wp_id"])
+                # A reply to a comment left out (a pingback, an empty one) joins the thread above it.
+                parent = by_id.get(data["parent"])
+                while parent is not None and parent["wp_id"] not in ours:
+                    parent = by_id.get(parent["parent"])
+                comment = self.build_comment(data, article, ours.get(parent["wp_id"]) if parent else None, known, seen)
                 if comment is None:
                     continue
                 ours[data["wp_id"]] = comment
@@ -717,11 +723,9 @@ class Importer:
             for data, comment in new + changed:
                 self.remember(Kind.COMMENT, data["wp_id"], comment.pk)
                 self.report.counts[f"comments {comment.status}"] += 1
-            placed = {d["wp_id"] for d, _c in new + changed}
-            level = [c for c in by_id.values() if c["parent"] in placed]
-        for wp_id in by_id.keys() - ours.keys():
-            if not any(what == f"comment {wp_id}" for what, _r in self.report.skipped[-50:]):
-                self.report.skipped.append((f"comment {wp_id}", "its thread loops back on itself"))
+            level = [c for c in by_id.values() if c["parent"] in handled and c["wp_id"] not in handled]
+        for wp_id in sorted(by_id.keys() - handled):
+            self.report.skipped.append((f"comment {wp_id}", "its thread loops back on itself"))
         if ours:
             CommentTally.recount(article.pk)
 
