@@ -52,15 +52,6 @@ def test_editor_adds_a_page_in_the_back_office(client):
     assert client.get("/page/advertise/").status_code == 200
 
 
-def test_footer_costs_no_query(client, django_assert_num_queries):
-    Page.objects.create(title="About", slug="about")
-    from django.template.loader import render_to_string
-
-    with django_assert_num_queries(0):
-        html = render_to_string("pages/_footer_links.html")
-    assert "/page/about/" in html
-
-
 def test_removed_page_leaves_the_footer(client):
     page = Page.objects.create(title="Advertise", slug="advertise")
     page.delete()
