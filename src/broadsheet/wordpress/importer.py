@@ -22,10 +22,10 @@ from broadsheet.comments.models import Comment, CommentTally, body_fingerprint, 
 from broadsheet.comments.text import clean_comment_text, render_comment
 from broadsheet.media.models import Picture
 from broadsheet.media.services import add_picture, set_lead_picture
-from broadsheet.newsroom.models import SLUG_MAX, Article, Author, Revision, Section, Source, Tag, unique_slug
+from broadsheet.newsroom.models import SLUG_MAX, Article, Author, Section, Source, Tag, unique_slug
 from broadsheet.newsroom.services import record_revision
 from broadsheet.newsroom.signals import articles_loaded
-from broadsheet.newsroom.text import clean_text, render_markdown
+from broadsheet.newsroom.text import clean_text
 from broadsheet.pages.models import Page
 from broadsheet.pages.services import save_page
 from broadsheet.redirects.services import add_many
@@ -472,9 +472,8 @@ class Importer:
         return fresh
 
     def store_new_posts(self, posts):
-        """Posts seen for the first time, written a group at a time (one INSERT for the stories,
-        their tags, authors and revisions). If the group fails, each is stored on its own, so
-        the report names the one that cannot be stored."""
+        """Posts seen for the first time, written a group at a time. If the group fails, each is
+        stored on its own, so the report names the one that cannot be stored."""
         try:
             with transaction.atomic():
                 stored = self.insert_posts(posts)
@@ -489,9 +488,12 @@ class Importer:
             self.post_stored(post.item, article, True)
 
     def insert_posts(self, posts):
+        """Each story saved once (through Article.save or set_lead_picture, so the newsroom's
+        own rules apply); their tags, authors and mappings written together."""
         wanted = [wanted_slug(p.item, p.headline) for p in posts]
         taken = set(Article.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-        articles, tag_ids, author_ids = [], [], []
+        tag_rows, author_rows, stored = [], [], []
+        Tags, Authors = Article.tags.through, Article.authors.through
         for post in posts:
             item = post.item
             article = Article(
@@ -507,41 +509,30 @@ class Importer:
             article.source, article.source_url = self.source_for(item)
             article.slug = self.slug_for(item, post.headline, article, post.notes, taken=taken)
             taken.add(article.slug)
-            prepare_for_bulk(article, post.published, post.modified)
-            tags = self.tags_for(item, article.section)
-            author = self.authors.get(item.creator)
-            articles.append(article)
-            tag_ids.append(sorted({t.pk for t in tags}))
-            author_ids.append([author] if author else [])
-        Article.objects.bulk_create(articles)
-        Through = Article.tags.through
-        Through.objects.bulk_create(
-            [Through(article_id=a.pk, tag_id=t) for a, ts in zip(articles, tag_ids, strict=True) for t in ts]
-        )
-        Authors = Article.authors.through
-        Authors.objects.bulk_create(
-            [Authors(article_id=a.pk, author_id=t) for a, ts in zip(articles, author_ids, strict=True) for t in ts]
-        )
-        names = dict(Tag.objects.filter(pk__in={t for ts in tag_ids for t in ts}).values_list("pk", "name"))
-        revisions = []
-        for article, tags, authors in zip(articles, tag_ids, author_ids, strict=True):
-            data = {**article.snapshot(), "tags": sorted(names[t] for t in tags), "authors": sorted(authors)}
-            revisions.append(Revision(article=article, data=data, created_at=article.updated_at))
-        Revision.objects.bulk_create(revisions)
-        restamp = []
-        for post, article in zip(posts, articles, strict=True):
-            picture = self.featured_picture(post.item)
+            picture = self.featured_picture(item)
             if picture is not None:
-                set_lead_picture(article, picture)
-                prepare_for_bulk(article, post.published, post.modified)  # the save stamped today
-                restamp.append(article)
+                set_lead_picture(article, picture)  # saves the story
+            else:
+                article.save()
+            tag_rows += [Tags(article_id=article.pk, tag_id=t) for t in sorted({t.pk for t in self.tags_for(item, article.section)})]
+            author = self.authors.get(item.creator)
+            if author:
+                author_rows.append(Authors(article_id=article.pk, author_id=author))
+            stored.append((post, article))
+        Tags.objects.bulk_create(tag_rows)
+        Authors.objects.bulk_create(author_rows)
+        for post, article in stored:
+            record_revision(article)
             self.take_comments(post.item, article, new_article=True)
             self.remember(
                 Kind.POST, post.item.wp_id, article.pk, post.item.fingerprint,
                 wp_status=post.item.status, is_sticky=post.item.is_sticky,
             )  # fmt: skip
-        Article.objects.bulk_update(restamp, ["created_at", "updated_at"])
-        return list(zip(posts, articles, strict=True))
+            # WordPress's own dates, not the import's: no "Updated <import day>".
+            article.created_at = post.published or article.created_at
+            article.updated_at = post.modified or post.published or article.updated_at
+        Article.objects.bulk_update([a for _p, a in stored], ["created_at", "updated_at"])
+        return stored
 
     def store_article(self, item, headline, body, status, published, modified, notes):
         external_id = f"wordpress:post:{item.wp_id}"
@@ -893,18 +884,6 @@ def wanted_slug(item, headline):
     wanted = unquote(item.post_name).strip().lower()[:SLUG_MAX] or slugify(headline, allow_unicode=True)[:SLUG_MAX]
     wanted = re.sub(r"__trashed(-\d+)?$", "", wanted)
     return wanted or slugify(strip_tags(headline))[: SLUG_MAX - 8].strip("-") or "story"
-
-
-def prepare_for_bulk(article, published, modified):
-    """What Article.save() does before writing, for a story written with bulk_create, with
-    WordPress's own dates (no "Updated <import day>")."""
-    for model_field in article._meta.concrete_fields:
-        value = getattr(article, model_field.attname)
-        if isinstance(model_field, models.CharField | models.TextField) and isinstance(value, str):
-            setattr(article, model_field.attname, clean_text(value))
-    article.body_html = render_markdown(article.body)
-    article.created_at = published or timezone.now()
-    article.updated_at = modified or published or article.created_at
 
 
 class _Progress:
