@@ -50,3 +50,9 @@ def test_editor_adds_a_page_in_the_back_office(client):
     )
     assert response.status_code == 302
     assert client.get("/page/advertise/").status_code == 200
+
+
+def test_removed_page_leaves_the_footer(client):
+    page = Page.objects.create(title="Advertise", slug="advertise")
+    page.delete()
+    assert "/page/advertise/" not in client.get("/").content.decode()

@@ -144,3 +144,31 @@ def test_no_uploads_given_is_reported():
     output = run(fixture)
     assert "no uploads folder given" in output
     assert Article.objects.filter(slug="council-votes-bridge").exists()
+
+
+def comment(wp_id, parent=0, *, kind="comment", text=None):
+    return f"""<wp:comment><wp:comment_id>{wp_id}</wp:comment_id><wp:comment_author>Reader {wp_id}</wp:comment_author>
+<wp:comment_author_email>r{wp_id}@readers.example</wp:comment_author_email><wp:comment_date_gmt>2025-05-02 10:00:00</wp:comment_date_gmt>
+<wp:comment_content><![CDATA[{text if text is not None else f"Comment number {wp_id}."}]]></wp:comment_content>
+<wp:comment_approved>1</wp:comment_approved><wp:comment_type>{kind}</wp:comment_type><wp:comment_parent>{parent}</wp:comment_parent></wp:comment>"""
+
+
+def test_odd_comment_threads_are_kept_or_reported(tmp_path):
+    comments = "".join(
+        [
+            comment(1),
+            comment(2, 1, kind="pingback"),
+            comment(3, 2),  # a reply to a pingback joins the thread above it
+            comment(4, 5),
+            comment(5, 4),  # 4 and 5 answer each other: a loop
+            comment(6, text="   "),
+        ]
+    )
+    item = post(1).replace("</item>", comments + "</item>")
+    output = run(export(tmp_path, item))
+    from broadsheet.comments.models import Comment
+
+    stored = {c.body: c for c in Comment.objects.all()}
+    assert set(stored) == {"Comment number 1.", "Comment number 3."}
+    assert stored["Comment number 3."].parent == stored["Comment number 1."]
+    assert "comment 4: its thread loops back on itself" in output and "comment 6: empty comment" in output

@@ -194,7 +194,7 @@ class Importer:
         if kind == "site":
             self.site = value
         elif kind == "author":
-            self.take_author(value)
+            self.guard(f"author {value.get('author_login', '')!r}", self.take_author, value)
         elif kind == "category":
             nicename = unquote(value.get("category_nicename", ""))
             self.terms[("category", nicename)] = value.get("cat_name") or nicename
@@ -212,15 +212,22 @@ class Importer:
 
     def second_pass(self):
         for group in self.in_batches(self.events()):
+            fresh = set() if self.dry_run else self.new_post_ids(group)
+            new_posts = []
             for kind, value in group:
                 if kind != "item" or value.post_type == "attachment":
                     continue
-                if value.post_type == "post":
+                if value.post_type == "post" and value.wp_id in fresh:
+                    self.guard(f"post {value.wp_id}", lambda item, keep=new_posts.append: keep(self.prepare_post(item)), value)
+                elif value.post_type == "post":
                     self.guard(f"post {value.wp_id}", self.take_post, value)
                 elif value.post_type == "page":
                     self.guard(f"page {value.wp_id}", self.take_page, value)
                 else:
                     self.report.counts[f"other items skipped ({value.post_type or 'no type'})"] += 1
+            new_posts = [p for p in new_posts if p is not None]
+            if new_posts:
+                self.store_new_posts(new_posts)
 
     def guard(self, what, take, item):
         """One item, all or nothing; whatever goes wrong is a report line, never a stop."""
@@ -389,12 +396,18 @@ class Importer:
     # --- posts ---
 
     def take_post(self, item: Item):
+        post = self.prepare_post(item)
+        if post is not None and not self.dry_run:
+            self.store_post(post)
+
+    def prepare_post(self, item: Item):
+        """Check and convert one post (nothing stored); None when there is nothing to store."""
         if item.status in ("auto-draft", "inherit") or item.status not in STATUSES:
             raise _Skip(f"status {item.status or 'none'!r} is not imported")
         if self.unchanged(Kind.POST, item):
             self.report.counts["posts unchanged"] += 1
             self.post_redirects(item, self.mapped[(Kind.POST, str(item.wp_id))][0])
-            return
+            return None
         notes = []
         status = STATUSES[item.status]
         try:
@@ -424,13 +437,21 @@ class Importer:
             self.report.notes.append((f"post {item.wp_id}", note))
         if self.dry_run:
             self.report.counts["posts"] += 1
-            return
+        return _Post(item, headline, converted.body, status, published, modified, notes)
+
+    def store_post(self, post):
+        item = post.item
         with transaction.atomic():
-            article, created = self.store_article(item, headline, converted.body, status, published, modified, notes)
+            article, created = self.store_article(
+                item, post.headline, post.body, post.status, post.published, post.modified, post.notes
+            )
             self.take_comments(item, article, new_article=created)
             self.remember(
                 Kind.POST, item.wp_id, article.pk, item.fingerprint, wp_status=item.status, is_sticky=item.is_sticky
             )
+        self.post_stored(item, article, created)
+
+    def post_stored(self, item, article, created):
         self.report.article_ids.append(article.pk)
         self.report.counts["posts created" if created else "posts updated"] += 1
         if item.status in ("private", "trash"):
@@ -438,6 +459,80 @@ class Importer:
         if item.is_sticky:
             self.report.counts["sticky posts"] += 1
         self.post_redirects(item, article.pk, article)
+
+    # --- new posts in bulk ---
+
+    def new_post_ids(self, group):
+        """WordPress ids of the group's posts never imported before (each once in the group)."""
+        ids = Counter(v.wp_id for k, v in group if k == "item" and v.post_type == "post")
+        fresh = {i for i, n in ids.items() if n == 1 and (Kind.POST, str(i)) not in self.mapped}
+        if fresh:
+            taken = Article.objects.filter(external_id__in=[f"wordpress:post:{i}" for i in fresh])
+            fresh -= {int(e.rsplit(":", 1)[1]) for e in taken.values_list("external_id", flat=True)}
+        return fresh
+
+    def store_new_posts(self, posts):
+        """Posts seen for the first time, written a group at a time. If the group fails, each is
+        stored on its own, so the report names the one that cannot be stored."""
+        try:
+            with transaction.atomic():
+                stored = self.insert_posts(posts)
+                self.flush_remembered()
+        except Exception:
+            self.remembered = []
+            self.sections.clear(), self.tags.clear(), self.sources.clear()
+            for post in posts:
+                self.guard(f"post {post.item.wp_id}", self.store_post, post)
+            return
+        for post, article in stored:
+            self.post_stored(post.item, article, True)
+
+    def insert_posts(self, posts):
+        """Each story saved once (through Article.save or set_lead_picture, so the newsroom's
+        own rules apply); their tags, authors and mappings written together."""
+        wanted = [wanted_slug(p.item, p.headline) for p in posts]
+        taken = set(Article.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+        tag_rows, author_rows, stored = [], [], []
+        Tags, Authors = Article.tags.through, Article.authors.through
+        for post in posts:
+            item = post.item
+            article = Article(
+                external_id=f"wordpress:post:{item.wp_id}",
+                headline=post.headline[:300],
+                body=post.body,
+                summary=clean_text(strip_tags(item.excerpt)).strip()[:1000],
+                status=post.status,
+                publish_at=post.published,
+                comments_open=item.comment_status == "open",
+                section=self.section_for(item),
+            )
+            article.source, article.source_url = self.source_for(item)
+            article.slug = self.slug_for(item, post.headline, article, post.notes, taken=taken)
+            taken.add(article.slug)
+            picture = self.featured_picture(item)
+            if picture is not None:
+                set_lead_picture(article, picture)  # saves the story
+            else:
+                article.save()
+            tag_rows += [Tags(article_id=article.pk, tag_id=t) for t in sorted({t.pk for t in self.tags_for(item, article.section)})]
+            author = self.authors.get(item.creator)
+            if author:
+                author_rows.append(Authors(article_id=article.pk, author_id=author))
+            stored.append((post, article))
+        Tags.objects.bulk_create(tag_rows)
+        Authors.objects.bulk_create(author_rows)
+        for post, article in stored:
+            record_revision(article)
+            self.take_comments(post.item, article, new_article=True)
+            self.remember(
+                Kind.POST, post.item.wp_id, article.pk, post.item.fingerprint,
+                wp_status=post.item.status, is_sticky=post.item.is_sticky,
+            )  # fmt: skip
+            # WordPress's own dates, not the import's: no "Updated <import day>".
+            article.created_at = post.published or article.created_at
+            article.updated_at = post.modified or post.published or article.updated_at
+        Article.objects.bulk_update([a for _p, a in stored], ["created_at", "updated_at"])
+        return stored
 
     def store_article(self, item, headline, body, status, published, modified, notes):
         external_id = f"wordpress:post:{item.wp_id}"
@@ -460,13 +555,7 @@ class Importer:
             set_lead_picture(article, picture)  # saves the story: one save either way
         else:
             article.save()
-        tags = [self.tag_for(nicename, name) for domain, nicename, name in item.categories if domain == "post_tag"]
-        tags += [
-            self.tag_for(unquote(nicename), name)
-            for domain, nicename, name in item.categories
-            if domain == "category" and unquote(nicename) != article.section.slug
-        ]
-        article.tags.set([t for t in tags if t])
+        article.tags.set(self.tags_for(item, article.section))
         author = self.authors.get(item.creator)
         if author:
             article.authors.set([author])
@@ -478,6 +567,16 @@ class Importer:
         Article.objects.filter(pk=article.pk).update(**stamp)
         return article, created
 
+    def tags_for(self, item, section):
+        """The post's tags and its categories other than the one that became its section."""
+        tags = [self.tag_for(nicename, name) for domain, nicename, name in item.categories if domain == "post_tag"]
+        tags += [
+            self.tag_for(unquote(nicename), name)
+            for domain, nicename, name in item.categories
+            if domain == "category" and unquote(nicename) != section.slug
+        ]
+        return [t for t in tags if t]
+
     def featured_picture(self, item):
         thumbnail = item.meta.get("_thumbnail_id", "").strip()
         if not thumbnail.isdigit():
@@ -488,15 +587,20 @@ class Importer:
             return None
         return Picture.objects.filter(pk=ref.picture_id).first()
 
-    def slug_for(self, item, headline, article, notes):
-        wanted = unquote(item.post_name).strip().lower()[:SLUG_MAX] or slugify(headline, allow_unicode=True)[:SLUG_MAX]
-        wanted = re.sub(r"__trashed(-\d+)?$", "", wanted)
-        if not wanted:
-            return unique_slug(Article, headline, instance_pk=article.pk)
+    def slug_for(self, item, headline, article, notes, *, taken=None):
+        """The post's own slug, or the first free `slug-N`. `taken`: slugs known to be in use
+        (a group being written in bulk); without it, the database is asked."""
+        wanted = wanted_slug(item, headline)
         if article.pk and article.slug == wanted:
             return wanted
+
+        def in_use(slug):
+            if taken is not None and (slug in taken or slug == wanted):  # `wanted` was looked up with the group
+                return slug in taken
+            return Article.objects.filter(slug=slug).exclude(pk=article.pk).exists()
+
         candidate, n = wanted, 1
-        while Article.objects.filter(slug=candidate).exclude(pk=article.pk).exists():
+        while in_use(candidate):
             n += 1
             candidate = f"{wanted[: SLUG_MAX - 8]}-{n}"
         if candidate != wanted:
@@ -590,10 +694,16 @@ class Importer:
             known = {c.pk: c for c in Comment.objects.filter(pk__in=[o for o in mapped if o], article=article)}
             seen = set(Comment.objects.filter(article=article).values_list("author_email", "fingerprint"))
         level = [c for c in by_id.values() if not c["parent"] or c["parent"] not in by_id]
+        handled = set()
         while level:
             new, changed = [], []
             for data in sorted(level, key=lambda c: c["wp_id"]):
-                comment = self.build_comment(data, article, ours.get(data["parent"]), known, seen)
+                handled.add(data["wp_id"])
+                # A reply to a comment left out (a pingback, an empty one) joins the thread above it.
+                parent = by_id.get(data["parent"])
+                while parent is not None and parent["wp_id"] not in ours:
+                    parent = by_id.get(parent["parent"])
+                comment = self.build_comment(data, article, ours.get(parent["wp_id"]) if parent else None, known, seen)
                 if comment is None:
                     continue
                 ours[data["wp_id"]] = comment
@@ -604,11 +714,9 @@ class Importer:
             for data, comment in new + changed:
                 self.remember(Kind.COMMENT, data["wp_id"], comment.pk)
                 self.report.counts[f"comments {comment.status}"] += 1
-            placed = {d["wp_id"] for d, _c in new + changed}
-            level = [c for c in by_id.values() if c["parent"] in placed]
-        for wp_id in by_id.keys() - ours.keys():
-            if not any(what == f"comment {wp_id}" for what, _r in self.report.skipped[-50:]):
-                self.report.skipped.append((f"comment {wp_id}", "its thread loops back on itself"))
+            level = [c for c in by_id.values() if c["parent"] in handled and c["wp_id"] not in handled]
+        for wp_id in sorted(by_id.keys() - handled):
+            self.report.skipped.append((f"comment {wp_id}", "its thread loops back on itself"))
         if ours:
             CommentTally.recount(article.pk)
 
@@ -756,6 +864,26 @@ def _serves_itself(old, new):
 
 class _Skip(Exception):
     pass
+
+
+@dataclass
+class _Post:
+    """A post checked and converted, ready to be stored."""
+
+    item: Item
+    headline: str
+    body: str
+    status: str
+    published: datetime.datetime | None
+    modified: datetime.datetime | None
+    notes: list
+
+
+def wanted_slug(item, headline):
+    """The slug WordPress had (percent-decoded), else one made from the headline."""
+    wanted = unquote(item.post_name).strip().lower()[:SLUG_MAX] or slugify(headline, allow_unicode=True)[:SLUG_MAX]
+    wanted = re.sub(r"__trashed(-\d+)?$", "", wanted)
+    return wanted or slugify(strip_tags(headline))[: SLUG_MAX - 8].strip("-") or "story"
 
 
 class _Progress:

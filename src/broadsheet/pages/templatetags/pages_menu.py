@@ -1,5 +1,6 @@
 """The footer menu of static pages. The template keeps it in the fragment cache ({% shared %}),
-which moves on to a fresh copy whenever anything is saved, a page included."""
+like the section navigation: it is read once per change of content (a page saved included),
+not once per page view."""
 
 from django import template
 
