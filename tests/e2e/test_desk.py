@@ -123,6 +123,7 @@ def test_write_illustrate_embed_autosave_reopen_and_publish(browser, live_server
     page.keyboard.type(" Last words before closing.")
     page.reload()
     expect(page.get_by_role("textbox", name="Story text")).to_contain_text("Last words before closing.")
+    assert wait_for(lambda: "Last words before closing." in stored(story_id).body, timeout=60)
 
     # A dropped network: the words wait on this computer and are saved when it comes back.
     context.set_offline(True)
