@@ -10,7 +10,7 @@ from django.utils import timezone
 from broadsheet.newsroom.models import Article, Revision
 from tests.conftest import make_article, make_user
 
-from .conftest import save
+from .conftest import save, story_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +169,22 @@ def test_a_published_storys_new_slug_keeps_the_old_address_answering(editor_clie
     assert save(editor_client, article, slug="live-story-renamed", action="publish").status_code == 200
     response = client.get(old_url)
     assert response.status_code == 301 and response["Location"].endswith("/story/live-story-renamed/")
+
+
+def test_a_tabs_own_newer_save_is_not_a_conflict_but_its_late_older_one_is(editor_client):
+    article = make_article("Headline", status="draft", body="<p>Start.</p>")
+    opened = article.version
+    payload = {"version": opened, "action": "save", "client": "tab-1"}
+    url = reverse("desk:save", args=[article.pk])
+
+    def post(seq, body, version=opened):
+        data = {**payload, "seq": seq, "version": version, "fields": {**story_fields(article), "body": body}}
+        return editor_client.post(url, json.dumps(data), content_type="application/json")
+
+    assert post(5, "<p>Sent as the page closed.</p>").status_code == 200
+    # The reloaded page started from the older version; its next save follows the tab's own.
+    assert post(6, "<p>Typed after the reload.</p>").status_code == 200
+    # A save the tab sent before those, arriving late, does not overwrite them.
+    assert post(4, "<p>Old words.</p>").status_code == 409
+    article.refresh_from_db()
+    assert article.body == "<p>Typed after the reload.</p>"

@@ -118,20 +118,22 @@ def test_write_illustrate_embed_autosave_reopen_and_publish(browser, live_server
     keep_screenshot(page, "desk-editor")
 
     # Leaving the page right after typing loses nothing: the last words go with the page.
-    body.click()
-    page.keyboard.press("Control+End")
+    page.locator(".ProseMirror p").first.click()
+    page.keyboard.press("End")
     page.keyboard.type(" Last words before closing.")
     page.reload()
     expect(page.get_by_role("textbox", name="Story text")).to_contain_text("Last words before closing.")
+    assert wait_for(lambda: "Last words before closing." in stored(story_id).body, timeout=60)
 
     # A dropped network: the words wait on this computer and are saved when it comes back.
     context.set_offline(True)
-    page.get_by_role("textbox", name="Story text").click()
-    page.keyboard.press("Control+End")
+    page.locator(".ProseMirror h2").click()  # text, not a picture's caption field
+    page.keyboard.press("End")
     page.keyboard.type(" Written offline.")
     expect(page.locator("#save-state")).to_contain_text("Offline", timeout=20_000)
     context.set_offline(False)
-    assert wait_for(lambda: "Written offline." in stored(story_id).body, timeout=30)
+    saved = wait_for(lambda: "Written offline." in stored(story_id).body, timeout=60)
+    assert saved, page.locator("#save-state").inner_text() + " | " + page.locator("#notice").inner_text()
 
     # Reopen from the dashboard and publish.
     page.goto("/desk/")

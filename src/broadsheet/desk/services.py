@@ -115,11 +115,12 @@ def _should_record_revision(article, by, action):
 
 
 @transaction.atomic
-def save_story(article_id, changes, *, base_version, by, action="save", publish_at=None, client=""):
+def save_story(article_id, changes, *, base_version, by, action="save", publish_at=None, client="", seq=0):
     """Apply the editor's fields to a story and take a workflow step; returns the article.
 
-    `client` names one editor tab (it survives a reload): when the newer version is that tab's
-    own last save (sent as the page closed, its answer never read), it is not a conflict.
+    `client` names one editor tab (it survives a reload) and `seq` numbers its saves: when the
+    newer version is that tab's own last save (sent as the page closed, its answer never read)
+    and this save was made after it, it is not a conflict; a late save the tab made earlier is.
     Raises Conflict when the story moved on past `base_version`, ValidationError with
     per-field messages for bad values, PermissionDenied for what this person may not do.
     """
@@ -128,7 +129,7 @@ def save_story(article_id, changes, *, base_version, by, action="save", publish_
     article = (
         Article.objects.select_for_update(of=("self",)).select_related("section", "source").get(pk=article_id)
     )
-    if article.version != base_version and not _last_saved_by(article, client):
+    if article.version != base_version and not _follows_own_save(article, client, seq):
         raise Conflict(article)
     was_published = article.status == Article.Status.PUBLISHED
     old_slug = article.slug
@@ -182,7 +183,7 @@ def save_story(article_id, changes, *, base_version, by, action="save", publish_
     if was_published and article.slug != old_slug:
         keep_old_address(slug_url("newsroom:article", old_slug), article.get_absolute_url())
     if client:
-        cache.set(_last_save_key(article.pk), (client, article.version), 3600)
+        cache.set(_last_save_key(article.pk), (client, article.version, seq), 3600)
     return article
 
 
@@ -199,9 +200,10 @@ def _last_save_key(article_id):
     return f"desk:last-save:{article_id}"
 
 
-def _last_saved_by(article, client):
-    """True when the story's current version is `client`'s own last save (nobody saved since)."""
-    return bool(client) and cache.get(_last_save_key(article.pk)) == (client, article.version)
+def _follows_own_save(article, client, seq):
+    """True when the story's current version is `client`'s own save, made before this one."""
+    last = cache.get(_last_save_key(article.pk))
+    return bool(client) and bool(last) and last[0] == client and last[1] == article.version and seq > last[2]
 
 
 _BLOCK_END = re.compile(r"</(p|h[2-6]|li|blockquote|figcaption|figure|tr|cite)>|<br\s*/?>|<hr\s*/?>", re.I)

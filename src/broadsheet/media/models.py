@@ -1,5 +1,7 @@
 """A picture in the library: the verified, re-encoded original and what editors say about it."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -10,7 +12,12 @@ class PictureQuerySet(models.QuerySet):
         return self.filter(uploaded_by_id=user_id) if user_id else self
 
     def in_month(self, year, month):
-        return self.filter(created_at__year=year, created_at__month=month) if year and month else self
+        """Uploaded in that month (a range on created_at, so its index answers)."""
+        if not (year and month):
+            return self
+        start = timezone.make_aware(datetime.datetime(year, month, 1))
+        end = timezone.make_aware(datetime.datetime(year + month // 12, month % 12 + 1, 1))
+        return self.filter(created_at__gte=start, created_at__lt=end)
 
     def matching(self, text):
         """Pictures whose title, alt text, caption or credit contain the text."""

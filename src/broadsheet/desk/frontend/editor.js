@@ -172,7 +172,7 @@ function start() {
     if (saving) await saving;
     if (blocked && action === "save") return null;
     const fieldsNow = collect();
-    const payload = { version, fields: fieldsNow, action, client: clientId };
+    const payload = { version, fields: fieldsNow, action, client: clientId, seq: nextSeq() };
     if (publishAt) payload.publish_at = publishAt;
     setSaveState("Saving…", "saving");
     const wasDirty = dirty;
@@ -471,6 +471,16 @@ function tabId() {
     if (!id) { id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`; sessionStorage.setItem("desk:tab", id); }
     return id;
   } catch (error) { return ""; }
+}
+
+// Saves from this tab are numbered, across reloads too: a late save the tab sent earlier (as a
+// page closed) never wins over one it sent after.
+function nextSeq() {
+  try {
+    const seq = Number(sessionStorage.getItem("desk:seq") || "0") + 1;
+    sessionStorage.setItem("desk:seq", String(seq));
+    return seq;
+  } catch (error) { return Date.now(); }
 }
 
 // The picture chooser: the library's pages, search, and uploads by drag and drop or file choice.

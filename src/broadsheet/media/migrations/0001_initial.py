@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,26 +15,69 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Picture',
+            name="Picture",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.ImageField(height_field='height', upload_to='pictures/%Y/%m/', width_field='width')),
-                ('width', models.PositiveIntegerField(default=0, editable=False)),
-                ('height', models.PositiveIntegerField(default=0, editable=False)),
-                ('title', models.CharField(blank=True, max_length=200)),
-                ('alt_text', models.CharField(blank=True, help_text='What the picture shows, for readers who cannot see it.', max_length=300)),
-                ('caption', models.CharField(blank=True, max_length=500)),
-                ('credit', models.CharField(blank=True, max_length=200)),
-                ('focal_x', models.FloatField(default=0.5, help_text='Horizontal focal point, 0 (left) to 1 (right).')),
-                ('focal_y', models.FloatField(default=0.5, help_text='Vertical focal point, 0 (top) to 1 (bottom).')),
-                ('content_hash', models.CharField(db_index=True, editable=False, max_length=64)),
-                ('origin', models.CharField(blank=True, help_text='Where an imported picture came from (e.g. wordpress:attachment:123); imports update by it.', max_length=200, null=True, unique=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.ImageField(
+                        height_field="height", upload_to="pictures/%Y/%m/", width_field="width"
+                    ),
+                ),
+                ("width", models.PositiveIntegerField(default=0, editable=False)),
+                ("height", models.PositiveIntegerField(default=0, editable=False)),
+                ("title", models.CharField(blank=True, max_length=200)),
+                (
+                    "alt_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the picture shows, for readers who cannot see it.",
+                        max_length=300,
+                    ),
+                ),
+                ("caption", models.CharField(blank=True, max_length=500)),
+                ("credit", models.CharField(blank=True, max_length=200)),
+                (
+                    "focal_x",
+                    models.FloatField(
+                        default=0.5, help_text="Horizontal focal point, 0 (left) to 1 (right)."
+                    ),
+                ),
+                (
+                    "focal_y",
+                    models.FloatField(default=0.5, help_text="Vertical focal point, 0 (top) to 1 (bottom)."),
+                ),
+                ("content_hash", models.CharField(db_index=True, editable=False, max_length=64)),
+                (
+                    "origin",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where an imported picture came from (e.g. wordpress:attachment:123); imports update by it.",
+                        max_length=200,
+                        null=True,
+                        unique=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['-created_at', '-id'], name='picture_recent_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["-created_at", "-id"], name="picture_recent_idx")],
             },
         ),
     ]
