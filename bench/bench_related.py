@@ -8,6 +8,7 @@ and on the hand-written bench/data/related_eval.jsonl, each alone and among seed
     RELATED_BENCH_SIZES=1000000 .venv/bin/python bench/bench_related.py   # quality + 1M articles
     RELATED_BENCH_SIZES=100000,1000000 ...             # both sizes
     RELATED_BENCH_SIZES=0 ...                          # quality only
+    RELATED_BENCH_QUALITY=0 ...                        # speed only
 
 Each size gets its own SQLite data folder, RELATED_BENCH_DIR/size-N (default
 /tmp/bs-related-bench/size-N; DATABASE_URL is ignored so the bench never touches a real
@@ -305,7 +306,8 @@ def speed(size, database_url=None):
 
 def main():
     print(f"load average at start: {load():.1f} (2 cores, shared)")
-    quality()
+    if os.environ.get("RELATED_BENCH_QUALITY", "1") != "0":
+        quality()
     if DATABASE_URL:
         speed(None, DATABASE_URL)
         return

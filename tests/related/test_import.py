@@ -5,15 +5,16 @@ import datetime
 import io
 import json
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from broadsheet.newsroom.models import Article
 from broadsheet.related import services
-from broadsheet.related.models import IndexState
+from broadsheet.related.models import IndexedArticle, IndexState, Term
 
-from .conftest import keys_of
+from .conftest import keys_of, load_stories
 from .stories import STORIES, clusters
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -98,3 +99,30 @@ def test_imported_stories_find_their_own_story_first_and_again_after_a_reimport(
             for key in members:
                 related = keys_of(services.related_for(articles[key], limit=len(members) - 1), articles)
                 assert sorted(related) == sorted(m for m in members if m != key), (key, related)
+
+
+def stored_vectors():
+    """{article id: {term text: weight}} as the index holds them."""
+    texts = dict(Term.objects.values_list("id", "text"))
+    return {
+        row.article_id: dict(
+            zip(
+                (texts[t] for t in np.frombuffer(bytes(row.terms), np.int32).tolist()),
+                np.frombuffer(bytes(row.weights), np.float32).tolist(),
+                strict=True,
+            )
+        )
+        for row in IndexedArticle.objects.all()
+    }
+
+
+def test_a_batch_update_weighs_each_story_as_a_rebuild_would(db):
+    articles = load_stories()  # saved without announcing: nothing indexed yet
+    services.update_related([a.pk for a in articles.values()])
+    updated = stored_vectors()
+    services.rebuild_related()
+    rebuilt = stored_vectors()
+    first = min(updated)
+    assert set(updated[first]) == set(rebuilt[first])
+    for term, weight in rebuilt[first].items():
+        assert updated[first][term] == pytest.approx(weight, abs=1e-4), term

@@ -2,13 +2,16 @@
 
 How it works (details in tfidf.py):
 - Each published article becomes a sparse TF-IDF vector of its heaviest 64 terms, read from
-  headline (x3), summary (x2), tags (x2), the first 200 body words and the section. Words are
+  headline, the first 200 body words, summary (x0.25) and tags (x0.5) (analysis.Weights). Words are
   folded so outlets' spellings meet (Erdoğan/Erdogan, Zelenskyy/Zelensky, al-Rashidi/El-Rashidy);
   capitalised names also give a consonant key (Mohammed/Muhammad).
 - Similarity is the cosine of two vectors times a gentle closeness-in-time factor (0.7..1.0 over
   about three weeks). Never the article itself, a draft or an exact copy (same folded words).
 - Lists (8 per article, editors' pins first) are stored in RelatedEntry; pages and the API read
   them with one query (services.related_for).
+- Writers take turns on one lock row and a rebuild replays what was journaled while it
+  computed (locking.py); related_lists_changed names the lists that changed (signals.py).
+- A list shorter than SHOWN is topped up from the story's section on the page (services.more_from).
 - Freshness: newsroom signals queue tasks (tasks.py) that index articles against the inverted
   index stored in the database (Term postings, capped per term) and update the lists they enter;
   articles updated together are all indexed first, then all listed, so they find each other.

@@ -10,6 +10,7 @@ enters the lists of the articles it now beats the last entry of.
 
 import contextlib
 import itertools
+from collections import Counter, defaultdict
 
 import numpy as np
 from django.db import connection
@@ -189,11 +190,12 @@ class TfidfBackend(RelatedBackend):
         # A few articles (a publish, an edit) in one transaction; a batch one at a time, so the
         # database is never locked for long.
         few = len(found) <= 10
+        counted = self._count_in(found)
         with locking.writing([doc.id for doc in found]) if few else contextlib.nullcontext():
             indexed = []
             for doc in found:
                 with locking.writing([] if few else [doc.id]):
-                    indexed.append(self._index_one(doc))
+                    indexed.append(self._index_one(doc, counted=doc.id in counted))
             for vector in indexed:
                 with locking.writing():
                     self._list_one(*vector)
@@ -328,16 +330,46 @@ class TfidfBackend(RelatedBackend):
         results.sort(key=lambda r: (-r[1], r[0]))
         return results
 
-    def _index_one(self, doc):
+    def _count_in(self, docs):
+        """Count the new articles of a batch into the document frequencies before any of them
+        is weighed, so that each is weighed as a rebuild would weigh it (not the first against
+        an archive without the others, where the batch's own names look rarer than they are).
+        Returns the ids counted in."""
+        indexed = set()
+        for batch in _batches([doc.id for doc in docs]):
+            indexed.update(
+                IndexedArticle.objects.filter(article_id__in=batch).values_list("article_id", flat=True)
+            )
+        new = [doc for doc in docs if doc.id not in indexed]
+        if len(new) < 2:
+            return set()
+        frequency = Counter()
+        for doc in new:
+            frequency.update(t for t in analyse(doc, self.weights)[0] if len(t) <= MAX_TERM_LENGTH)
+        by_increment = defaultdict(list)
+        for text, n in frequency.items():
+            by_increment[n].append(text)
+        with locking.writing():
+            for batch in _batches(frequency):
+                Term.objects.bulk_create([Term(text=t) for t in batch], ignore_conflicts=True)
+            for n, texts in by_increment.items():
+                for batch in _batches(texts):
+                    Term.objects.filter(text__in=batch).update(documents=F("documents") + n)
+            self._state_query().update(documents=F("documents") + len(new))
+        return {doc.id for doc in new}
+
+    def _index_one(self, doc, *, counted=False):
         """Store one article's vector and put it in the postings of its terms. Returns what
-        _list_one needs: (id, term ids, weights, fingerprint, published)."""
+        _list_one needs: (id, term ids, weights, fingerprint, published). `counted`: a new
+        article already counted into the frequencies (_count_in)."""
         t = self.tuning
         state = self._state()
         stored = IndexedArticle.objects.filter(article_id=doc.id)
         is_new = not stored.exists()
-        n_docs = state.documents + (1 if is_new else 0)
+        uncounted = is_new and not counted
+        n_docs = state.documents + (1 if uncounted else 0)
         counts, print_ = analyse(doc, self.weights)
-        term_ids, weights, all_term_ids = self._vector(counts, n_docs, is_new)
+        term_ids, weights, all_term_ids = self._vector(counts, n_docs, uncounted)
         postings = dict(Term.objects.filter(id__in=term_ids.tolist()).values_list("id", "postings"))
         updated = []
         term_weight = dict(zip(term_ids.tolist(), weights.tolist(), strict=True))
@@ -351,7 +383,7 @@ class TfidfBackend(RelatedBackend):
                 ids, ws = ids[heaviest], ws[heaviest]
             updated.append((term_id, _encode_postings(ids, ws)))
         _set_postings(updated)
-        if is_new:
+        if uncounted:
             for batch in _batches(all_term_ids.tolist()):
                 Term.objects.filter(id__in=batch).update(documents=F("documents") + 1)
             self._state_query().update(documents=F("documents") + 1)
