@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "broadsheet.search",
     "broadsheet.syndication",
     "broadsheet.api",
+    "broadsheet.sitesettings",
+    "broadsheet.newsletters",
+    "broadsheet.readership",
+    "broadsheet.live",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "broadsheet.core.context_processors.site",
+                "broadsheet.sitesettings.context_processors.look",
             ],
         },
     }

@@ -19,6 +19,10 @@ urlpatterns = [
     path("comments/", include("broadsheet.comments.urls")),
     path("search/", include("broadsheet.search.urls")),
     path("api/", include("broadsheet.api.urls")),
+    path("subscribe/", include("broadsheet.newsletters.urls")),
+    path("site/", include("broadsheet.sitesettings.urls")),
+    path("readership/", include("broadsheet.readership.urls")),
+    path("live/", include("broadsheet.live.urls")),
     path("", include("broadsheet.syndication.urls")),
     # Uploaded pictures: served by the app itself so one process is a whole site; put a
     # front-end server or object storage before it when traffic grows.

@@ -85,3 +85,15 @@ class Heartbeat(threading.Thread):
                 if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
                     connection.close()
             self.stopped.wait(BEAT_SECONDS)
+
+
+def enqueue_at(task_function, at, *args):
+    """Queue `task_function(*args)` to run at `at`. Returns False, queueing nothing, when the
+    task backend cannot defer (the tests' immediate backend): the caller then runs it itself
+    or leaves it to its periodic command."""
+    from django_tasks import default_task_backend
+
+    if not default_task_backend.supports_defer:
+        return False
+    task_function.using(run_after=at).enqueue(*args)
+    return True

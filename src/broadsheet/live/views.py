@@ -1,0 +1,31 @@
+"""Readers' side of a live page: the poll endpoint a shared cache can serve, and one page per
+update (its permalink)."""
+
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
+
+from broadsheet.newsroom.models import Article
+
+from . import services
+from .models import LiveCoverage, LiveUpdate
+
+POLL_MAX_AGE = 5
+POLL_SHARED_MAX_AGE = 10
+
+
+def poll(request, article_id):
+    coverage = get_object_or_404(
+        LiveCoverage.objects.select_related("article"), article_id=article_id, article__in=Article.objects.published()
+    )
+    response = JsonResponse(services.poll(coverage))
+    # The same for everyone: a shared cache answers the crowd, the origin renders it a few times a minute.
+    patch_cache_control(response, public=True, max_age=POLL_MAX_AGE, s_maxage=POLL_SHARED_MAX_AGE)
+    return response
+
+
+def update_page(request, pk):
+    update = get_object_or_404(
+        LiveUpdate.objects.select_related("coverage__article"), pk=pk, coverage__article__in=Article.objects.published()
+    )
+    return render(request, "live/update.html", {"update": update, "single": [update], "article": update.coverage.article})
