@@ -6,6 +6,7 @@ consent_source, consent_wording. Import reads those, or a provider's own names f
 """
 
 import csv
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -59,7 +60,7 @@ def _moment(value):
         return None
     found = parse_datetime(value.replace(" ", "T", 1) if "T" not in value else value)
     if found is not None and timezone.is_naive(found):
-        found = timezone.make_aware(found, timezone.UTC)
+        found = timezone.make_aware(found, datetime.UTC)
     return found
 
 

@@ -10,6 +10,7 @@ import hmac
 
 from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -122,7 +123,8 @@ def preferences(request, token):
         })
     return render(request, "newsletters/preferences.html", {
         "form": form, "subscriber": subscriber, "saved": saved,
-        "unsubscribe_url": tokens.url(subscriber, tokens.UNSUBSCRIBE),
+        # A path, not the full address: the site's CSP allows forms to post to this origin only.
+        "unsubscribe_url": reverse("newsletters:unsubscribe", args=[tokens.make(subscriber, tokens.UNSUBSCRIBE)]),
     }, status=400 if request.method == "POST" and not saved else 200)
 
 
