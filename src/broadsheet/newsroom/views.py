@@ -41,7 +41,7 @@ def front_page(layout=None):
             for a in Article.objects.published()
             .for_listing()
             .in_section(section)
-            .latest_first()[: size + 4]
+            .latest_first()[: size + len(shown)]
             if a.pk not in shown
         ][:size]
         if stories:

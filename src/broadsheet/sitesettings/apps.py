@@ -16,7 +16,7 @@ class SiteSettingsConfig(AppConfig):
         from .models import HomeSection, MenuItem, Promo, SiteSettings, SocialLink
 
         def look_changed(sender, **kwargs):
-            services.rebuild()
+            services.rebuild(create=sender is not Section)
 
         for model in (SiteSettings, MenuItem, SocialLink, HomeSection, Promo, Section):
             post_save.connect(look_changed, sender=model, dispatch_uid=f"sitesettings.{model.__name__}.save", weak=False)

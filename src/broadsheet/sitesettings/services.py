@@ -162,10 +162,13 @@ def settings_row():
     return row
 
 
-def rebuild():
-    """Store the look anew from the settings and purge cached pages once the change commits."""
+def rebuild(*, create=True):
+    """Store the look anew from the settings and purge cached pages once the change commits.
+    With create=False (a section was renamed) a site that has no settings yet is left alone."""
     from .models import SiteSettings
 
+    if create:
+        settings_row()
     row = SiteSettings.objects.select_related("logo_picture", "favicon_picture").filter(pk=1).first()
     if row is None:
         return
