@@ -11,9 +11,16 @@ def bars(points, *, width=720, height=160, label="Reads per hour"):
     bar_width = max(step - 2, 1)
     rects = format_html_join(
         "",
-        '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}"><title>{}: {} reads</title></rect>',
+        '<rect x="{}" y="{}" width="{}" height="{}"><title>{}: {} reads</title></rect>',
         (
-            (i * step, height - 16 - (height - 24) * v / top, bar_width, (height - 24) * v / top, f"{h:%d %b %H:00}", v)
+            (
+                f"{i * step:.1f}",
+                f"{height - 16 - (height - 24) * v / top:.1f}",
+                f"{bar_width:.1f}",
+                f"{(height - 24) * v / top:.1f}",
+                f"{h:%d %b %H:00}",
+                v,
+            )
             for i, (h, v) in enumerate(points)
         ),
     )
