@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
-from . import services
+from . import conf, services
 from .models import LiveCoverage
 
 
@@ -14,4 +14,5 @@ def live_block(request, article):
     data = services.page_data(coverage)
     data["json_ld"] = mark_safe(services.structured_data(coverage, data["updates"], settings.BROADSHEET_SITE_URL.rstrip("/")))
     data["updates_html"] = services.render_updates(data["updates"])
+    data["poll_ms"] = int(conf.poll_seconds() * 1000)
     return "live/_live.html", data

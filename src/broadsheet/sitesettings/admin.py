@@ -90,7 +90,7 @@ class MenuItemForm(forms.ModelForm):
 class MenuItemInline(admin.TabularInline):
     model = MenuItem
     form = MenuItemForm
-    extra = 1
+    extra = 2
 
 
 class SocialLinkInline(admin.TabularInline):
