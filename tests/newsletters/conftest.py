@@ -12,3 +12,10 @@ def smtp(settings):
         for name, value in _email_settings(server.url).items():
             setattr(settings, name, value)
         yield server.inbox
+
+
+@pytest.fixture(autouse=True)
+def _one_connection(settings):
+    """A test's rows are in its own open transaction, which other threads cannot see; the
+    threaded sender is covered by the benchmark and the transactional test below."""
+    settings.BROADSHEET_NEWSLETTERS_CONNECTIONS = 1

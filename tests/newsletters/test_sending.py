@@ -143,3 +143,16 @@ def test_an_empty_newsletter_cannot_be_sent():
     letter = Newsletter.objects.create(subject="Nothing")
     with pytest.raises(sending.NotSendable, match="at least one story"):
         sending.send_now(letter)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_connections_side_by_side_send_each_reader_one_copy(smtp, settings):
+    settings.BROADSHEET_NEWSLETTERS_CONNECTIONS = 3
+    settings.BROADSHEET_NEWSLETTERS_BATCH = 4
+    people = [confirmed(f"side{n}@example.org") for n in range(25)]
+    letter = newsletter_with(make_article())
+    sending.send_now(letter)
+    assert sending.deliver_all(sending.start(letter.pk)) == 25
+    assert sorted(m["To"] for m in smtp.messages) == sorted(p.email for p in people)
+    letter.refresh_from_db()
+    assert letter.status == "sent"

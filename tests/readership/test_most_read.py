@@ -94,3 +94,8 @@ def test_the_desk_shows_reads_per_hour_as_a_chart(client):
     page = client.get("/admin/readership/storyreads/").content.decode()
     assert '<svg class="reads-chart"' in page and "3 reads</title>" in page
     assert "Charted story</a> (3)" in page
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rates():
+    services.forget_clients()

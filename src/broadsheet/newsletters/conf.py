@@ -3,6 +3,7 @@
 BROADSHEET_NEWSLETTERS_BATCH           messages one worker claims and sends at a time (200)
 BROADSHEET_NEWSLETTERS_CLAIM_SECONDS   a claimed batch not finished after this long belongs to a
                                        worker that died: its unsent rows are sent again (120)
+BROADSHEET_NEWSLETTERS_CONNECTIONS   SMTP connections one worker sends through side by side (4)
 BROADSHEET_NEWSLETTERS_MAX_ATTEMPTS    tries per recipient on temporary SMTP failures (3)
 BROADSHEET_NEWSLETTERS_WEBHOOK_SECRET  shared secret the bounce webhook requires (empty: webhook off)
 BROADSHEET_NEWSLETTERS_FROM            From: address of newsletters (DEFAULT_FROM_EMAIL)
@@ -25,6 +26,10 @@ def batch_size():
 
 def claim_seconds():
     return float(_get("CLAIM_SECONDS", 120))
+
+
+def connections():
+    return max(1, int(_get("CONNECTIONS", 4)))
 
 
 def max_attempts():

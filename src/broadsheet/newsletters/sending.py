@@ -16,9 +16,11 @@ Each reader gets a newsletter once, whatever happens:
 import datetime
 import logging
 import smtplib
+import threading
 
 from django.core.mail import get_connection
 from django.db import connection, transaction
+from django.db import connections as db_connections
 from django.db.models import Count, Q
 from django.utils import timezone
 from django_tasks import task
@@ -162,29 +164,59 @@ def claim_batch(newsletter, worker, size=None):
     return ids
 
 
-def deliver_all(newsletter, *, worker=None, stop_after=None):
+def deliver_all(newsletter, *, worker=None, stop_after=None, connections=None):
     """Send every queued row of `newsletter`; returns the number sent by this call.
-    `stop_after` (messages) lets a test or the benchmark stop a worker half-way."""
+
+    `connections` SMTP connections (BROADSHEET_NEWSLETTERS_CONNECTIONS) work side by side,
+    each in its own thread with its own claims, so waiting for one server reply overlaps
+    with building and sending the next message. `stop_after` (messages, one connection)
+    lets a test stop a worker half-way.
+    """
     from django.utils.crypto import get_random_string
 
     worker = worker or get_random_string(12)
+    connections = 1 if stop_after is not None else connections or conf.connections()
     recover_abandoned(newsletter)
     rendered = emails.Rendered(newsletter)
+    if connections == 1:
+        sent = _deliver_loop(rendered, worker, stop_after=stop_after)
+    else:
+        results = [0] * connections
+
+        def run(index):
+            try:
+                results[index] = _deliver_loop(rendered, f"{worker}-{index}")
+            finally:
+                db_connections.close_all()
+
+        threads = [threading.Thread(target=run, args=(i,), name=f"newsletter-{i}") for i in range(connections)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        sent = sum(results)
+    if stop_after is not None and sent >= stop_after:
+        return sent
+    recover_abandoned(newsletter)
+    finish(newsletter)
+    return sent
+
+
+def _deliver_loop(rendered, worker, *, stop_after=None):
+    """Claim and send batches until the queue is empty (or `stop_after` messages were sent)."""
     sent = 0
     smtp = get_connection(fail_silently=False)
     try:
         while True:
-            ids = claim_batch(newsletter, worker)
+            ids = claim_batch(rendered.newsletter, worker)
             if not ids:
-                break
-            sent += _deliver_batch(rendered, ids, worker, smtp, stop_after=None if stop_after is None else stop_after - sent)
+                return sent
+            left = None if stop_after is None else stop_after - sent
+            sent += _deliver_batch(rendered, ids, worker, smtp, stop_after=left)
             if stop_after is not None and sent >= stop_after:
                 return sent
     finally:
         smtp.close()
-    recover_abandoned(newsletter)
-    finish(newsletter)
-    return sent
 
 
 def _deliver_batch(rendered, ids, worker, smtp, *, stop_after=None):
@@ -205,6 +237,9 @@ def _deliver_batch(rendered, ids, worker, smtp, *, stop_after=None):
             continue  # taken back after our claim went stale: someone else has it now
         message = rendered.for_reader(reader, delivery_id=delivery.pk)
         try:
+            # Opened here, not by send_messages: Django's backend closes a connection it opened
+            # itself after every call, which costs a connect and EHLO per message.
+            smtp.open()
             smtp.send_messages([message])
         except smtplib.SMTPRecipientsRefused as error:
             _failed(delivery, error, permanent=_is_permanent(error))
