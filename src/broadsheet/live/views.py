@@ -28,4 +28,5 @@ def update_page(request, pk):
     update = get_object_or_404(
         LiveUpdate.objects.select_related("coverage__article"), pk=pk, coverage__article__in=Article.objects.published()
     )
-    return render(request, "live/update.html", {"update": update, "single": [update], "article": update.coverage.article})
+    context = {"update": update, "update_html": services.render_updates([update]), "article": update.coverage.article}
+    return render(request, "live/update.html", context)
