@@ -105,8 +105,23 @@ class HomeSectionInline(admin.TabularInline):
     verbose_name_plural = "Home page layout (empty: every section in the menu, 4 stories each)"
 
 
+class OneRowAdmin(admin.ModelAdmin):
+    """A screen for the one settings row: no list, no adding, no deleting."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        services.settings_row()
+        opts = self.model._meta
+        return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[1]))
+
+
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(OneRowAdmin):
     form = SiteSettingsForm
     inlines = [MenuItemInline, SocialLinkInline, HomeSectionInline]
     raw_id_fields = ("logo_picture", "favicon_picture")
@@ -125,17 +140,6 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
         return WithUser
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        # One row: the list is the form.
-        services.settings_row()
-        return redirect(reverse("admin:sitesettings_sitesettings_change", args=[1]))
-
 
 class BannerForm(forms.ModelForm):
     class Meta:
@@ -145,18 +149,8 @@ class BannerForm(forms.ModelForm):
 
 
 @admin.register(BreakingBanner)
-class BreakingBannerAdmin(admin.ModelAdmin):
+class BreakingBannerAdmin(OneRowAdmin):
     form = BannerForm
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        services.settings_row()
-        return redirect(reverse("admin:sitesettings_breakingbanner_change", args=[1]))
 
     def save_model(self, request, obj, form, change):
         if obj.breaking_text.strip():
