@@ -32,7 +32,7 @@ class NewsletterAdmin(admin.ModelAdmin):
     list_display = ("subject", "audience", "status", "send_at", "sent_count")
     list_filter = ("status", "audience")
     inlines = [StoryInline]
-    readonly_fields = ("status", "counts_table", "started_at", "finished_at")
+    readonly_fields = ("status", "send_at", "counts_table", "started_at", "finished_at")
     fields = ("subject", "intro", "audience", "section", "status", "send_at", "counts_table", "started_at", "finished_at")
     change_form_template = "admin/newsletters/newsletter/change_form.html"
 

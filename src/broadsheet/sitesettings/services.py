@@ -178,9 +178,15 @@ def rebuild(*, create=True):
 
 
 def load():
+    from django.db import DatabaseError
+
     from .models import SiteSettings
 
-    stored = SiteSettings.objects.filter(pk=1).values_list("look", flat=True).first()
+    try:
+        stored = SiteSettings.objects.filter(pk=1).values_list("look", flat=True).first()
+    except DatabaseError:  # the error pages of a site whose database is down still need a look
+        logger.warning("site settings: database unavailable; showing the default look")
+        stored = None
     return Look(**(stored or {}))
 
 
