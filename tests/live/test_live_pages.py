@@ -94,3 +94,29 @@ def test_editors_post_from_the_back_office_each_signed(client, live_story):
     assert response.status_code == 302, response.content.decode()[:3000]
     update = coverage.updates.get()
     assert update.author == editor and update.byline == "carla"
+
+
+def test_a_long_live_page_shows_the_newest_updates_and_links_to_older_ones(client, live_story):
+    import datetime
+
+    from django.utils import timezone
+
+    from broadsheet.live.models import LiveUpdate
+
+    story, coverage = live_story
+    start = timezone.now() - datetime.timedelta(hours=5)
+    LiveUpdate.objects.bulk_create(
+        LiveUpdate(coverage=coverage, body=f"Update {n}", body_html=f"<p>Update number {n}.</p>", key_point=n == 3,
+                   headline="Early key point" if n == 3 else "", posted_at=start + datetime.timedelta(minutes=n))
+        for n in range(120)
+    )
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert page.count("data-update=") == services.PAGE_UPDATES
+    assert "Update number 119." in page and "Update number 69." not in page
+    early = LiveUpdate.objects.get(key_point=True)
+    assert f'href="/live/update/{early.pk}/">Early key point<' in page, "a key point not on the page links to its own page"
+    older = re.search(r'href="(/live/\d+/older/\?before=\d+)"', page).group(1)
+    second = client.get(older).content.decode()
+    assert "Update number 69." in second and "Update number 70." not in second and "Update number 19." not in second
+    third = client.get(re.search(r'href="(\?before=\d+)"', second).group(1).join([older.split("?")[0], ""])).content.decode()
+    assert "Update number 0." in third and "Older updates" not in third

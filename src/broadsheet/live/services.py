@@ -7,6 +7,7 @@ from html import unescape
 from types import SimpleNamespace
 
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
@@ -15,8 +16,9 @@ from django.utils.safestring import mark_safe
 from .models import LiveCoverage, LiveUpdate
 
 POLL_UPDATES = 20
+# The story page shows the newest updates; older ones are a link away, each on its own page.
+PAGE_UPDATES = 50
 TAG = re.compile(r"<[^>]*>")
-STRUCTURED_UPDATES = 100
 
 
 def start(article):
@@ -35,15 +37,33 @@ def post_update(coverage, *, author, body, headline="", key_point=False):
 SHOWN_FIELDS = ("pk", "headline", "body_html", "key_point", "byline", "posted_at")
 
 
-def shown_updates(coverage):
-    """The updates as light records (not model instances: a live page may show a thousand)."""
-    rows = coverage.updates.order_by("-posted_at", "-id").values_list(*SHOWN_FIELDS)
-    return [SimpleNamespace(**dict(zip(SHOWN_FIELDS, row, strict=True))) for row in rows]
+def shown_updates(coverage, *, limit=None, before=None):
+    """Updates newest first as light records (not model instances), `limit` at most, older
+    than the update `before` when given."""
+    rows = coverage.updates.order_by("-posted_at", "-id")
+    if before is not None:
+        rows = rows.filter(Q(posted_at__lt=before.posted_at) | Q(posted_at=before.posted_at, id__lt=before.pk))
+    return _records(rows if limit is None else rows[:limit])
 
 
-def page_data(coverage):
-    updates = shown_updates(coverage)
-    return {"coverage": coverage, "updates": updates, "key_points": [u for u in updates if u.key_point]}
+def _records(updates):
+    return [SimpleNamespace(**dict(zip(SHOWN_FIELDS, row, strict=True))) for row in updates.values_list(*SHOWN_FIELDS)]
+
+
+def page_data(coverage, *, before=None):
+    """The newest PAGE_UPDATES updates (or those older than `before`), whether there are more,
+    and the key points (always all of them)."""
+    updates = shown_updates(coverage, limit=PAGE_UPDATES + 1, before=before)
+    key_points = _records(coverage.updates.filter(key_point=True).order_by("-posted_at", "-id"))
+    shown = {u.pk for u in updates[:PAGE_UPDATES]}
+    for point in key_points:
+        point.shown = point.pk in shown  # else its link goes to the update's own page
+    return {
+        "coverage": coverage,
+        "updates": updates[:PAGE_UPDATES],
+        "older": updates[PAGE_UPDATES - 1] if len(updates) > PAGE_UPDATES else None,
+        "key_points": key_points,
+    }
 
 
 def plain_text(html):
@@ -81,9 +101,8 @@ def render_updates(updates):
 
 def poll(coverage):
     """What a reader's page asks for every few seconds: the newest updates and key points."""
-    updates = shown_updates(coverage)
-    key_points = [u for u in updates if u.key_point]
-    updates = updates[:POLL_UPDATES]
+    data = page_data(coverage)
+    updates, key_points = data["updates"][:POLL_UPDATES], data["key_points"]
     return {
         "open": coverage.is_open,
         "latest": updates[0].pk if updates else None,
@@ -93,7 +112,7 @@ def poll(coverage):
 
 
 def structured_data(coverage, updates, site_url):
-    """JSON-LD LiveBlogPosting with its liveBlogUpdate list (the newest STRUCTURED_UPDATES)."""
+    """JSON-LD LiveBlogPosting with its liveBlogUpdate list (the updates the page shows)."""
     article = coverage.article
     url = site_url + article.get_absolute_url()
     data = {
@@ -110,7 +129,7 @@ def structured_data(coverage, updates, site_url):
                 "url": f"{url}#update-{u.pk}",
                 "articleBody": plain_text(u.body_html)[:500],
             }
-            for u in updates[:STRUCTURED_UPDATES]
+            for u in updates
         ],
     }
     if article.publish_at:

@@ -24,6 +24,18 @@ def poll(request, article_id):
     return response
 
 
+def older(request, article_id):
+    """The updates before a given one, a page at a time (the story page shows the newest)."""
+    coverage = get_object_or_404(
+        LiveCoverage.objects.select_related("article"), article_id=article_id, article__in=Article.objects.published()
+    )
+    before_id = request.GET.get("before", "")
+    before = get_object_or_404(LiveUpdate, pk=int(before_id) if before_id.isdigit() else 0, coverage=coverage)
+    data = services.page_data(coverage, before=before)
+    context = {"article": coverage.article, "data": data, "updates_html": services.render_updates(data["updates"])}
+    return render(request, "live/older.html", context)
+
+
 def update_page(request, pk):
     update = get_object_or_404(
         LiveUpdate.objects.select_related("coverage__article"), pk=pk, coverage__article__in=Article.objects.published()
