@@ -163,7 +163,9 @@ def test_results_page_runs_a_handful_of_queries(client):
     assert response.status_code == 200
     # Savepoints appear only because the test runs inside a transaction; requests autocommit.
     statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) <= 8, [sql[:80] for sql in statements]
+    # One of them reads the site's look (sitesettings); with the fragment cache on, as in
+    # production, it comes from memory instead.
+    assert len(statements) <= 9, [sql[:80] for sql in statements]
     # A count over a table (the index or the articles); counting a bounded list of candidates is fine.
     table_count = re.compile(r'count\([^)]*\)\s+FROM\s+"?(search_|newsroom_article)', re.IGNORECASE)
     whole_table_counts = [q["sql"] for q in queries if table_count.search(q["sql"])]
