@@ -5,6 +5,11 @@ from pathlib import Path
 
 if not os.environ.get("BROADSHEET_DATA"):
     os.environ["BROADSHEET_DATA"] = str(Path(__file__).resolve().parent.parent / "var" / "test")
+# Parallel test processes (pytest -n) each get a data folder of their own: the page cache's
+# generation file and the file cache are per folder, and one process's content change must not
+# make another's cached pages stale half-way through a test.
+if os.environ.get("PYTEST_XDIST_WORKER") and not os.environ["BROADSHEET_DATA"].endswith(os.environ["PYTEST_XDIST_WORKER"]):
+    os.environ["BROADSHEET_DATA"] = str(Path(os.environ["BROADSHEET_DATA"]) / os.environ["PYTEST_XDIST_WORKER"])
 os.environ.setdefault("BROADSHEET_CACHE_PREFIX", f"bs-test-{os.getpid()}")
 
 from broadsheet.settings import *  # noqa: E402,F403

@@ -93,6 +93,10 @@ INSTALLED_APPS = [
     "broadsheet.wordpress",
     "broadsheet.desk",
     "broadsheet.wire",
+    "broadsheet.sitesettings",
+    "broadsheet.newsletters",
+    "broadsheet.readership",
+    "broadsheet.live",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "broadsheet.core.context_processors.site",
                 "broadsheet.newsroom.context_processors.navigation",
+                "broadsheet.sitesettings.context_processors.look",
             ],
         },
     }

@@ -22,6 +22,10 @@ urlpatterns = [
     path("search/", include("broadsheet.search.urls")),
     path("api/", include("broadsheet.api.urls")),
     path("page/", include("broadsheet.pages.urls")),
+    path("subscribe/", include("broadsheet.newsletters.urls")),
+    path("site/", include("broadsheet.sitesettings.urls")),
+    path("readership/", include("broadsheet.readership.urls")),
+    path("live/", include("broadsheet.live.urls")),
     path("", include("broadsheet.syndication.urls")),
     path("", include("broadsheet.wire.urls")),
     # Uploaded pictures: served by the app itself so one process is a whole site; put a

@@ -108,3 +108,15 @@ def status(now=None):
         "seconds_ago": max(0, round((now - latest).total_seconds())),
         "workers": WorkerHeartbeat.objects.filter(last_seen__gte=fresh_since).count(),
     }
+
+
+def enqueue_at(task_function, at, *args):
+    """Queue `task_function(*args)` to run at `at`. Returns False, queueing nothing, when the
+    task backend cannot defer (the tests' immediate backend): the caller then runs it itself
+    or leaves it to its periodic command."""
+    from django_tasks import default_task_backend
+
+    if not default_task_backend.supports_defer:
+        return False
+    task_function.using(run_after=at).enqueue(*args)
+    return True

@@ -115,3 +115,47 @@ def annotate_listing(articles):
         for _name, annotator in _listing_annotators:
             annotator(articles)
     return articles
+
+
+_page_blocks = []
+_home_layout = []
+
+
+def register_page_block(place, name, provider, *, order=50, shared=False, freshness=None):
+    """A block on a listing page: `place` is "home" or "section". provider(request, subject)
+    returns (template_name, context) or None; subject is the section (None on the home page).
+    A `shared` block's HTML may come from the fragment cache until content changes or, when
+    given, until freshness() returns another value (e.g. the current five minutes)."""
+    _page_blocks[:] = [b for b in _page_blocks if (b[1], b[2]) != (place, name)]
+    _page_blocks.append((order, place, name, provider, shared, freshness))
+    _page_blocks.sort(key=lambda b: (b[0], b[2]))
+
+
+def page_blocks(request, place, subject=None):
+    """[{"name", "html"}] of the blocks registered for `place`, in order (empty ones left out)."""
+    blocks = []
+    for _order, block_place, name, provider, shared, freshness in _page_blocks:
+        if block_place != place:
+            continue
+        if shared:
+            key = f"{subject.pk if subject is not None else ''}:{freshness() if freshness else ''}"
+            html = cached_fragment(
+                request, f"page-{place}-{name}", key, lambda p=provider: render_block(request, subject, p)
+            )
+        else:
+            html = render_block(request, subject, provider)
+        if html:
+            blocks.append({"name": name, "html": html})
+    return blocks
+
+
+def register_home_layout(provider):
+    """provider(request) returns [(section id, number of stories)] for the home page's section
+    blocks, in order, or None for the default (every navigation section)."""
+    _home_layout[:] = [provider]
+
+
+def home_layout(request):
+    for provider in _home_layout:
+        return provider(request)
+    return None

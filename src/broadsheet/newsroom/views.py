@@ -23,21 +23,27 @@ def paginate(request, queryset):
     return keyset_page(queryset, request.GET, PAGE_SIZE)
 
 
-def front_page():
-    """The lead story, the latest stories and a block per section, none shown twice."""
+def front_page(layout=None):
+    """The lead story, the latest stories and a block per section, none shown twice.
+    `layout` ([(section id, stories)]) is the editors' choice of sections, order and sizes."""
     latest = list(Article.objects.published().for_listing().latest_first()[:13])
     lead, latest = (latest[0], latest[1:]) if latest else (None, [])
     shown = {a.pk for a in latest} | ({lead.pk} if lead else set())
     blocks = []
-    for section in Section.objects.navigation():
+    if layout:
+        found = Section.objects.in_bulk([section_id for section_id, _ in layout])
+        plan = [(found[section_id], size) for section_id, size in layout if section_id in found]
+    else:
+        plan = [(section, SECTION_BLOCK_SIZE) for section in Section.objects.navigation()]
+    for section, size in plan:
         stories = [
             a
             for a in Article.objects.published()
             .for_listing()
             .in_section(section)
-            .latest_first()[: SECTION_BLOCK_SIZE + 4]
+            .latest_first()[: size + len(shown)]
             if a.pk not in shown
-        ][:SECTION_BLOCK_SIZE]
+        ][:size]
         if stories:
             blocks.append({"section": section, "stories": stories})
     slots.annotate_listing([lead, *latest, *(a for b in blocks for a in b["stories"])])
@@ -46,13 +52,16 @@ def front_page():
 
 def home(request):
     # The same for every reader until the next change: kept in the fragment cache.
+    layout = slots.home_layout(request)
     content = slots.cached_fragment(
         request,
         "home",
         "",
-        lambda: render_to_string("newsroom/_home.html", front_page(), request),
+        lambda: render_to_string("newsroom/_home.html", front_page(layout), request),
     )
-    return render(request, "newsroom/home.html", {"content_html": content})
+    return render(
+        request, "newsroom/home.html", {"content_html": content, "page_blocks": slots.page_blocks(request, "home")}
+    )
 
 
 ARTICLE_RELATIONS = (
@@ -136,6 +145,7 @@ def listing(request, *, title, stories, description="", kind="", subject=None):
             "subject": subject,
             "content_html": content,
             "current_section": subject if kind == "Section" else None,
+            "page_blocks": slots.page_blocks(request, "section", subject) if kind == "Section" else [],
         },
     )
 
