@@ -73,9 +73,11 @@ INSTALLED_APPS = [
     "broadsheet.search",
     "broadsheet.syndication",
     "broadsheet.api",
+    "broadsheet.edge",
 ]
 
 MIDDLEWARE = [
+    "broadsheet.edge.middleware.SharedCacheHeaders",
     "django.middleware.security.SecurityMiddleware",
     "broadsheet.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

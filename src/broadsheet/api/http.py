@@ -10,6 +10,8 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
+from broadsheet.core import surrogates
+
 from . import conf
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
@@ -90,6 +92,7 @@ def api_view(view):
             response = error_response(405, f"{request.method} is not allowed here; the API is read-only.")
             response["Allow"] = ALLOWED_METHODS
         else:
+            surrogates.declare(request, surrogates.API)
             try:
                 response = view(request, *args, **kwargs)
             except ApiError as error:

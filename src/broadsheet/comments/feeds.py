@@ -4,6 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from broadsheet.core import surrogates
 from broadsheet.newsroom.models import Article
 
 from . import conf
@@ -31,6 +32,10 @@ class LatestCommentsFeed(Feed):
             .order_by("-created_at", "-id")
         )
 
+    def get_object(self, request, *args, **kwargs):
+        surrogates.declare(request, surrogates.COMMENT_FEED)
+        return None
+
     def items(self):
         return self._comments()[: conf.FEED_SIZE]
 
@@ -55,6 +60,7 @@ class LatestCommentsFeed(Feed):
 
 class ArticleCommentsFeed(LatestCommentsFeed):
     def get_object(self, request, article_id):
+        surrogates.declare(request, surrogates.story(article_id))
         return get_object_or_404(Article.objects.published(), pk=article_id)
 
     def title(self, article):

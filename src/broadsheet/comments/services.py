@@ -90,6 +90,15 @@ def discussion(article, *, page_number=1, mine_ids=(), rules=None):
     return page
 
 
+def awaiting_moderation(article_id, mine_ids):
+    """The reader's own comments on a story still held for moderation (ids from their cookie)."""
+    return list(
+        Comment.objects.filter(article_id=article_id, pk__in=list(mine_ids), status=Comment.Status.PENDING)
+        .defer(*PRIVATE_FIELDS)
+        .order_by("created_at", "id")
+    )
+
+
 def approved_count(article):
     return CommentTally.counts_for([article.pk]).get(article.pk, 0)
 

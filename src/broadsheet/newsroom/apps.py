@@ -13,11 +13,14 @@ class NewsroomConfig(AppConfig):
 
         post_migrate.connect(ensure_roles, dispatch_uid="newsroom.ensure_roles")
 
+        from django.db import transaction
+
         from .models import Article
-        from .signals import articles_deleted
+        from .signals import articles_deleted, send_robustly
 
         def deleted(sender, instance, **kwargs):
-            articles_deleted.send(sender=Article, article_ids=[instance.pk])
+            ids = [instance.pk]
+            transaction.on_commit(lambda: send_robustly(articles_deleted, article_ids=ids))
 
         post_delete.connect(deleted, sender=Article, dispatch_uid="newsroom.article_deleted", weak=False)
 

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Article, Revision
-from .signals import article_changed
+from .signals import article_changed, send_robustly
 
 
 def record_revision(article, *, by=None):
@@ -14,7 +14,7 @@ def record_revision(article, *, by=None):
 
 def announce(article):
     """Tell the other apps (search, related, cache) that this article changed, once committed."""
-    transaction.on_commit(lambda: article_changed.send(sender=Article, article=article))
+    transaction.on_commit(lambda: send_robustly(article_changed, article=article))
 
 
 @transaction.atomic

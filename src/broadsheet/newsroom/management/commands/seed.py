@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from broadsheet.newsroom import demo
 from broadsheet.newsroom.models import Article, Author, Section, Source, Tag
-from broadsheet.newsroom.signals import articles_loaded
+from broadsheet.newsroom.signals import articles_loaded, send_robustly
 
 # From this many stories on, they are made in a second process while this one writes.
 MAKER_PROCESS_MIN = 20_000
@@ -342,7 +342,7 @@ class Command(BaseCommand):
             progress.close()
             if created_ids:
                 writer.loaded()
-                articles_loaded.send(sender=Article, article_ids=created_ids)
+                send_robustly(articles_loaded, article_ids=created_ids)
         if len(created_ids) >= 1000:
             # Fresh statistics after a bulk load: without them the query planner (SQLite above
             # all) walks the wrong index for the largest tables.
