@@ -36,6 +36,7 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_NAME = "bs_faults"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 REDIS_DB = 12
+STAMPS = 300  # form stamps fetched per drill client before it starts (each works once)
 RECOVERY_LIMIT = 5.0  # seconds after PostgreSQL is back within which the site must answer again
 WORDS = (
     "drill ferry lantern quay budget tide almanac cobbles pier gulls timetable orchard signal "
@@ -135,7 +136,7 @@ class CommentLoad:
     """`clients` threads post comments for `seconds`; every outcome is recorded with its times.
 
     Each comment carries a unique marker (<run>x<client>x<n>) so the drill can check afterwards
-    that every comment the site acknowledged (302 to #comment-N) is in the database.
+    that every comment the site acknowledged (302 to #comment-N or /comments/held/N/) is in the database.
     """
 
     def __init__(self, port, article_id, article_path, *, clients, seconds, run):
@@ -155,16 +156,20 @@ class CommentLoad:
                 conn = self.connect()
                 conn.request("GET", self.article_path)
                 response = conn.getresponse()
-                html = response.read().decode("utf-8", "replace")
-                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-                stamp = re.search(r'name="form_stamp" value="([^"]+)"', html).group(1)
-                return conn, _cookies(response), token, stamp
+                response.read()
+                cookies = _cookies(response)
+                # A stamp works once: enough for the drill, fetched as comments.js does.
+                stamps = []
+                for _ in range(STAMPS):
+                    conn.request("GET", f"/comments/state/{self.article_id}/")
+                    stamps.append(json.loads(conn.getresponse().read())["stamp"])
+                return conn, cookies, "", stamps
             except Exception:
                 time.sleep(0.2)
         raise RuntimeError("could not load the comment form")
 
     def client(self, index, ready):
-        conn, cookies, token, stamp = self.load_form(time.monotonic() + 30)
+        conn, cookies, token, stamps = self.load_form(time.monotonic() + 30)
         ready.wait()
         time.sleep(max(0.0, self.start_at - time.monotonic()))
         cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
@@ -177,7 +182,7 @@ class CommentLoad:
             body = urlencode(
                 {
                     "csrfmiddlewaretoken": token,
-                    "form_stamp": stamp,
+                    "form_stamp": stamps[n % len(stamps)],
                     "comment": f"Drill note {marker}: {words}.",
                     "author": f"Drill reader {index}",
                     "email": f"drill{index}@faults.example",
@@ -206,7 +211,7 @@ class CommentLoad:
             if b"database is locked" in content.lower():
                 with self.lock:
                     self.locked_pages += 1
-            if response.status == 302 and "#comment-" in location:
+            if response.status == 302 and ("#comment-" in location or "/comments/held/" in location):
                 self.record(sent, "ack", marker, "302")
             elif response.status >= 500:
                 retry = " +Retry-After" if response.getheader("Retry-After") else ""

@@ -146,13 +146,25 @@ def serve_command(port, workers=2, server="granian", threads=None):
     return cmd
 
 
+def fetch_stamps(conn, article_id, count):
+    """`count` form stamps for one story's comment form, as comments.js fetches them (one per
+    comment: a stamp works once)."""
+    import json
+
+    stamps = []
+    for _ in range(count):
+        conn.request("GET", f"/comments/state/{article_id}/")
+        stamps.append(json.loads(conn.getresponse().read())["stamp"])
+    return stamps
+
+
 def comment_body(token, stamp, *, comment, author, email):
     """The "Leave a Reply" form as a reader's browser posts it (form-encoded)."""
     from urllib.parse import urlencode
 
     return urlencode(
         {
-            "csrfmiddlewaretoken": token,
+            "csrfmiddlewaretoken": token or "",
             "form_stamp": stamp,
             "comment": comment,
             "author": author,

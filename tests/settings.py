@@ -6,6 +6,9 @@ from pathlib import Path
 if not os.environ.get("BROADSHEET_DATA"):
     os.environ["BROADSHEET_DATA"] = str(Path(__file__).resolve().parent.parent / "var" / "test")
 os.environ.setdefault("BROADSHEET_CACHE_PREFIX", f"bs-test-{os.getpid()}")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Each xdist worker has a database of its own, so its cached pages and purge marks too.
+    os.environ["BROADSHEET_CACHE_PREFIX"] += "-" + os.environ["PYTEST_XDIST_WORKER"]
 
 from broadsheet.settings import *  # noqa: E402,F403
 from broadsheet.settings import DATA_DIR  # noqa: E402

@@ -125,4 +125,7 @@ def uses_redis(alias="default"):
 
 
 def state_path():
-    return settings.DATA_DIR / "pagecache.keys"
+    # One file per cache prefix: processes sharing a cache share the purge marks, others (test
+    # runs side by side) do not disturb each other.
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "") or "default"
+    return settings.DATA_DIR / f"pagecache-{prefix}.keys"
