@@ -137,7 +137,8 @@ class FakePurgeApi:
         self.requests = []
         self.status = 200
         self.body = b'{"status": "ok", "success": true}'
-        self.delay = 0.0
+        self.hold = threading.Event()  # while cleared, answers wait (a slow purger)
+        self.hold.set()
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -145,9 +146,14 @@ class FakePurgeApi:
                 length = int(self.headers.get("Content-Length") or 0)
                 payload = self.rfile.read(length) if length else b""
                 owner.requests.append(
-                    {"method": self.command, "path": self.path, "headers": dict(self.headers), "body": payload}
+                    {
+                        "method": self.command,
+                        "path": self.path,
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
+                        "body": payload,
+                    }
                 )
-                time.sleep(owner.delay)
+                owner.hold.wait(30)
                 self.send_response(owner.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(owner.body)))
@@ -171,8 +177,8 @@ class FakePurgeApi:
     def keys(self):
         found = []
         for request in self.requests:
-            if "Surrogate-Key" in request["headers"]:
-                found += request["headers"]["Surrogate-Key"].split()
+            if "surrogate-key" in request["headers"]:
+                found += request["headers"]["surrogate-key"].split()
             elif "xkey-purge" in request["headers"]:
                 found += request["headers"]["xkey-purge"].split()
             elif request["body"]:

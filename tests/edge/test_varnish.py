@@ -61,7 +61,12 @@ def test_a_held_comment_purges_nothing(site, settings):
     site.get(story.get_absolute_url())
     site.get("/")
     assert cache_of(site.get(story.get_absolute_url())) == "HIT"
-    comments.post_comment(article=story, body="Buy cheap pills http://x.example http://y.example", name="Bot", email="bot@spam.example")
+    comments.post_comment(
+        article=story,
+        body="Buy cheap pills http://x.example http://y.example",
+        name="Bot",
+        email="bot@spam.example",
+    )
     assert Comment.objects.get().status != Comment.Status.APPROVED
     time.sleep(0.5)  # had anything been queued, the sender would have sent it by now
     assert sending.pending() == 0
@@ -83,7 +88,9 @@ def test_a_published_story_shows_on_home_its_section_and_feeds(site):
 def test_two_readers_get_byte_identical_pages_without_cookies_and_an_editor_never_leaks(site, editor):
     section = make_section("Island life")
     story = published("Ferry strike ends", section=section)
-    Comment.objects.create(article=story, author_name="Ana", author_email="ana@example.org", body="Good.", status="approved")
+    Comment.objects.create(
+        article=story, author_name="Ana", author_email="ana@example.org", body="Good.", status="approved"
+    )
     paths = ["/", story.get_absolute_url(), section.get_absolute_url(), "/search/?q=ferry", "/feed/"]
     commenter = {"Cookie": "bs_commenter=Zm9v; bs_my_comments=1:abc; csrftoken=" + "a" * 32}
     stranger = {}

@@ -47,6 +47,15 @@ def purge_timeout():
 
 
 # Paths never public, whatever they answer (signed-in or personal pages, forms' targets).
-PRIVATE_PATHS = ("/admin/", "/accounts/", "/preview/", "/publish/", "/comments/", "/healthz", "/static/", "/media/")
+PRIVATE_PATHS = (
+    "/admin/",
+    "/accounts/",
+    "/preview/",
+    "/publish/",
+    "/comments/",
+    "/healthz",
+    "/static/",
+    "/media/",
+)
 # ...except these under them, the same for everyone.
 PUBLIC_UNDER_PRIVATE = ("/comments/feed/",)

@@ -61,10 +61,12 @@ def _correction(instance, created):
     return [surrogates.story(instance.article_id), surrogates.API]
 
 
-def _everything(instance, created):
+def _rules(instance, created):
+    """The editors' comment rules (closing, paging) shape every story page; the row made with
+    its defaults on first use changes nothing."""
     from broadsheet.core import surrogates
 
-    return [surrogates.ALL]
+    return [] if created else [surrogates.ALL]
 
 
 def on_article_saved(sender, instance, **kwargs):
@@ -138,12 +140,24 @@ def connect():
     task_finished.connect(on_task_finished, dispatch_uid="edge.task_finished")
     for model in (Section, Tag, Author, Source):
         for signal in (post_save, post_delete):
-            signal.connect(after_commit(_renamed), sender=model, weak=False, dispatch_uid=f"edge.{model.__name__}.{id(signal)}")
+            signal.connect(
+                after_commit(_renamed),
+                sender=model,
+                weak=False,
+                dispatch_uid=f"edge.{model.__name__}.{id(signal)}",
+            )
     post_save.connect(on_article_saved, sender=Article, dispatch_uid="edge.article_saved")
     for through in (Article.tags.through, Article.authors.through):
-        m2m_changed.connect(on_article_links_changed, sender=through, dispatch_uid=f"edge.links.{through.__name__}")
+        m2m_changed.connect(
+            on_article_links_changed, sender=through, dispatch_uid=f"edge.links.{through.__name__}"
+        )
     for signal in (post_save, post_delete):
-        signal.connect(after_commit(_correction), sender=Correction, weak=False, dispatch_uid=f"edge.correction.{id(signal)}")
+        signal.connect(
+            after_commit(_correction),
+            sender=Correction,
+            weak=False,
+            dispatch_uid=f"edge.correction.{id(signal)}",
+        )
     from django.apps import apps
 
     if apps.is_installed("broadsheet.comments"):
@@ -152,4 +166,6 @@ def connect():
 
         comments_changed.connect(on_comments_changed, dispatch_uid="edge.comments_changed")
         post_save.connect(on_comment_saved, sender=Comment, dispatch_uid="edge.comment_saved")
-        post_save.connect(after_commit(_everything), sender=ModerationSettings, weak=False, dispatch_uid="edge.rules")
+        post_save.connect(
+            after_commit(_rules), sender=ModerationSettings, weak=False, dispatch_uid="edge.rules"
+        )

@@ -31,7 +31,10 @@ def queue(keys):
     rows = [PendingPurge(purger=name, key=key[:200], queued_at=now) for name in purgers for key in keys]
     try:
         PendingPurge.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["purger", "key"], update_fields=["queued_at", "not_before"]
+            rows,
+            update_conflicts=True,
+            unique_fields=["purger", "key"],
+            update_fields=["queued_at", "not_before"],
         )
     except Exception:
         logger.exception("edge: could not queue %d purges", len(rows))

@@ -51,7 +51,10 @@ def article_keys(article):
     from broadsheet.newsroom.models import Article, Revision, Tag
     from broadsheet.syndication.sitemaps import ArticleSitemap
 
-    keys = {surrogates.story(article.pk), surrogates.sitemap_page((article.pk - 1) // ArticleSitemap.limit + 1)}
+    keys = {
+        surrogates.story(article.pk),
+        surrogates.sitemap_page((article.pk - 1) // ArticleSitemap.limit + 1),
+    }
     keys.update(STORY_WIDE)
     section_ids = {article.section_id}
     source_ids = {article.source_id}
@@ -60,9 +63,11 @@ def article_keys(article):
         Article.authors.through.objects.filter(article_id=article.pk).values_list("author_id", flat=True)
     )
     # The listings it left: what the revision before this save said.
-    before = Revision.objects.filter(article_id=article.pk).order_by("-created_at", "-id").values_list(
-        "data", flat=True
-    )[1:2]
+    before = (
+        Revision.objects.filter(article_id=article.pk)
+        .order_by("-created_at", "-id")
+        .values_list("data", flat=True)[1:2]
+    )
     for data in before:
         section_ids.add(data.get("section_id"))
         source_ids.add(data.get("source_id"))
@@ -82,7 +87,9 @@ def related_holders(article_ids):
     if not apps.is_installed("broadsheet.related"):
         return []
     entry = apps.get_model("related", "RelatedEntry")
-    return list(entry.objects.filter(related_id__in=list(article_ids)).values_list("article_id", flat=True).distinct())
+    return list(
+        entry.objects.filter(related_id__in=list(article_ids)).values_list("article_id", flat=True).distinct()
+    )
 
 
 def article_changed(article):

@@ -4,26 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PendingPurge',
+            name="PendingPurge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purger', models.CharField(max_length=60)),
-                ('key', models.CharField(max_length=200)),
-                ('queued_at', models.FloatField()),
-                ('not_before', models.FloatField(default=0)),
-                ('attempts', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("purger", models.CharField(max_length=60)),
+                ("key", models.CharField(max_length=200)),
+                ("queued_at", models.FloatField()),
+                ("not_before", models.FloatField(default=0)),
+                ("attempts", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['purger', 'not_before'], name='edge_purge_due')],
-                'constraints': [models.UniqueConstraint(fields=('purger', 'key'), name='edge_purge_once')],
+                "indexes": [models.Index(fields=["purger", "not_before"], name="edge_purge_due")],
+                "constraints": [models.UniqueConstraint(fields=("purger", "key"), name="edge_purge_once")],
             },
         ),
     ]

@@ -44,12 +44,18 @@ def command(binary, *, listen, vcl_path, workdir, memory="256m"):
     return [
         binary,
         "-F",  # in the foreground: its parent stops it
-        "-a", listen,
-        "-f", str(vcl_path),
-        "-n", str(workdir),
-        "-s", f"malloc,{memory}",
-        "-p", "default_ttl=0",
-        "-p", "feature=+http2",
+        "-a",
+        listen,
+        "-f",
+        str(vcl_path),
+        "-n",
+        str(workdir),
+        "-s",
+        f"malloc,{memory}",
+        "-p",
+        "default_ttl=0",
+        "-p",
+        "feature=+http2",
     ]
 
 

@@ -35,7 +35,9 @@ class Command(BaseCommand):
             )
         except RuntimeError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(f"Varnish at http://{options['host']}:{options['port']}/ in front of {options['backend']}")
+        self.stdout.write(
+            f"Varnish at http://{options['host']}:{options['port']}/ in front of {options['backend']}"
+        )
         signal.signal(signal.SIGTERM, lambda *a: process.terminate())
         try:
             sys.exit(process.wait())
