@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 export PORT
 
-.PHONY: install run serve test bench lint clean
+.PHONY: install run serve varnish test bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ run: install
 	$(BIN)/broadsheet collectstatic --noinput --verbosity 0
 	$(BIN)/broadsheet seed --if-empty
 	$(BIN)/broadsheet serve
+
+# The same site with Debian's Varnish (and its xkey module) in front on PORT, the app on PORT+1.
+varnish: install
+	test -x /usr/sbin/varnishd || (apt-get update -qq && apt-get install -y -qq varnish varnish-modules)
+	$(BIN)/broadsheet migrate --noinput
+	$(BIN)/broadsheet collectstatic --noinput --verbosity 0
+	$(BIN)/broadsheet seed --if-empty
+	$(BIN)/broadsheet serve --with-varnish
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

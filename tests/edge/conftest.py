@@ -122,7 +122,10 @@ class Site:
 @contextmanager
 def running_site(data_dir, **env):
     if varnish.find_varnishd() is None:
-        pytest.skip("Varnish with the xkey module is not installed (apt-get install varnish varnish-modules)")
+        message = "Varnish with the xkey module is not installed (apt-get install varnish varnish-modules)"
+        if os.environ.get("BROADSHEET_REQUIRE_VARNISH") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
     site = Site(data_dir, **env)
     try:
         yield site.start()

@@ -76,3 +76,23 @@ def start(*, listen_host, listen_port, backend_host, backend_port, hosts, workdi
         command(binary, listen=f"{listen_host}:{listen_port}", vcl_path=vcl_path, workdir=workdir), **popen
     )
     return process, workdir
+
+
+def serve_in_front(host, port, app_port, env):
+    """For `broadsheet serve --with-varnish`: Varnish on `port` in front of the app server on
+    `app_port`, and `env` (the servers' and worker's) set to purge it. Returns the process."""
+    import json
+
+    from django.conf import settings
+
+    env.setdefault(
+        "BROADSHEET_EDGE_PURGERS", json.dumps([{"kind": "varnish", "url": f"http://127.0.0.1:{port}"}])
+    )
+    process, _workdir = start(
+        listen_host=host,
+        listen_port=port,
+        backend_host="127.0.0.1",
+        backend_port=app_port,
+        hosts=settings.ALLOWED_HOSTS,
+    )
+    return process

@@ -28,6 +28,7 @@ backend origin {
         .timeout = 1s;
         .window = 3;
         .threshold = 2;
+        .initial = 2;
     }
 }
 

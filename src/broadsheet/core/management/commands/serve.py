@@ -35,6 +35,11 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument("--no-worker", action="store_true", help="Do not start a background task worker.")
+        parser.add_argument(
+            "--with-varnish",
+            action="store_true",
+            help="Run Varnish (Debian's, with xkey) on --port in front of the app server on --port + 1.",
+        )
 
     def server_command(self, options):
         bin_dir = os.path.dirname(sys.executable)
@@ -76,6 +81,11 @@ class Command(BaseCommand):
             "BROADSHEET_DATA": str(settings.DATA_DIR),
         }
         children = []
+        if options["with_varnish"]:
+            from broadsheet.edge.varnish import serve_in_front
+
+            options = {**options, "port": options["port"] + 1}
+            children.append(serve_in_front(options["host"], options["port"] - 1, options["port"], env))
         if not options["no_worker"]:
             children.append(subprocess.Popen([sys.executable, "-m", "broadsheet", "worker"], env=env))
         self.stdout.write(
