@@ -11,6 +11,15 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(analyze_if_never_analyzed, sender=self, dispatch_uid="core.analyze")
+        from django.core.signals import request_finished
+        from django.db import close_old_connections
+
+        from .sqlite import optimize_before_close
+
+        # Before Django closes the request's connections, not after.
+        request_finished.disconnect(close_old_connections)
+        request_finished.connect(optimize_before_close, dispatch_uid="core.sqlite_optimize")
+        request_finished.connect(close_old_connections)
 
 
 def analyze_if_never_analyzed(sender, using="default", **kwargs):

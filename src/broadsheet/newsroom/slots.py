@@ -107,3 +107,17 @@ def annotate_listing(articles):
         for _name, annotator in _listing_annotators:
             annotator(articles)
     return articles
+
+
+_seed_steps = []
+
+
+def register_seed_step(name, step):
+    """step(article_ids, seed=...) adds an app's demo data to what `broadsheet seed` wrote
+    (the comments app adds readers' comments) and returns how many rows it made."""
+    _seed_steps[:] = [s for s in _seed_steps if s[0] != name]
+    _seed_steps.append((name, step))
+
+
+def seed_steps():
+    return list(_seed_steps)

@@ -284,6 +284,9 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Do nothing when there are articles already."
         )
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--no-comments", action="store_true", help="Leave out the other apps' demo data (readers' comments)."
+        )
 
     def handle(self, *args, **options):
         if options["if_empty"] and Article.objects.exists():
@@ -343,6 +346,8 @@ class Command(BaseCommand):
             if created_ids:
                 writer.loaded()
                 send_robustly(articles_loaded, article_ids=created_ids)
+        if created_ids and not options["no_comments"]:
+            self.seed_other_apps(created_ids, seed)
         if len(created_ids) >= 1000:
             # Fresh statistics after a bulk load: without them the query planner (SQLite above
             # all) walks the wrong index for the largest tables.
@@ -352,6 +357,14 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Seeded {len(created_ids)} articles in {elapsed:.1f}s (seed {seed}).")
         )
+
+    def seed_other_apps(self, article_ids, seed):
+        """What other apps add to a demo site (readers' comments), through their seed steps."""
+        from broadsheet.newsroom import slots
+
+        for name, step in slots.seed_steps():
+            made = step(article_ids, seed=seed)
+            self.stdout.write(f"Seeded {made} {name}.")
 
     def make_sections(self):
         result = {}
