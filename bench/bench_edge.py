@@ -99,14 +99,7 @@ end
 
 
 def free_port():
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    return common.free_port()
+    return common.free_port(PORTS)
 
 
 def counting_script(paths):

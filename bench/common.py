@@ -131,7 +131,16 @@ def prepare_static(data_dir):
     manage(data_dir, "collectstatic", "--noinput", "--verbosity", "0")
 
 
-def free_port():
+def free_port(ports=None):
+    """A free loopback port: from `ports` (a range kept for this job on a shared machine) when
+    given, else any."""
+    for port in ports or ():
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

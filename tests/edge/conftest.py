@@ -3,7 +3,6 @@ Debian's Varnish with the shipped VCL in front, and a fake purge API that record
 
 import json
 import os
-import socket
 import threading
 import time
 import urllib.error
@@ -16,28 +15,16 @@ import pytest
 from django.conf import settings
 
 from broadsheet.edge import varnish
+from tests.faults.conftest import test_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTS = range(8700, 8800)  # this suite's own range on the shared machine
 
 
 def free_port():
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 8700-8799")
+    from bench.common import free_port as any_free_port
 
-
-def test_database_url():
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return any_free_port(PORTS)
 
 
 def fetch(port, path, *, headers=None, method="GET"):

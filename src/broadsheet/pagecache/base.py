@@ -51,6 +51,13 @@ class PageStore:
 
         return self.purge(slots_of([ALL]), next_at)
 
+    def claim(self, key, seconds):
+        """True for one caller at a time per key (for `seconds` at most): that one renders it."""
+        raise NotImplementedError
+
+    def release(self, key):
+        raise NotImplementedError
+
     def is_current(self, generation, slots):
         return self.purged(slots) <= generation
 

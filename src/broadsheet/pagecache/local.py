@@ -70,6 +70,12 @@ class LocalStore(PageStore):
             HEADER.pack_into(self._map, 0, counter, next_at, now + 5)
             return True
 
+    def claim(self, key, seconds):
+        return self.cache.add("pagecache:render:" + key, 1, seconds)
+
+    def release(self, key):
+        self.cache.delete("pagecache:render:" + key)
+
     def get(self, key):
         return self.cache.get("pagecache:" + key)
 

@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 # refused connection per second, not a timeout per request).
 RETRY_AFTER = 1.0
 STORE_DOWN = "broadsheet.pagecache.store_down"
+# How long a request waits for another worker's render of the same page before rendering itself.
+RENDER_WAIT = 5.0
 
 _CACHEABLE_TYPES = {
     "application/json",
@@ -124,7 +126,42 @@ class PageCache:
         if method == "HEAD" or not may_store:
             # A render for a request with an unknown cookie might be personal: serve it, keep it not.
             return self.pass_through(environ, start_response, "MISS")
-        return self.render_and_store(environ, start_response, key, generation, now)
+        if not self.claim_render(key):
+            # Another worker (or thread) is rendering this page: wait for its copy.
+            found = self.wait_for_render(key, store)
+            if found is not None:
+                return self.serve(found, "HIT", environ, start_response, secret)
+        try:
+            return self.render_and_store(environ, start_response, key, generation, now)
+        finally:
+            self.release_render(key)
+
+    # --- one render per page across workers (a purged hot page is rendered once) ---------------
+
+    def claim_render(self, key):
+        try:
+            return self.store.claim(shared_key(key), RENDER_WAIT)
+        except Exception:
+            return True
+
+    def release_render(self, key):
+        try:
+            self.store.release(shared_key(key))
+        except Exception:
+            pass
+
+    def wait_for_render(self, key, store):
+        deadline = time.monotonic() + RENDER_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+            try:
+                found = store.get(shared_key(key))
+            except Exception:
+                return None
+            if found is not None and time.time() < found.expires and store.is_current(found.generation, found.slots):
+                self.memory.set(key, found)
+                return found
+        return None  # it failed or took too long: render here too
 
     def known_host(self, host):
         """Is `host` one Django serves (ALLOWED_HOSTS)? Others are never looked up or stored."""

@@ -124,6 +124,12 @@ class RedisStore(PageStore):
     def claim_rollover(self):
         return bool(self.client.set(self.claim_key, 1, nx=True, ex=5))
 
+    def claim(self, key, seconds):
+        return bool(self.client.set(self.prefix + "render:" + key, 1, nx=True, ex=max(1, int(seconds))))
+
+    def release(self, key):
+        self.client.delete(self.prefix + "render:" + key)
+
     def get(self, key):
         data = self.client.get(self.prefix + key)
         return pickle.loads(data) if data is not None else None
