@@ -36,7 +36,7 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_NAME = "bs_faults"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 REDIS_DB = 12
-STAMPS = 300  # form stamps fetched per drill client before it starts (each works once)
+STAMPS_PER_SECOND = 10  # form stamps fetched per drill client and drill second (each works once)
 RECOVERY_LIMIT = 5.0  # seconds after PostgreSQL is back within which the site must answer again
 WORDS = (
     "drill ferry lantern quay budget tide almanac cobbles pier gulls timetable orchard signal "
@@ -146,6 +146,7 @@ class CommentLoad:
         self.outcomes = []  # (sent_at, done_at, kind, marker, detail)
         self.locked_pages = 0
         self.start_at = None
+        self.go = threading.Event()
 
     def connect(self):
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -160,7 +161,7 @@ class CommentLoad:
                 cookies = _cookies(response)
                 # A stamp works once: enough for the drill, fetched as comments.js does.
                 stamps = []
-                for _ in range(STAMPS):
+                for _ in range(max(10, int(self.seconds * STAMPS_PER_SECOND))):
                     conn.request("GET", f"/comments/state/{self.article_id}/")
                     stamps.append(json.loads(conn.getresponse().read())["stamp"])
                 return conn, cookies, "", stamps
@@ -168,9 +169,17 @@ class CommentLoad:
                 time.sleep(0.2)
         raise RuntimeError("could not load the comment form")
 
+    def fresh_stamp(self, conn):
+        """One more stamp when the client used up its own: fetched, then aged as a reader would."""
+        conn.request("GET", f"/comments/state/{self.article_id}/")
+        stamp = json.loads(conn.getresponse().read())["stamp"]
+        time.sleep(3.1)
+        return stamp
+
     def client(self, index, ready):
         conn, cookies, token, stamps = self.load_form(time.monotonic() + 30)
         ready.wait()
+        self.go.wait()
         time.sleep(max(0.0, self.start_at - time.monotonic()))
         cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
         end = self.start_at + self.seconds
@@ -182,7 +191,7 @@ class CommentLoad:
             body = urlencode(
                 {
                     "csrfmiddlewaretoken": token,
-                    "form_stamp": stamps[n % len(stamps)],
+                    "form_stamp": stamps.pop() if stamps else self.fresh_stamp(conn),
                     "comment": f"Drill note {marker}: {words}.",
                     "author": f"Drill reader {index}",
                     "email": f"drill{index}@faults.example",
@@ -234,9 +243,10 @@ class CommentLoad:
         ]
         for thread in threads:
             thread.start()
-        # every client has its form; the signed stamp must be 3 seconds old before the first post
-        self.start_at = time.monotonic() + 3.3
         ready.wait()
+        # every client has its form and stamps; a stamp must be 3 seconds old before it is used
+        self.start_at = time.monotonic() + 3.3
+        self.go.set()
         return threads
 
     def count(self, kind):

@@ -25,8 +25,9 @@ def on_articles_due(sender, article_ids, **kwargs):
 
 
 def on_bulk(sender, article_ids=(), **kwargs):
-    # A bulk load or a delete touches listings we cannot name any more: every page.
-    services.purge_all()
+    # A bulk load or a delete touches listings we cannot name any more: every page, once the
+    # change is committed.
+    transaction.on_commit(services.purge_all)
 
 
 def on_comments_changed(sender, article_id, **kwargs):

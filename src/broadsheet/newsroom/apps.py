@@ -13,14 +13,12 @@ class NewsroomConfig(AppConfig):
 
         post_migrate.connect(ensure_roles, dispatch_uid="newsroom.ensure_roles")
 
-        from django.db import transaction
-
         from .models import Article
         from .signals import articles_deleted, send_robustly
 
         def deleted(sender, instance, **kwargs):
-            ids = [instance.pk]
-            transaction.on_commit(lambda: send_robustly(articles_deleted, article_ids=ids))
+            # At once: the search index and fingerprints go in the same transaction as the row.
+            send_robustly(articles_deleted, article_ids=[instance.pk])
 
         post_delete.connect(deleted, sender=Article, dispatch_uid="newsroom.article_deleted", weak=False)
 
