@@ -143,3 +143,25 @@ def test_a_page_wanted_by_many_workers_at_once_is_rendered_once(db, committed):
     assert len(renders) == 1
     assert [a.status_code for a in answers] == [200] * 6
     assert len({a.body for a in answers}) == 1
+
+
+def test_crafted_paths_and_queries_never_share_an_entry(reader):
+    make_article("Pier lights switched on")
+    odd = reader.get("/search/%7Cq=pier?b")  # the path holds "|q=pier", the query "b"
+    plain = reader.get("/search/?q=pier|b")
+    assert (odd.status_code, plain.status_code) == (404, 200)
+    assert plain.cache == "MISS"
+
+
+def test_tracking_parameters_and_order_do_not_split_the_cache(reader):
+    make_article("Harbour festival dates announced")
+    reader.get("/search/?q=harbour&page=1")
+    again = reader.get("/search/?utm_source=newsletter&page=1&fbclid=xyz&q=harbour")
+    assert again.cache == "HIT"
+
+
+def test_unknown_host_is_never_looked_up_or_stored(reader):
+    make_article("Tram line extension approved")
+    answer = reader.get("/", host="evil.example")
+    assert (answer.status_code, answer.cache) == (400, "BYPASS")
+    assert reader.get("/").cache == "MISS"  # nothing of the refused request was kept
