@@ -18,7 +18,10 @@ from broadsheet.edge import varnish
 from tests.faults.conftest import test_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = range(8700, 8800)  # this suite's own range on the shared machine
+# This suite's own range on the shared machine, split between xdist workers so that two tests
+# running side by side never pick the same port between checking it and binding it.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+PORTS = range(8700 + 25 * (_WORKER % 4), 8700 + 25 * (_WORKER % 4) + 25)
 
 
 def free_port():
