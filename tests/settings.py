@@ -11,7 +11,11 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ["BROADSHEET_CACHE_PREFIX"] += "-" + os.environ["PYTEST_XDIST_WORKER"]
 
 from broadsheet.settings import *  # noqa: E402,F403
-from broadsheet.settings import DATA_DIR  # noqa: E402
+from broadsheet.settings import CACHES, DATA_DIR  # noqa: E402
+
+if os.environ.get("PYTEST_XDIST_WORKER") and CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    # cache.clear() empties the whole folder: each xdist worker gets a folder of its own.
+    CACHES["default"]["LOCATION"] += "-" + os.environ["PYTEST_XDIST_WORKER"]
 
 # Background tasks run at once, inside the request or command that queued them.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
