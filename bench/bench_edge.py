@@ -13,7 +13,7 @@ Varnish vs the built-in page cache vs none, and reads under a write churn.
    stories kept apart) and one story is published a minute (at least one per run). Prints the
    hit ratio on the untouched stories, read throughput against the same reads when quiet, how
    long the published story took to appear on the home page, and origin renders per minute.
-Each part is short (BENCH_DURATION seconds per wrk run, BENCH_CHURN_SECONDS of churn).
+BENCH_EDGE_PARTS=render,caches,churn picks the parts. Each part is short (BENCH_DURATION seconds per wrk run, BENCH_CHURN_SECONDS of churn).
 """
 
 import json
@@ -87,7 +87,7 @@ local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) hits = 0; misses = 0 end
 function response(status, headers, body)
-  local label = headers["X-Varnish-Cache"] or headers["X-Cache"]
+  local label = headers["X-Varnish-Cache"] or headers["x-varnish-cache"] or headers["X-Cache"] or headers["x-cache"]
   if label == "HIT" then hits = hits + 1 else misses = misses + 1 end
 end
 function done(summary, latency, requests)
@@ -184,7 +184,16 @@ def main():
     story_paths = [path for _pk, path in stories]
     sample = counting_script(story_paths[TOUCHED : TOUCHED + 50])
 
-    # 1. Full render
+    parts = os.environ.get("BENCH_EDGE_PARTS", "render,caches,churn").split(",")
+    if "render" in parts:
+        full_render(data, story_paths, sample, duration)
+    if "caches" in parts:
+        cached_answers(data, story_paths, sample, duration, have_varnish)
+    if "churn" in parts:
+        churn(data, stories, story_paths, duration, churn_seconds, have_varnish)
+
+
+def full_render(data, story_paths, sample, duration):
     wordpress = wordpress_figures()
     rows = []
     with server(data, free_port(), BROADSHEET_FRAGMENTS="false") as full:
@@ -198,7 +207,8 @@ def main():
     print("\nFull render (fragments off, page cache bypassed): server CPU per page")
     print(common.table(["page", "req/s", "CPU ms/page", "WordPress CPU ms/page", "load"], rows), flush=True)
 
-    # 2. Varnish vs built-in vs none
+
+def cached_answers(data, story_paths, sample, duration, have_varnish):
     rows = []
     port = free_port()
     with server(data, port) as site:
@@ -231,7 +241,8 @@ def main():
     print("\nCached answers (wrk, 32 connections; origin CPU per answer)")
     print(common.table(["page: cache", "req/s", "p99 ms", "origin CPU ms", "load"], rows), flush=True)
 
-    # 3. Churn
+
+def churn(data, stories, story_paths, duration, churn_seconds, have_varnish):
     touched = [int(pk) for pk, _path in stories[:TOUCHED]]
     untouched = counting_script(story_paths[TOUCHED:])
     rows = []
@@ -254,7 +265,10 @@ def main():
                         "shell",
                         "-c",
                         CHURN.format(
-                            touched=touched, seconds=churn_seconds, port=front.port if front else port
+                            touched=touched,
+                            seconds=churn_seconds,
+                            port=front.port if front else port,
+                            run=f"{label.split()[0].lower()}{int(time.time())}",
                         ),
                     ],
                     env=common.data_env(
