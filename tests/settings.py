@@ -7,15 +7,13 @@ if not os.environ.get("BROADSHEET_DATA"):
     os.environ["BROADSHEET_DATA"] = str(Path(__file__).resolve().parent.parent / "var" / "test")
 os.environ.setdefault("BROADSHEET_CACHE_PREFIX", f"bs-test-{os.getpid()}")
 if os.environ.get("PYTEST_XDIST_WORKER"):
-    # Each xdist worker has a database of its own, so its cached pages and purge marks too.
-    os.environ["BROADSHEET_CACHE_PREFIX"] += "-" + os.environ["PYTEST_XDIST_WORKER"]
+    # Each xdist worker has a database of its own, so its cache (cache.clear() empties the whole
+    # file cache folder), cached pages and purge marks too.
+    for name in ("BROADSHEET_DATA", "BROADSHEET_CACHE_PREFIX"):
+        os.environ[name] += "-" + os.environ["PYTEST_XDIST_WORKER"]
 
 from broadsheet.settings import *  # noqa: E402,F403
-from broadsheet.settings import CACHES, DATA_DIR  # noqa: E402
-
-if os.environ.get("PYTEST_XDIST_WORKER") and CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
-    # cache.clear() empties the whole folder: each xdist worker gets a folder of its own.
-    CACHES["default"]["LOCATION"] += "-" + os.environ["PYTEST_XDIST_WORKER"]
+from broadsheet.settings import DATA_DIR  # noqa: E402
 
 # Background tasks run at once, inside the request or command that queued them.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
