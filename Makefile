@@ -7,7 +7,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 export PORT
 
-.PHONY: install run serve test bench lint clean desk-bundle
+.PHONY: install run serve test bench lint clean desk-bundle varnish
 
 # The desk's editor (Tiptap from the npm registry) is bundled by esbuild into static files.
 DESK_BUNDLE := src/broadsheet/desk/static/desk/build/editor.js
@@ -44,6 +44,14 @@ run: $(RUNTIME_STAMP) desk-bundle
 	$(BIN)/broadsheet collectstatic --noinput --verbosity 0
 	$(BIN)/broadsheet seed --if-empty
 	$(BIN)/broadsheet serve
+
+# The same site with Debian's Varnish (and its xkey module) in front on PORT, the app on PORT+1.
+varnish: install
+	test -x /usr/sbin/varnishd || (apt-get update -qq && apt-get install -y -qq varnish varnish-modules)
+	$(BIN)/broadsheet migrate --noinput
+	$(BIN)/broadsheet collectstatic --noinput --verbosity 0
+	$(BIN)/broadsheet seed --if-empty
+	$(BIN)/broadsheet serve --with-varnish
 
 test: install desk-bundle
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -66,15 +66,16 @@ def _cookies(response):
     return jar
 
 
-def load_form(host, port, article_path):
+def load_form(host, port, article_path, article_id, count):
+    """The story page as a reader loads it, and a stamp per comment to send (the story page is
+    the same for everyone; comments.js fetches a stamp from /comments/state/)."""
     conn = http.client.HTTPConnection(host, port, timeout=60)
     conn.request("GET", article_path)
     response = conn.getresponse()
     html = response.read().decode("utf-8", "replace")
     cookies = _cookies(response)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    stamp = re.search(r'name="form_stamp" value="([^"]+)"', html).group(1)
-    return conn, cookies, token, stamp
+    assert 'name="form_stamp"' in html
+    return conn, cookies, None, common.fetch_stamps(conn, article_id, count)
 
 
 def post_many(host, port, article_path, article_id, *, total, clients, stamp_age=3.2):
@@ -86,7 +87,7 @@ def post_many(host, port, article_path, article_id, *, total, clients, stamp_age
 
     def client(index, count):
         try:
-            conn, cookies, token, stamp = load_form(host, port, article_path)
+            conn, cookies, token, stamps = load_form(host, port, article_path, article_id, count)
         except Exception as error:  # a client that cannot load the form fails all its comments
             with lock:
                 stats["failed"] += count
@@ -101,7 +102,7 @@ def post_many(host, port, article_path, article_id, *, total, clients, stamp_age
             words = " ".join(WORDS[(index * 7 + n * 3 + k) % len(WORDS)] for k in range(12))
             body = common.comment_body(
                 token,
-                stamp,
+                stamps[n],
                 comment=f"Reader {index} remark {n}: {words}.",
                 author=f"Reader {index}",
                 email=f"reader{index}.{n}@bench.example",
@@ -127,7 +128,7 @@ def post_many(host, port, article_path, article_id, *, total, clients, stamp_age
             elapsed = time.perf_counter() - started
             with lock:
                 stats["latencies"].append(elapsed)
-                if response.status == 302 and "#comment-" in location:
+                if response.status == 302 and ("#comment-" in location or "/comments/held/" in location):
                     stats["accepted"] += 1
                 else:
                     stats["failed"] += 1

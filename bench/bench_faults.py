@@ -36,6 +36,7 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_NAME = "bs_faults"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 REDIS_DB = 12
+STAMPS_PER_SECOND = 10  # form stamps fetched per drill client and drill second (each works once)
 RECOVERY_LIMIT = 5.0  # seconds after PostgreSQL is back within which the site must answer again
 WORDS = (
     "drill ferry lantern quay budget tide almanac cobbles pier gulls timetable orchard signal "
@@ -135,7 +136,7 @@ class CommentLoad:
     """`clients` threads post comments for `seconds`; every outcome is recorded with its times.
 
     Each comment carries a unique marker (<run>x<client>x<n>) so the drill can check afterwards
-    that every comment the site acknowledged (302 to #comment-N) is in the database.
+    that every comment the site acknowledged (302 to #comment-N or /comments/held/N/) is in the database.
     """
 
     def __init__(self, port, article_id, article_path, *, clients, seconds, run):
@@ -145,6 +146,7 @@ class CommentLoad:
         self.outcomes = []  # (sent_at, done_at, kind, marker, detail)
         self.locked_pages = 0
         self.start_at = None
+        self.go = threading.Event()
 
     def connect(self):
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -155,17 +157,29 @@ class CommentLoad:
                 conn = self.connect()
                 conn.request("GET", self.article_path)
                 response = conn.getresponse()
-                html = response.read().decode("utf-8", "replace")
-                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-                stamp = re.search(r'name="form_stamp" value="([^"]+)"', html).group(1)
-                return conn, _cookies(response), token, stamp
+                response.read()
+                cookies = _cookies(response)
+                # A stamp works once: enough for the drill, fetched as comments.js does.
+                stamps = []
+                for _ in range(max(10, int(self.seconds * STAMPS_PER_SECOND))):
+                    conn.request("GET", f"/comments/state/{self.article_id}/")
+                    stamps.append(json.loads(conn.getresponse().read())["stamp"])
+                return conn, cookies, "", stamps
             except Exception:
                 time.sleep(0.2)
         raise RuntimeError("could not load the comment form")
 
+    def fresh_stamp(self, conn):
+        """One more stamp when the client used up its own: fetched, then aged as a reader would."""
+        conn.request("GET", f"/comments/state/{self.article_id}/")
+        stamp = json.loads(conn.getresponse().read())["stamp"]
+        time.sleep(3.1)
+        return stamp
+
     def client(self, index, ready):
-        conn, cookies, token, stamp = self.load_form(time.monotonic() + 30)
+        conn, cookies, token, stamps = self.load_form(time.monotonic() + 30)
         ready.wait()
+        self.go.wait()
         time.sleep(max(0.0, self.start_at - time.monotonic()))
         cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
         end = self.start_at + self.seconds
@@ -177,7 +191,7 @@ class CommentLoad:
             body = urlencode(
                 {
                     "csrfmiddlewaretoken": token,
-                    "form_stamp": stamp,
+                    "form_stamp": stamps.pop() if stamps else self.fresh_stamp(conn),
                     "comment": f"Drill note {marker}: {words}.",
                     "author": f"Drill reader {index}",
                     "email": f"drill{index}@faults.example",
@@ -206,7 +220,7 @@ class CommentLoad:
             if b"database is locked" in content.lower():
                 with self.lock:
                     self.locked_pages += 1
-            if response.status == 302 and "#comment-" in location:
+            if response.status == 302 and ("#comment-" in location or "/comments/held/" in location):
                 self.record(sent, "ack", marker, "302")
             elif response.status >= 500:
                 retry = " +Retry-After" if response.getheader("Retry-After") else ""
@@ -229,9 +243,10 @@ class CommentLoad:
         ]
         for thread in threads:
             thread.start()
-        # every client has its form; the signed stamp must be 3 seconds old before the first post
-        self.start_at = time.monotonic() + 3.3
         ready.wait()
+        # every client has its form and stamps; a stamp must be 3 seconds old before it is used
+        self.start_at = time.monotonic() + 3.3
+        self.go.set()
         return threads
 
     def count(self, kind):

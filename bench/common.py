@@ -130,7 +130,16 @@ def prepare_static(data_dir):
     manage(data_dir, "collectstatic", "--noinput", "--verbosity", "0")
 
 
-def free_port():
+def free_port(ports=None):
+    """A free loopback port: from `ports` (a range kept for this job on a shared machine) when
+    given, else any."""
+    for port in ports or ():
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -145,13 +154,25 @@ def serve_command(port, workers=2, server="granian", threads=None):
     return cmd
 
 
+def fetch_stamps(conn, article_id, count):
+    """`count` form stamps for one story's comment form, as comments.js fetches them (one per
+    comment: a stamp works once)."""
+    import json
+
+    stamps = []
+    for _ in range(count):
+        conn.request("GET", f"/comments/state/{article_id}/")
+        stamps.append(json.loads(conn.getresponse().read())["stamp"])
+    return stamps
+
+
 def comment_body(token, stamp, *, comment, author, email):
     """The "Leave a Reply" form as a reader's browser posts it (form-encoded)."""
     from urllib.parse import urlencode
 
     return urlencode(
         {
-            "csrfmiddlewaretoken": token,
+            "csrfmiddlewaretoken": token or "",
             "form_stamp": stamp,
             "comment": comment,
             "author": author,

@@ -11,6 +11,11 @@ if not os.environ.get("BROADSHEET_DATA"):
 if os.environ.get("PYTEST_XDIST_WORKER") and not os.environ["BROADSHEET_DATA"].endswith(os.environ["PYTEST_XDIST_WORKER"]):
     os.environ["BROADSHEET_DATA"] = str(Path(os.environ["BROADSHEET_DATA"]) / os.environ["PYTEST_XDIST_WORKER"])
 os.environ.setdefault("BROADSHEET_CACHE_PREFIX", f"bs-test-{os.getpid()}")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Each xdist worker has a database of its own, so its cache (cache.clear() empties the whole
+    # file cache folder), cached pages and purge marks too.
+    for name in ("BROADSHEET_DATA", "BROADSHEET_CACHE_PREFIX"):
+        os.environ[name] += "-" + os.environ["PYTEST_XDIST_WORKER"]
 
 from broadsheet.settings import *  # noqa: E402,F403
 from broadsheet.settings import CACHES, DATA_DIR  # noqa: E402

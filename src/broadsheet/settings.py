@@ -97,10 +97,12 @@ INSTALLED_APPS = [
     "broadsheet.newsletters",
     "broadsheet.readership",
     "broadsheet.live",
+    "broadsheet.edge",
 ]
 
 MIDDLEWARE = [
     "broadsheet.core.middleware.RequestSizeLimitMiddleware",
+    "broadsheet.edge.middleware.SharedCacheHeaders",
     "django.middleware.security.SecurityMiddleware",
     "broadsheet.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

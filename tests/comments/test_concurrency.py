@@ -1,6 +1,7 @@
 """Many readers commenting at once: every accepted comment is stored, none fails as "locked"."""
 
 import importlib.util
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,7 +14,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def load_bench():
-    path = Path(__file__).resolve().parents[2] / "bench" / "bench_comments.py"
+    bench = Path(__file__).resolve().parents[2] / "bench"
+    if str(bench) not in sys.path:
+        sys.path.insert(0, str(bench))  # bench_comments imports its neighbour common.py
+    path = bench / "bench_comments.py"
     spec = importlib.util.spec_from_file_location("bench_comments", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -39,9 +39,14 @@ def test_reader_replies_to_a_comment_and_sees_it_awaiting_moderation(page):
         "(el, v) => { el.value = v; }", make_stamp(time.time() - 10)
     )
     page.get_by_role("button", name="Post Comment").click()
-    page.wait_for_url("**#comment-*")
+    # Held: the writer lands on a page of their own saying so (it works without JavaScript)...
+    page.wait_for_url("**/comments/held/**")
     reply = Comment.objects.get(parent=parent)
+    assert "awaiting moderation" in page.locator(f"#comment-{reply.pk} .comment-awaiting").inner_text()
+    # ...and the story page, the same for every reader, shows it to them alone from their cookie.
+    page.goto(article.get_absolute_url())
     notice = page.locator(f"#comment-{parent.pk} #comment-{reply.pk} .comment-awaiting")
+    notice.wait_for()
     assert notice.is_visible()
     assert "Your comment is awaiting moderation." in notice.inner_text()
     screenshot(page, "comment-awaiting-moderation")

@@ -78,10 +78,12 @@ def reader_comments_and_replies(page):
     page.get_by_role("textbox", name="Name").fill("Tomás Reyes")
     page.get_by_role("textbox", name="Email").fill("tomas.reyes@example.net")
     page.wait_for_timeout(STAMP_WAIT_MS)
-    with page.expect_navigation(url="**#comment-*"):
+    with page.expect_navigation(url="**/comments/held/**"):
         page.get_by_role("button", name="Post Comment").click()
     mine = page.locator(".comment", has_text=COMMENT)
     assert "Your comment is awaiting moderation." in mine.locator(".comment-awaiting").inner_text()
+    page.get_by_role("link", name="Back to the story").click()
+    page.locator(".comment", has_text=COMMENT).locator(".comment-awaiting").wait_for()
 
     page.get_by_role("link", name="Reply to Ilse Brandt").click()
     assert page.locator("#replying-to").is_visible()
@@ -89,9 +91,11 @@ def reader_comments_and_replies(page):
     page.get_by_role("textbox", name="Name").fill("Tomás Reyes")
     page.get_by_role("textbox", name="Email").fill("tomas.reyes@example.net")
     page.wait_for_timeout(STAMP_WAIT_MS)
-    with page.expect_navigation(url="**#comment-*"):
+    with page.expect_navigation(url="**/comments/held/**"):
         page.get_by_role("button", name="Post Comment").click()
+    page.get_by_role("link", name="Back to the story").click()
     reply = page.locator(".comment", has_text="Good news for everyone").locator(".children .comment")
+    reply.wait_for()
     assert REPLY in reply.inner_text() and "awaiting moderation" in reply.inner_text()
     screenshot(page, "journey-comments-awaiting")
 

@@ -1,11 +1,13 @@
 """A page is rendered once, then answered from the cache; HTTP validators and gzip."""
 
 import gzip
+import time
 
 import pytest
 from django.test import Client
 
-from tests.conftest import make_article
+from tests.conftest import make_article, wait_for
+from tests.pagecache.conftest import Reader
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +109,59 @@ def test_gzip_body_is_valid_for_a_page_with_tokens(reader):
     assert gzip.decompress(again.raw) == again.body
     assert "More words after the form." in again.text
     assert page.headers["content-encoding"] == "gzip"
+
+
+def test_a_page_wanted_by_many_workers_at_once_is_rendered_once(db, committed):
+    # Two page caches on one store stand for two worker processes; the page is slow to render.
+    import threading
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from broadsheet.pagecache import conf, get_store
+    from broadsheet.pagecache.middleware import PageCache
+
+    with committed():
+        make_article("Breaking: the harbour bridge reopens")
+    renders, release = [], threading.Event()
+    django_app = WSGIHandler()
+
+    def slow_app(environ, start_response):
+        renders.append(1)
+        release.wait(5)
+        return django_app(environ, start_response)
+
+    workers = [PageCache(slow_app, store=get_store(), conf=conf.load()) for _ in range(2)]
+    answers = []
+    readers = [threading.Thread(target=lambda w=w: answers.append(Reader(w).get("/"))) for w in workers * 3]
+    for thread in readers:
+        thread.start()
+    assert wait_for(lambda: renders, timeout=5)
+    time.sleep(0.2)  # the others reach the page while it is being rendered
+    release.set()
+    for thread in readers:
+        thread.join(10)
+    assert len(renders) == 1
+    assert [a.status_code for a in answers] == [200] * 6
+    assert len({a.body for a in answers}) == 1
+
+
+def test_crafted_paths_and_queries_never_share_an_entry(reader):
+    make_article("Pier lights switched on")
+    odd = reader.get("/search/%7Cq=pier?b")  # the path holds "|q=pier", the query "b"
+    plain = reader.get("/search/?q=pier|b")
+    assert (odd.status_code, plain.status_code) == (404, 200)
+    assert plain.cache == "MISS"
+
+
+def test_tracking_parameters_and_order_do_not_split_the_cache(reader):
+    make_article("Harbour festival dates announced")
+    reader.get("/search/?q=harbour&page=1")
+    again = reader.get("/search/?utm_source=newsletter&page=1&fbclid=xyz&q=harbour")
+    assert again.cache == "HIT"
+
+
+def test_unknown_host_is_never_looked_up_or_stored(reader):
+    make_article("Tram line extension approved")
+    answer = reader.get("/", host="evil.example")
+    assert (answer.status_code, answer.cache) == (400, "BYPASS")
+    assert reader.get("/").cache == "MISS"  # nothing of the refused request was kept

@@ -121,3 +121,38 @@ def test_redis_state_is_read_per_request_while_the_subscription_is_down(settings
     assert store.watch is False
     new = other.bump(77.0)
     assert store.state() == (new, 77.0)
+
+
+def test_a_writer_that_dies_holding_the_lock_never_hangs_the_others(tmp_path):
+    # The lock is flock(): the kernel releases it when its holder dies, half-way or not.
+    import signal
+    import threading
+
+    path = tmp_path / "state"
+    store = LocalStore(path=path)
+    pid = os.fork()
+    if pid == 0:  # the writer: takes the lock, marks half its slots, dies
+        child = LocalStore(path=path)
+        child._locked().__enter__()
+        from broadsheet.pagecache import local
+
+        local.SLOT.pack_into(child._map, local.OFFSET + 8 * 3, 2**62)
+        os.kill(os.getpid(), signal.SIGKILL)
+    os.waitpid(pid, 0)
+    done = threading.Event()
+    threading.Thread(target=lambda: (store.purge((5,)), done.set()), daemon=True).start()
+    assert done.wait(10), "a purge waited for a dead writer's lock"
+    counter, _next = store.state()  # readers never wait at all
+    assert store.purged((5,)) == counter
+
+
+def test_purging_a_key_leaves_pages_of_other_keys_current(tmp_path):
+    from broadsheet.pagecache.base import slots_of
+
+    store = LocalStore(path=tmp_path / "state")
+    rendered_at, _ = store.state()
+    story, home = slots_of(["story-1"]), slots_of(["home"])
+    store.purge(story)
+    assert not store.is_current(rendered_at, story)
+    assert store.is_current(rendered_at, home)
+    assert store.is_current(store.state()[0], story)  # rendered after the purge: current

@@ -15,6 +15,8 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
+from broadsheet.core import surrogates
+
 from . import conf
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
@@ -98,6 +100,7 @@ def api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
             response = error_response(405, f"{request.method} is not allowed here; the API is read-only.")
             response["Allow"] = ALLOWED_METHODS
         else:
+            surrogates.declare(request, surrogates.API)
             try:
                 response = view(request, *args, **kwargs)
             except ApiError as error:

@@ -27,6 +27,9 @@ class CommentsConfig(AppConfig):
 
         slots.register_article_block("comments", views.article_block, order=50)
         slots.register_listing_annotator("comments", services.annotate_comment_counts)
+        from .demo import seed_comments
+
+        slots.register_seed_step("comments", seed_comments)
 
         def moderation_counts():
             base = reverse("admin:comments_comment_changelist")

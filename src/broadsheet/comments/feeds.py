@@ -10,6 +10,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from broadsheet.core import surrogates
 from broadsheet.core.text import clean_text
 from broadsheet.newsroom.models import Article
 
@@ -38,6 +39,10 @@ class LatestCommentsFeed(Feed):
             .order_by("-created_at", "-id")
         )
 
+    def get_object(self, request, *args, **kwargs):
+        surrogates.declare(request, surrogates.COMMENT_FEED)
+        return None
+
     def items(self):
         return self._comments()[: conf.FEED_SIZE]
 
@@ -62,6 +67,7 @@ class LatestCommentsFeed(Feed):
 
 class ArticleCommentsFeed(LatestCommentsFeed):
     def get_object(self, request, article_id):
+        surrogates.declare(request, surrogates.story(article_id))
         return get_object_or_404(Article.objects.published(), pk=article_id)
 
     def title(self, article):

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 
-from broadsheet.core.antispam import SpamDefenceMixin, make_stamp
+from broadsheet.core.antispam import SpamDefenceMixin
 from broadsheet.core.text import as_number, clean_text
 
 from . import conf
@@ -118,9 +118,9 @@ class ShownForm:
 
     @classmethod
     def blank(cls, initial=None):
+        """A fresh form, the same for every reader: no stamp (each reader fetches their own)."""
         values = {name: "" for name in SHOWN_FIELDS} | {"remember": False, "notify": False}
         values.update(initial or {})
-        values["form_stamp"] = make_stamp()
         return cls(values)
 
     @classmethod

@@ -108,6 +108,15 @@ def discussion(
     return page
 
 
+def awaiting_moderation(article_id: int, mine_ids: Iterable[int]) -> list[Comment]:
+    """The reader's own comments on a story still held for moderation (ids from their cookie)."""
+    return list(
+        Comment.objects.filter(article_id=article_id, pk__in=list(mine_ids), status=Comment.Status.PENDING)
+        .defer(*PRIVATE_FIELDS)
+        .order_by("created_at", "id")
+    )
+
+
 def approved_count(article: Article) -> int:
     return CommentTally.counts_for([article.pk]).get(article.pk, 0)
 

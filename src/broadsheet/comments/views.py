@@ -5,14 +5,17 @@ import time
 
 from django.core import signing
 from django.db import OperationalError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from broadsheet.core.antispam import client_ip
+from broadsheet.core import surrogates
+from broadsheet.core.antispam import client_ip, make_stamp
+from broadsheet.core.origin import cross_origin_protected
 from broadsheet.core.text import as_number
 from broadsheet.newsroom import slots
 from broadsheet.newsroom.views import article_queryset, render_article
@@ -68,6 +71,7 @@ def comment_url(comment, rules=None):
     return f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}"
 
 
+@cross_origin_protected
 @require_POST
 def post_comment(request, article_id):
     article = article_queryset().published().filter(pk=article_id).first()
@@ -106,10 +110,14 @@ def post_comment(request, article_id):
 
 
 def _posted(request, comment, *, remember):
-    response = HttpResponseRedirect(comment_url(comment))
-    trust.remember_posted(response, request, comment)
     if comment.status == Comment.Status.PENDING:
+        # Story pages are the same for every reader, so a held comment is shown on a page of
+        # its own (and, with JavaScript, under the story from the reader's cookie).
+        response = HttpResponseRedirect(reverse("comments:held", args=[comment.pk]))
         services.remember_mine(response, request, conf.PENDING_COOKIE, comment.pk, conf.PENDING_MAX_AGE)
+    else:
+        response = HttpResponseRedirect(comment_url(comment))
+    trust.remember_posted(response, request, comment)
     if remember:
         value = signing.dumps(
             {"author": comment.author_name, "email": comment.author_email, "url": comment.author_url},
@@ -127,6 +135,50 @@ def _posted(request, comment, *, remember):
     elif conf.COMMENTER_COOKIE in request.COOKIES:
         response.delete_cookie(conf.COMMENTER_COOKIE, samesite="Lax")
     return response
+
+
+@never_cache
+def held(request, pk):
+    """"Your comment is awaiting moderation": the page a held comment's writer lands on."""
+    comment = None
+    if pk in services.read_mine(request, conf.PENDING_COOKIE):
+        comment = (
+            Comment.objects.filter(pk=pk, status=Comment.Status.PENDING)
+            .select_related("article")
+            .defer(*services.PRIVATE_FIELDS)
+            .first()
+        )
+    if comment is None or not comment.article.is_published():
+        raise Http404("No comment of yours is waiting here.")
+    comment.awaiting, comment.children, comment.can_reply = True, [], False
+    response = render(request, "comments/held.html", {"comment": comment, "article": comment.article})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+def form_state(request, article_id):
+    """What the comment form under a story holds for this reader, fetched by comments.js: a
+    stamp of this moment, their saved name, email and website, and their comments awaiting
+    moderation on this story (HTML). Never cached: it is the only personal part of the page."""
+    saved = read_commenter(request)
+    mine = services.read_mine(request, conf.PENDING_COOKIE)
+    waiting = []
+    if mine:
+        for comment in services.awaiting_moderation(article_id, mine):
+            comment.awaiting, comment.children, comment.can_reply = True, [], False
+            html = render_to_string("comments/_comment.html", {"comment": comment}, request)
+            waiting.append({"id": comment.pk, "parent": comment.parent_id, "html": html})
+    return JsonResponse(
+        {
+            "stamp": make_stamp(),
+            "author": saved.get("author", ""),
+            "email": saved.get("email", ""),
+            "url": saved.get("url", ""),
+            "remember": bool(saved),
+            "awaiting": waiting,
+        }
+    )
 
 
 def permalink(request, pk):
@@ -173,9 +225,9 @@ def article_block(request, article):
     sent = getattr(request, "_comment_form", None)
     replying_to = None
     if sent is None:
-        initial = read_commenter(request)
-        if initial:
-            initial["remember"] = True
+        # The same for every reader: the reader's saved details and a stamp come from
+        # form_state (comments.js); without JavaScript the first send asks to send again.
+        initial = {}
         wanted = request.GET.get("replytocom")
         if wanted:
             replying_to = services.reply_target(article, wanted, rules)
@@ -188,12 +240,11 @@ def article_block(request, article):
         form = ShownForm.of(sent)
         if sent.data.get("parent"):
             replying_to = services.reply_target(article, sent.data.get("parent"), rules)
-    mine = services.read_mine(request, conf.PENDING_COOKIE)
     closed_reason = moderation.closed_reason(article, rules)
     page_number = _page_number(request)
 
     def render_thread():
-        page = services.discussion(article, page_number=page_number, mine_ids=mine, rules=rules)
+        page = services.discussion(article, page_number=page_number, rules=rules)
         data = {
             "article": article,
             "page": page,
@@ -203,11 +254,10 @@ def article_block(request, article):
         }
         return render_to_string("comments/_thread.html", {"data": data}, request)
 
-    if mine:
-        thread_html = render_thread()
-    else:
-        key = f"{article.pk}:{page_number}:{'closed' if closed_reason else 'open'}"
-        thread_html = slots.cached_fragment(request, "comment-thread", key, render_thread)
+    key = f"{article.pk}:{page_number}:{'closed' if closed_reason else 'open'}"
+    thread_html = slots.cached_fragment(
+        request, "comment-thread", key, render_thread, keys=[surrogates.story(article.pk)]
+    )
     context = {
         "article": article,
         "thread_html": thread_html,
@@ -216,5 +266,6 @@ def article_block(request, article):
         "replying_to": replying_to,
         "max_length": conf.max_length(),
         "action": f"/comments/post/{article.pk}/",
+        "state_url": reverse("comments:form-state", args=[article.pk]),
     }
     return "comments/_article_comments.html", context

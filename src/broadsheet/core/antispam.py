@@ -4,13 +4,15 @@
   X-Forwarded-For (entries to its left are written by the client and never trusted).
 - `SpamDefenceMixin`: a form mixin adding a honeypot field and a signed "form loaded at" stamp;
   a form sent back faster than MIN_SECONDS after it was loaded is refused (people paste, so
-  the limit is never longer).
+  the limit is never longer). Each stamp is unique and works once; a form shown again gets a
+  new stamp of its own time (never one dated back, which would let a script skip the wait).
 - `hit_rate_limit(scope, key, limit, window)`: a fixed-window counter in the shared cache,
   checked and counted in one atomic step (see core.cache.count_hit).
 """
 
 import hashlib
 import ipaddress
+import secrets
 import time
 
 from django import forms
@@ -71,13 +73,20 @@ def client_ip(request):
 
 
 def make_stamp(now=None):
-    return signing.TimestampSigner(salt=STAMP_SALT).sign(str(int(now or time.time())))
+    nonce = secrets.token_urlsafe(9)
+    return signing.TimestampSigner(salt=STAMP_SALT).sign(f"{int(now or time.time())}.{nonce}")
 
 
 def check_stamp(value, *, min_seconds=MIN_SECONDS, now=None):
-    """Raise ValidationError unless `value` is a stamp signed by us at least min_seconds ago."""
+    """Raise ValidationError unless `value` is a stamp signed by us at least min_seconds ago and
+    not used before (this call uses it up)."""
+    if not value:
+        raise ValidationError(
+            "Please check your text and send it again: this keeps automated posts out.", code="no_stamp"
+        )
     try:
-        loaded_at = int(signing.TimestampSigner(salt=STAMP_SALT).unsign(value or "", max_age=MAX_FORM_AGE))
+        signed = signing.TimestampSigner(salt=STAMP_SALT).unsign(value, max_age=MAX_FORM_AGE)
+        loaded_at = int(signed.split(".", 1)[0])
     except signing.SignatureExpired:
         raise ValidationError(
             "This form was open for more than a day. Please send it again now.", code="stale"
@@ -90,6 +99,15 @@ def check_stamp(value, *, min_seconds=MIN_SECONDS, now=None):
         raise ValidationError(
             "That was faster than a person can fill in this form. Please wait a few seconds and send it again.",
             code="too_fast",
+        )
+    used = "stamp-used:" + hashlib.blake2b(value.encode(), digest_size=16).hexdigest()
+    try:
+        first_use = cache.add(used, 1, timeout=MAX_FORM_AGE + 60)
+    except Exception:  # a cache that is down must not take the form down with it
+        first_use = True
+    if not first_use:
+        raise ValidationError(
+            "This form was already sent once. Please check your text and send it again.", code="used"
         )
 
 
@@ -120,7 +138,7 @@ class SpamDefenceMixin:
         """A form shown again after an error gets a new stamp but keeps everything typed."""
         if self.is_bound:
             data = self.data.copy()
-            data["form_stamp"] = make_stamp(time.time() - self.min_seconds)
+            data["form_stamp"] = make_stamp()
             self.data = data
 
 

@@ -13,6 +13,15 @@ class CoreConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the system checks)
 
         post_migrate.connect(analyze_if_never_analyzed, sender=self, dispatch_uid="core.analyze")
+        from django.core.signals import request_finished
+        from django.db import close_old_connections
+
+        from .sqlite import optimize_before_close
+
+        # Before Django closes the request's connections, not after.
+        request_finished.disconnect(close_old_connections)
+        request_finished.connect(optimize_before_close, dispatch_uid="core.sqlite_optimize")
+        request_finished.connect(close_old_connections)
         pre_save.connect(clean_stored_text, dispatch_uid="core.clean_stored_text")
 
 

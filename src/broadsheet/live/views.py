@@ -5,6 +5,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 
+from broadsheet.core import surrogates
+from broadsheet.core.text import as_number
 from broadsheet.newsroom.models import Article
 
 from . import services
@@ -18,6 +20,7 @@ def poll(request, article_id):
     coverage = get_object_or_404(
         LiveCoverage.objects.select_related("article"), article_id=article_id, article__in=Article.objects.published()
     )
+    surrogates.declare(request, surrogates.story(article_id))
     response = JsonResponse(services.poll(coverage))
     # The same for everyone: a shared cache answers the crowd, the origin renders it a few times a minute.
     patch_cache_control(response, public=True, max_age=POLL_MAX_AGE, s_maxage=POLL_SHARED_MAX_AGE)
@@ -29,8 +32,9 @@ def older(request, article_id):
     coverage = get_object_or_404(
         LiveCoverage.objects.select_related("article"), article_id=article_id, article__in=Article.objects.published()
     )
+    surrogates.declare(request, surrogates.story(article_id))
     before_id = request.GET.get("before", "")
-    before = get_object_or_404(LiveUpdate, pk=int(before_id) if before_id.isdigit() else 0, coverage=coverage)
+    before = get_object_or_404(LiveUpdate, pk=as_number(before_id) or 0, coverage=coverage)
     data = services.page_data(coverage, before=before)
     context = {"article": coverage.article, "data": data, "updates_html": services.render_updates(data["updates"])}
     return render(request, "live/older.html", context)
@@ -40,5 +44,6 @@ def update_page(request, pk):
     update = get_object_or_404(
         LiveUpdate.objects.select_related("coverage__article"), pk=pk, coverage__article__in=Article.objects.published()
     )
+    surrogates.declare(request, surrogates.story(update.coverage.article_id))
     context = {"update": update, "update_html": services.render_updates([update]), "article": update.coverage.article}
     return render(request, "live/update.html", context)

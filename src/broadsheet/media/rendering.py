@@ -5,6 +5,8 @@ import re
 
 from django.utils.html import escape
 
+from broadsheet.core.text import as_number
+
 from .models import Picture
 
 _IMG = re.compile(r"<img\b[^>]*>")
@@ -33,7 +35,7 @@ def add_srcset(html):
     found = {}
     for tag in _IMG.findall(html):
         attributes = dict(_ATTRIBUTE.findall(tag))
-        if attributes.get("data-picture-id", "").isdigit():
+        if as_number(attributes.get("data-picture-id")) is not None:
             found[tag] = attributes
     pictures = Picture.objects.in_bulk({int(a["data-picture-id"]) for a in found.values()})
 

@@ -14,10 +14,11 @@ class NewsroomConfig(AppConfig):
         post_migrate.connect(ensure_roles, dispatch_uid="newsroom.ensure_roles")
 
         from .models import Article
-        from .signals import articles_deleted
+        from .signals import articles_deleted, send_robustly
 
         def deleted(sender, instance, **kwargs):
-            articles_deleted.send(sender=Article, article_ids=[instance.pk])
+            # At once: the search index and fingerprints go in the same transaction as the row.
+            send_robustly(articles_deleted, article_ids=[instance.pk])
 
         post_delete.connect(deleted, sender=Article, dispatch_uid="newsroom.article_deleted", weak=False)
 

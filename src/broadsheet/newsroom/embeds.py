@@ -63,17 +63,17 @@ def player_url(provider, url):
         video = parse_qs(parts.query).get("v", [""])[0] if path == "/watch" else last
         if re.fullmatch(r"[A-Za-z0-9_-]{6,20}", video or ""):
             return f"https://www.youtube-nocookie.com/embed/{video}", "https://www.youtube-nocookie.com"
-    elif provider == "vimeo" and last.isdigit():
+    elif provider == "vimeo" and last.isascii() and last.isdigit():
         return f"https://player.vimeo.com/video/{last}", "https://player.vimeo.com"
     elif provider == "spotify":
         return f"https://open.spotify.com/embed{path}", "https://open.spotify.com"
     elif provider == "soundcloud":
         return "https://w.soundcloud.com/player/?" + urlencode({"url": url}), "https://w.soundcloud.com"
-    elif provider == "x" and last.isdigit():
+    elif provider == "x" and last.isascii() and last.isdigit():
         return f"https://platform.twitter.com/embed/Tweet.html?id={last}", "https://platform.twitter.com"
     elif provider == "instagram" and ("/p/" in path or "/reel/" in path):
         return f"https://www.instagram.com{path}/embed", "https://www.instagram.com"
-    elif provider == "tiktok" and last.isdigit():
+    elif provider == "tiktok" and last.isascii() and last.isdigit():
         return f"https://www.tiktok.com/embed/v2/{last}", "https://www.tiktok.com"
     elif provider == "facebook":
         return (

@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from broadsheet.core.text import clean_text
 
 from .models import Article, Author, Section, Source, Tag
-from .signals import articles_loaded
+from .signals import articles_loaded, send_robustly
 from .text import render_markdown
 
 REQUIRED = ("external_id", "title", "body", "section", "published")
@@ -168,7 +168,7 @@ def import_lines(lines, *, progress=None):
     finally:  # even when stopped halfway, what was stored is announced
         if report.article_ids:
             ids = list(dict.fromkeys(report.article_ids))
-            transaction.on_commit(lambda: articles_loaded.send(sender=Article, article_ids=ids))
+            transaction.on_commit(lambda: send_robustly(articles_loaded, article_ids=ids))
     return report
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Article, Revision
-from .signals import article_changed
+from .signals import article_changed, send_robustly
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -27,7 +27,7 @@ def record_revision(article: Article, *, by: User | None = None) -> Revision:
 
 def announce(article: Article) -> None:
     """Tell the other apps (search, related, cache) that this article changed, once committed."""
-    transaction.on_commit(lambda: article_changed.send(sender=Article, article=article))
+    transaction.on_commit(lambda: send_robustly(article_changed, article=article))
 
 
 def can_publish(user: Any) -> bool:

@@ -15,6 +15,8 @@ none registered, every fragment is rendered on every request.
 
 from django.template.loader import render_to_string
 
+from broadsheet.core import surrogates
+
 _article_blocks = []
 _dashboard_panels = []
 _fragment_cache = None
@@ -27,19 +29,20 @@ def register_fragment_cache(cache):
     _fragment_cache = cache
 
 
-def cached_fragment(request, name, key, build):
-    """HTML that is the same for every reader of this page: build() it, or reuse a current copy."""
+def cached_fragment(request, name, key, build, *, keys=()):
+    """HTML that is the same for every reader of this page: build() it, or reuse a current copy.
+    `keys`: the surrogate keys of what it shows (broadsheet.core.surrogates)."""
     if _fragment_cache is None:
         return build()
-    return _fragment_cache.cached(request, name, key, build)
+    return _fragment_cache.cached(request, name, key, build, keys=keys)
 
 
-def cached_value(request, name, key, build, *, size=1000):
-    """A value every reader shares until content changes (the sections, the comment rules);
-    `size` is roughly its bytes in memory."""
+def cached_value(request, name, key, build, *, size=1000, keys=()):
+    """A value every reader shares until what it shows changes (the sections, the comment
+    rules); `size` is roughly its bytes in memory; `keys` may be a function of the value."""
     if _fragment_cache is None:
         return build()
-    return _fragment_cache.value(request, name, key, build, size=size)
+    return _fragment_cache.value(request, name, key, build, size=size, keys=keys)
 
 
 def register_article_block(name, provider, *, order=50, shared=False):
@@ -62,7 +65,11 @@ def article_blocks(request, article, *, cache=True):
     for _order, name, provider, shared in _article_blocks:
         if shared and cache:
             html = cached_fragment(
-                request, f"block-{name}", article.pk, lambda p=provider: render_block(request, article, p)
+                request,
+                f"block-{name}",
+                article.pk,
+                lambda p=provider: render_block(request, article, p),
+                keys=[surrogates.story(article.pk)],
             )
         else:
             html = render_block(request, article, provider)
@@ -159,3 +166,17 @@ def home_layout(request):
     for provider in _home_layout:
         return provider(request)
     return None
+
+
+_seed_steps = []
+
+
+def register_seed_step(name, step):
+    """step(article_ids, seed=...) adds an app's demo data to what `broadsheet seed` wrote
+    (the comments app adds readers' comments) and returns how many rows it made."""
+    _seed_steps[:] = [s for s in _seed_steps if s[0] != name]
+    _seed_steps.append((name, step))
+
+
+def seed_steps():
+    return list(_seed_steps)

@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from broadsheet.core import surrogates
+
 from . import embeds, slots
 from .models import Article, Author, Correction, Section, Source, Tag
 from .pagination import keyset_page
@@ -51,13 +53,15 @@ def front_page(layout=None):
 
 
 def home(request):
-    # The same for every reader until the next change: kept in the fragment cache.
+    # The same for every reader until a story on it changes: kept in the fragment cache.
+    surrogates.declare(request, surrogates.HOME)
     layout = slots.home_layout(request)
     content = slots.cached_fragment(
         request,
         "home",
         "",
         lambda: render_to_string("newsroom/_home.html", front_page(layout), request),
+        keys=[surrogates.HOME],
     )
     return render(
         request, "newsroom/home.html", {"content_html": content, "page_blocks": slots.page_blocks(request, "home")}
@@ -88,7 +92,12 @@ def render_article(request, article, *, preview=False):
 
         if preview:
             return build()
-        return slots.cached_fragment(request, template_name, article.pk, build)
+        return slots.cached_fragment(
+            request, template_name, article.pk, build, keys=[surrogates.story(article.pk)]
+        )
+
+    if not preview:
+        surrogates.declare(request, surrogates.story(article.pk))
 
     context = {
         "article": article,
@@ -107,6 +116,7 @@ def article_detail(request, slug):
         slug,
         lambda: get_object_or_404(article_queryset().published(), slug=slug),
         size=16_384,  # a story's row with its body HTML, roughly
+        keys=lambda found: [surrogates.story(found.pk)],
     )
     return render_article(request, article)
 
@@ -123,7 +133,7 @@ def article_preview(request, token):
     return response
 
 
-def listing(request, *, title, stories, description="", kind="", subject=None):
+def listing(request, *, title, stories, description="", kind="", subject=None, keys=()):
     """A page of stories, newest first; `stories()` gives the queryset. The page is the same for
     every reader until the next change, so it comes from the fragment cache when a current copy
     is there (and then no query is built at all)."""
@@ -134,7 +144,8 @@ def listing(request, *, title, stories, description="", kind="", subject=None):
         return render_to_string("newsroom/_listing.html", {"page": page}, request)
 
     key = f"{kind}:{subject.pk if subject is not None else title}:{request.GET.urlencode()}"
-    content = slots.cached_fragment(request, "listing", key, render_stories)
+    surrogates.declare(request, *keys)
+    content = slots.cached_fragment(request, "listing", key, render_stories, keys=keys)
     return render(
         request,
         "newsroom/listing.html",
@@ -158,6 +169,7 @@ def section_detail(request, slug):
         description=section.description,
         kind="Section",
         subject=section,
+        keys=[surrogates.section(section.pk)],
         stories=lambda: Article.objects.published().in_section(section),
     )
 
@@ -169,6 +181,7 @@ def tag_detail(request, slug):
         title=tag.name,
         kind="Tag",
         subject=tag,
+        keys=[surrogates.tag(tag.pk)],
         stories=lambda: Article.objects.published().filter(tags=tag),
     )
 
@@ -181,6 +194,7 @@ def author_detail(request, slug):
         description=author.bio,
         kind="Author",
         subject=author,
+        keys=[surrogates.author(author.pk)],
         stories=lambda: Article.objects.published().filter(authors=author),
     )
 
@@ -194,6 +208,7 @@ def source_detail(request, slug):
         description=description,
         kind="Source",
         subject=source,
+        keys=[surrogates.source(source.pk)],
         stories=lambda: Article.objects.published().filter(source=source),
     )
 
@@ -214,6 +229,7 @@ def archive(request, year, month=None, day=None):
         request,
         title=f"Archive: {title}",
         kind="Archive",
+        keys=[surrogates.ARCHIVE],
         stories=lambda: Article.objects.published().filter(publish_at__gte=start, publish_at__lt=end),
     )
 

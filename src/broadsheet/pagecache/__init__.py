@@ -20,7 +20,14 @@ def get_store():
 
 
 def invalidate():
-    """Make every cached page stale now (used by the signal receivers and by other apps)."""
+    """Make every cached page and fragment stale now."""
     from .invalidation import invalidate as _invalidate
 
     _invalidate()
+
+
+def purge(keys):
+    """Make the cached pages and fragments that declared any of these surrogate keys stale now."""
+    from .invalidation import purge as _purge
+
+    _purge(keys)

@@ -9,7 +9,6 @@ class PagecacheConfig(AppConfig):
     def ready(self):
         from broadsheet.newsroom import slots
 
-        from . import fragments, invalidation
+        from . import fragments
 
-        invalidation.connect()
         slots.register_fragment_cache(fragments)

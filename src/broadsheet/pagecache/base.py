@@ -1,31 +1,65 @@
 """The shared page store's interface, and the small in-process layer in front of it.
 
 A store keeps two kinds of thing, shared by every worker process:
-- the *state*: a generation number (part of every entry; bumped on every content change) and
-  the time of the next scheduled story (no entry is served at or after it until the state is
-  refreshed);
-- the *entries*: one rendered page per key, tagged with the generation it was rendered under.
+- the *state*: a counter (moved by every purge), the time of the next scheduled story (no entry
+  is served at or after it until the state is refreshed), and a table of purge marks: each
+  surrogate key hashes to one of SLOTS slots, and purging a key writes the new counter into its
+  slot;
+- the *entries*: one rendered page per key, tagged with the counter read before it was rendered
+  and the slots of the surrogate keys it declared.
 
-An entry is never changed once stored, so each worker may keep a copy in its own memory
-(`MemoryLayer`) and only has to read the small state from the shared store on each request.
+An entry is current while none of its slots was purged after it was rendered (every slot value
+<= its counter). Two keys sharing a slot only cost an extra render, never a stale page. An entry
+is never changed once stored, so each worker may keep a copy in its own memory (`MemoryLayer`).
 """
 
+import hashlib
 import threading
 import time
 
 FOREVER = float("inf")
+SLOTS = 16384
+
+
+def slot_of(key):
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=4).digest(), "little") % SLOTS
+
+
+def slots_of(keys):
+    return tuple(sorted({slot_of(k) for k in keys}))
 
 
 class PageStore:
-    """One shared store; subclasses implement the five methods below."""
+    """One shared store; subclasses implement the methods below."""
 
     def state(self):
-        """Return (generation, next_scheduled_at) - next_scheduled_at is a Unix time, 0 if unknown."""
+        """Return (counter, next_scheduled_at) - next_scheduled_at is a Unix time, 0 if unknown."""
+        raise NotImplementedError
+
+    def purged(self, slots):
+        """The highest purge mark among `slots` (0 when none was ever purged)."""
+        raise NotImplementedError
+
+    def purge(self, slots, next_at=None):
+        """Mark `slots` purged now (and remember the next scheduled time, unless None); return
+        the new counter."""
         raise NotImplementedError
 
     def bump(self, next_at):
-        """Start a new generation and remember the next scheduled time; return the new generation."""
+        """Purge every page (every entry carries the ALL key); return the new counter."""
+        from broadsheet.core.surrogates import ALL
+
+        return self.purge(slots_of([ALL]), next_at)
+
+    def claim(self, key, seconds):
+        """True for one caller at a time per key (for `seconds` at most): that one renders it."""
         raise NotImplementedError
+
+    def release(self, key):
+        raise NotImplementedError
+
+    def is_current(self, generation, slots):
+        return self.purged(slots) <= generation
 
     def claim_rollover(self):
         """True for exactly one caller at a time: that caller refreshes the state (then bump())."""

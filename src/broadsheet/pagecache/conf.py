@@ -4,14 +4,13 @@ BROADSHEET_PAGECACHE                 on/off for the WSGI wrapper (default on)
 BROADSHEET_PAGECACHE_TTL             seconds a 200 page is kept at most (default 300)
 BROADSHEET_PAGECACHE_SHORT_TTL       seconds a 301 or 404 is kept at most (default 60)
 BROADSHEET_PAGECACHE_BYPASS_COOKIES  cookie names that mean "this reader may see a page of
-                                     their own" (default: session, messages, comment cookies);
+                                     their own" (default: the session and messages cookies);
                                      any cookie whose name starts with a prefix in
                                      BROADSHEET_PAGECACHE_BYPASS_COOKIE_PREFIXES (default "bs_",
                                      so Broadsheet's own cookies and "bs_nocache...") also bypasses
 BROADSHEET_PAGECACHE_HARMLESS_COOKIES cookies that never change a page: a render for a request
                                      carrying any other cookie (but CSRF's) is served, not stored
 BROADSHEET_PAGECACHE_EXCLUDED_PATHS  path prefixes never cached
-BROADSHEET_PAGECACHE_WATCH_APPS      app labels whose model saves/deletes make every page stale
 BROADSHEET_PAGECACHE_MEMORY          bytes of pages each worker keeps in its own memory
 BROADSHEET_PAGECACHE_REDIS_STATE_SECONDS  with Redis, how long a worker may reuse the state it
                                      read (default 0: read it on every request)
@@ -49,23 +48,23 @@ def load():
         ttl=int(getattr(settings, "BROADSHEET_PAGECACHE_TTL", 300)),
         short_ttl=int(getattr(settings, "BROADSHEET_PAGECACHE_SHORT_TTL", 60)),
         bypass_cookies=frozenset(
+            getattr(settings, "BROADSHEET_PAGECACHE_BYPASS_COOKIES", [settings.SESSION_COOKIE_NAME, "messages"])
+        ),
+        bypass_cookie_prefixes=tuple(
+            getattr(settings, "BROADSHEET_PAGECACHE_BYPASS_COOKIE_PREFIXES", ["bs_"])
+        ),
+        # A commenter's saved details and their held comments reach the page through comments.js,
+        # so these cookies change nothing in it.
+        harmless_cookies=frozenset(
             getattr(
                 settings,
-                "BROADSHEET_PAGECACHE_BYPASS_COOKIES",
+                "BROADSHEET_PAGECACHE_HARMLESS_COOKIES",
                 [
-                    settings.SESSION_COOKIE_NAME,
-                    "messages",
-                    "comment_pending",
-                    "comment_author",
                     getattr(settings, "BROADSHEET_COMMENTS_PENDING_COOKIE", "bs_my_comments"),
                     getattr(settings, "BROADSHEET_COMMENTS_COMMENTER_COOKIE", "bs_commenter"),
                 ],
             )
         ),
-        bypass_cookie_prefixes=tuple(
-            getattr(settings, "BROADSHEET_PAGECACHE_BYPASS_COOKIE_PREFIXES", ["bs_"])
-        ),
-        harmless_cookies=frozenset(getattr(settings, "BROADSHEET_PAGECACHE_HARMLESS_COOKIES", [])),
         excluded_paths=tuple(
             getattr(
                 settings,
@@ -76,6 +75,8 @@ def load():
                     "/preview/",
                     "/publish/status/",
                     "/healthz",
+                    "/comments/held/",
+                    "/comments/state/",
                     "/static/",
                     "/media/",
                 ],
@@ -97,16 +98,6 @@ def fragment_memory_bytes():
 
 def fragment_ttl():
     return int(getattr(settings, "BROADSHEET_PAGECACHE_TTL", 300))
-
-
-def watched_apps():
-    return frozenset(
-        getattr(settings, "BROADSHEET_PAGECACHE_WATCH_APPS", ["newsroom", "comments", "related", "wire"])
-    )
-
-
-# Saved on every edit but never shown to readers: no reason to empty the cache for them.
-IGNORED_MODELS = frozenset({"newsroom.revision", "wire.feed", "wire.wireitem", "wire.storygroup"})
 
 
 def backend_path():
@@ -134,4 +125,7 @@ def uses_redis(alias="default"):
 
 
 def state_path():
-    return settings.DATA_DIR / "pagecache.state"
+    # One file per cache prefix: processes sharing a cache share the purge marks, others (test
+    # runs side by side) do not disturb each other.
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "") or "default"
+    return settings.DATA_DIR / f"pagecache-{prefix}.keys"

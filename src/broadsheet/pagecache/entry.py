@@ -34,6 +34,7 @@ class Entry:
     expires: float
     generation: int
     sets_csrf_cookie: bool
+    slots: tuple = ()  # the purge slots of the surrogate keys the page declared
     size: int = 0
     # Ready-made answers for pages without tokens: (headers, body) per encoding.
     plain: tuple | None = field(default=None, repr=False)
@@ -62,7 +63,7 @@ class Entry:
         ], body
 
 
-def build(status, headers, body, *, secret, sets_csrf_cookie, generation, now, expires, browser_max_age):
+def build(status, headers, body, *, secret, sets_csrf_cookie, generation, now, expires, browser_max_age, slots=()):
     """An Entry from Django's answer. `secret` is the reader's CSRF secret during that request."""
     pieces = csrf.split_on_tokens(body, secret) if secret and sets_csrf_cookie else [body]
     digest = hashlib.blake2b(digest_size=12)
@@ -89,6 +90,7 @@ def build(status, headers, body, *, secret, sets_csrf_cookie, generation, now, e
         expires=expires,
         generation=generation,
         sets_csrf_cookie=sets_csrf_cookie,
+        slots=tuple(slots),
     )
     entry.size = sum(len(p) for p in pieces) + sum(len(p) for p in entry.gzip_parts or ()) + 1024
     if not entry.has_tokens:

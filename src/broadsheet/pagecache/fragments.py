@@ -6,15 +6,18 @@ is the same for everyone: the story, its metadata, the related list, the comment
 listing. Those parts are kept as HTML here and only the reader's own parts (the comment form
 with its CSRF token, messages) are rendered for each request.
 
-A fragment is keyed on the page cache's generation, so it goes stale exactly when cached
-pages do (any content change, a scheduled story's time), and on a fingerprint of the code
-version and the BROADSHEET_* settings, so a deploy that changes either never serves old HTML.
+A fragment names the surrogate keys of what it shows (a story, a section's listing) and goes
+stale exactly when a page declaring one of them does (see base.py); it is keyed on a
+fingerprint of the code version and the BROADSHEET_* settings, so a deploy that changes either
+never serves old HTML.
 Each worker keeps recently used fragments in its own memory, in front of the shared cache
 (the default cache: a file cache on one machine, Redis when REDIS_URL is set).
 
-    html = fragments.cached(request, "related", article.pk, lambda: render_to_string(...))
+    html = fragments.cached(request, "related", article.pk, lambda: render_to_string(...),
+                            keys=[surrogates.story(article.pk)])
 """
 
+import copy
 import hashlib
 import logging
 import threading
@@ -26,8 +29,10 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils.safestring import mark_safe
 
+from broadsheet.core import surrogates
+
 from . import conf, get_store, invalidation
-from .base import MemoryLayer
+from .base import MemoryLayer, slots_of
 from .middleware import RETRY_AFTER, STORE_DOWN
 
 logger = logging.getLogger(__name__)
@@ -38,14 +43,27 @@ _salt = None
 
 
 class _Kept:
-    """One fragment (or value) in a worker's memory, with the generation it belongs to."""
+    """One fragment (or value) in a worker's memory: the counter read before it was built and
+    the purge slots of its keys."""
 
-    __slots__ = ("content", "generation", "size")
+    __slots__ = ("content", "generation", "slots", "size")
 
-    def __init__(self, content, generation, size):
+    def __init__(self, content, generation, slots, size):
         self.content = content
         self.generation = generation
+        self.slots = slots
         self.size = size
+
+
+def _slots(keys):
+    return slots_of([*keys, surrogates.ALL])
+
+
+def _current(found):
+    try:
+        return get_store().is_current(found.generation, found.slots)
+    except Exception:
+        return False
 
 
 def memory():
@@ -115,10 +133,11 @@ def skip(request):
     request._fragment_generation = _OFF
 
 
-def cached(request, name, key, build):
+def cached(request, name, key, build, *, keys=()):
     """The HTML `build()` returns for (name, key), from memory or the shared cache when current.
 
-    When several requests of one worker want the same missing fragment at once (a story
+    `keys` are the surrogate keys of what the fragment shows (the page showing it declares them
+    too). When several requests of one worker want the same missing fragment at once (a story
     just published and shared everywhere), one builds it and the others wait for it.
     """
     current = generation(request)
@@ -126,26 +145,32 @@ def cached(request, name, key, build):
         return mark_safe(build())
     local_key = f"{name}:{key}"
     found = memory().get(local_key)
-    if found is not None and found.generation == current:
+    if found is not None and _current(found):
         return mark_safe(found.content)
-    with _single_flight(local_key, current) as built:
+    with _single_flight(local_key) as built:
         if built is not None:
             return mark_safe(built)
-        shared_key = f"frag:{salt()}:{current}:{name}:{key}"
+        shared_key = f"frag:{salt()}:{name}:{key}"
         store = caches["default"]
-        html = None
+        kept = None
         try:
-            html = store.get(shared_key)
+            kept = store.get(shared_key)
         except Exception:
             logger.warning("fragment cache: could not read %s", name)
-        if html is None:
+        if kept is not None:
+            kept = _Kept(kept[2], kept[0], kept[1], 2 * len(kept[2]) + 100)
+            if not _current(kept):
+                kept = None
+        if kept is None:
+            slots = _slots(keys)
             html = str(build())
+            kept = _Kept(html, current, slots, 2 * len(html) + 100)
             try:
-                store.set(shared_key, html, conf.fragment_ttl())
+                store.set(shared_key, (current, slots, html), conf.fragment_ttl())
             except Exception:
                 logger.warning("fragment cache: could not store %s", name)
-        memory().set(local_key, _Kept(html, current, 2 * len(html) + 100))
-        return mark_safe(html)
+        memory().set(local_key, kept)
+        return mark_safe(kept.content)
 
 
 _building = {}
@@ -154,7 +179,7 @@ BUILD_WAIT = 5.0
 
 
 @contextmanager
-def _single_flight(local_key, current):
+def _single_flight(local_key):
     """Yield None when this request should build the fragment, or the HTML another request of
     this worker built meanwhile (after waiting for it, at most BUILD_WAIT seconds)."""
     with _building_lock:
@@ -164,7 +189,7 @@ def _single_flight(local_key, current):
     if busy is not None:
         busy.wait(BUILD_WAIT)
         found = memory().get(local_key)
-        if found is not None and found.generation == current:
+        if found is not None and _current(found):
             yield found.content
             return
         yield None  # it failed or took too long: build it here too
@@ -177,15 +202,18 @@ def _single_flight(local_key, current):
         done.set()
 
 
-def value(request, name, key, build, *, size=1000):
-    """Like cached(), for a small Python value (a list of sections) kept in this worker only."""
+def value(request, name, key, build, *, size=1000, keys=()):
+    """Like cached(), for a small Python value (a list of sections) kept in this worker only.
+    `keys` may be a function of the value (the story a slug found). A value is handed out as a
+    copy, so a request that changes it (prefetching, say) never changes another thread's."""
     current = generation(request)
     if current is None:
         return build()
     local_key = f"value:{name}:{key}"
     found = memory().get(local_key)
-    if found is not None and found.generation == current:
-        return found.content
+    if found is not None and _current(found):
+        return copy.copy(found.content)
     result = build()
-    memory().set(local_key, _Kept(result, current, size))
+    named = keys(result) if callable(keys) else keys
+    memory().set(local_key, _Kept(copy.copy(result), current, _slots(named), size))
     return result

@@ -1,19 +1,15 @@
-"""When content changes, every cached page goes stale: one generation number, bumped after commit.
+"""Purging the built-in caches by surrogate key, and the roll-over when a scheduled story is due.
 
-A page lists many stories (home, sections, tags, feeds, sitemaps), so working out which pages
-one edit touches is error-prone; starting a new generation is simple and always right, and the
-pages readers ask for are rendered again once each.
+The edge app decides which keys a change touches and calls `purge(keys)` after commit; every page
+and fragment that declared one of them is stale from then on, everything else stays cached.
 """
 
 import logging
 
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from broadsheet.core import surrogates
 
-from broadsheet.newsroom.signals import article_changed, articles_deleted, articles_loaded
-
-from . import conf, get_store
-from .base import FOREVER
+from . import get_store
+from .base import FOREVER, slots_of
 
 logger = logging.getLogger(__name__)
 
@@ -26,49 +22,45 @@ def next_scheduled_at():
     return at.timestamp() if at else FOREVER
 
 
-def invalidate():
-    """Start a new generation now and look up the next scheduled story."""
+def purge(keys, *, reschedule=False):
+    """Make the pages and fragments that declared any of `keys` stale now."""
     try:
-        get_store().bump(next_scheduled_at())
-    except Exception:  # a cache that is down must not fail the save that called us
-        logger.exception("page cache: could not start a new generation")
+        get_store().purge(slots_of(keys), next_scheduled_at() if reschedule else None)
+    except Exception:  # a cache that is down must not fail the change that called us
+        logger.exception("page cache: could not purge %d keys", len(keys))
+
+
+def invalidate():
+    """Make every cached page and fragment stale now, and look up the next scheduled story."""
+    purge([surrogates.ALL], reschedule=True)
 
 
 def roll_over(store):
-    """The next scheduled story is due: one process starts a new generation, the others wait
-    for it. Returns the state as it is now (still due if the claimant has not finished)."""
+    """The next scheduled story is due: one process tells the newsroom's listeners which
+    stories appeared (they purge what shows them) and looks up the next one; the others wait.
+    Returns the state as it is now (still due if the claimant has not finished)."""
     if store.claim_rollover():
-        invalidate()
+        from broadsheet.newsroom.models import Article
+        from broadsheet.newsroom.signals import articles_due, send_robustly
+
+        _counter, due_at = store.state()
+        try:
+            if due_at:
+                since = _datetime(due_at)
+                ids = list(Article.objects.published().filter(publish_at__gte=since).values_list("pk", flat=True))
+            else:  # never looked up (a new state): anything may be due
+                ids = None
+            if ids is None:
+                store.purge(slots_of([surrogates.ALL]), next_scheduled_at())
+            else:
+                send_robustly(articles_due, article_ids=ids)
+                store.purge((), next_scheduled_at())
+        except Exception:
+            logger.exception("page cache: could not roll over to the next scheduled story")
     return store.state()
 
 
-def invalidate_on_commit():
-    """Invalidate once the current transaction commits: a page rendered before then is never kept."""
-    transaction.on_commit(invalidate)
+def _datetime(timestamp):
+    import datetime
 
-
-def _model_changed(sender, **kwargs):
-    meta = getattr(sender, "_meta", None)
-    if meta is None or meta.app_label not in _watched or meta.label_lower in conf.IGNORED_MODELS:
-        return
-    action = kwargs.get("action")
-    if action is not None and not action.startswith("post_"):
-        return
-    invalidate_on_commit()
-
-
-def _content_changed(sender, **kwargs):
-    invalidate_on_commit()
-
-
-_watched = frozenset()
-
-
-def connect():
-    global _watched
-    _watched = conf.watched_apps()
-    post_save.connect(_model_changed, dispatch_uid="pagecache.post_save")
-    post_delete.connect(_model_changed, dispatch_uid="pagecache.post_delete")
-    m2m_changed.connect(_model_changed, dispatch_uid="pagecache.m2m_changed")
-    for signal in (article_changed, articles_deleted, articles_loaded):
-        signal.connect(_content_changed, dispatch_uid=f"pagecache.{id(signal)}")
+    return datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC)

@@ -1,8 +1,10 @@
 """Store for one machine without Redis: state in a memory-mapped file, pages in the default cache.
 
-Reading the state is a few loads from shared memory (no system call), so a cache hit costs no
-file access once the worker holds the page in memory. Writers take an exclusive file lock and
-publish under a sequence counter (a seqlock), so readers never see half of an update.
+Reading the state or a purge mark is a load from shared memory (no system call), so a cache hit
+costs no file access once the worker holds the page in memory. Writers serialise on flock(),
+which the kernel releases when its holder dies, and readers never wait for anyone: each value
+is one aligned 8-byte word, and a purge writes the slots before the counter, so a reader that
+sees a half-done purge only treats a page as stale a moment early.
 """
 
 import fcntl
@@ -14,12 +16,13 @@ import time
 from django.core.cache import caches
 
 from . import conf
-from .base import PageStore
+from .base import SLOTS, PageStore
 
-# sequence (odd while a writer is busy), generation, next scheduled time, rollover claimed until
-LAYOUT = struct.Struct("<QQdd")
-SEQ = struct.Struct("<Q")
-FILE_SIZE = 4096
+# counter, next scheduled time, rollover claimed until; the purge marks start at OFFSET
+HEADER = struct.Struct("<Qdd")
+SLOT = struct.Struct("<Q")
+OFFSET = 64
+FILE_SIZE = OFFSET + SLOT.size * SLOTS
 
 
 class LocalStore(PageStore):
@@ -31,45 +34,47 @@ class LocalStore(PageStore):
             if os.fstat(self._fd).st_size < FILE_SIZE:
                 os.ftruncate(self._fd, FILE_SIZE)
             self._map = mmap.mmap(self._fd, FILE_SIZE)
-            _seq, generation, _next, _claim = LAYOUT.unpack_from(self._map)
-            if generation == 0:
-                self._write(self.initial_generation(), 0.0, 0.0)
+            counter, _next, _claim = HEADER.unpack_from(self._map)
+            if counter == 0:
+                HEADER.pack_into(self._map, 0, self.initial_generation(), 0.0, 0.0)
 
     def _locked(self):
         return _FileLock(self._fd)
 
-    def _read(self):
-        buf = self._map
-        while True:
-            seq, generation, next_at, claim = LAYOUT.unpack_from(buf)
-            if seq & 1 == 0 and SEQ.unpack_from(buf)[0] == seq:
-                return generation, next_at, claim
-            time.sleep(0)
-
-    def _write(self, generation, next_at, claim):
-        seq = SEQ.unpack_from(self._map)[0]
-        SEQ.pack_into(self._map, 0, seq + 1)
-        LAYOUT.pack_into(self._map, 0, seq + 1, generation, next_at, claim)
-        SEQ.pack_into(self._map, 0, seq + 2)
-
     def state(self):
-        generation, next_at, _claim = self._read()
-        return generation, next_at
+        counter, next_at, _claim = HEADER.unpack_from(self._map)
+        return counter, next_at
 
-    def bump(self, next_at):
+    def purged(self, slots):
+        buf = self._map
+        unpack = SLOT.unpack_from
+        return max((unpack(buf, OFFSET + 8 * s)[0] for s in slots), default=0)
+
+    def purge(self, slots, next_at=None):
         with self._locked():
-            generation, _next, _claim = self._read()
-            self._write(generation + 1, next_at, 0.0)
-            return generation + 1
+            counter, known_next, claim = HEADER.unpack_from(self._map)
+            counter += 1
+            for s in slots:
+                SLOT.pack_into(self._map, OFFSET + 8 * s, counter)
+            HEADER.pack_into(
+                self._map, 0, counter, known_next if next_at is None else next_at, 0.0 if next_at is not None else claim
+            )
+            return counter
 
     def claim_rollover(self):
         now = time.time()
         with self._locked():
-            generation, next_at, claim = self._read()
+            counter, next_at, claim = HEADER.unpack_from(self._map)
             if claim > now:
                 return False
-            self._write(generation, next_at, now + 5)
+            HEADER.pack_into(self._map, 0, counter, next_at, now + 5)
             return True
+
+    def claim(self, key, seconds):
+        return self.cache.add("pagecache:render:" + key, 1, seconds)
+
+    def release(self, key):
+        self.cache.delete("pagecache:render:" + key)
 
     def get(self, key):
         return self.cache.get("pagecache:" + key)

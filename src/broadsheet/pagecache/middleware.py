@@ -12,18 +12,23 @@ a token of their own.
 import hashlib
 import logging
 import time
+from urllib.parse import parse_qsl, urlencode
 
 from django.http import HttpResponse
 
+from broadsheet.core import surrogates
+
 from . import conf as conf_module
 from . import csrf, entry, get_store, invalidation
-from .base import MemoryLayer
+from .base import MemoryLayer, slots_of
 
 logger = logging.getLogger(__name__)
 # After the store fails, answer without it for this long (a stopped Redis then costs one
 # refused connection per second, not a timeout per request).
 RETRY_AFTER = 1.0
 STORE_DOWN = "broadsheet.pagecache.store_down"
+# How long a request waits for another worker's render of the same page before rendering itself.
+RENDER_WAIT = 5.0
 
 _CACHEABLE_TYPES = {
     "application/json",
@@ -48,6 +53,7 @@ class PageCache:
         self.csrf_cookie_name = csrf.cookie_name()
         self.csrf_in_cookie = csrf.uses_cookie()
         self._store_down_until = 0.0
+        self._hosts = {}
 
     @property
     def store(self):
@@ -73,14 +79,23 @@ class PageCache:
                 return self.pass_through(environ, start_response, "BYPASS")
             secret = csrf.secret_from_cookie(csrf_value)
 
-        key = "|".join(
+        host = (environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")).lower()
+        if not self.known_host(host):
+            return self.pass_through(environ, start_response, "BYPASS")  # Django answers 400
+        query = environ.get("QUERY_STRING", "")
+        if query:
+            # Django renders what the key names: tracking parameters gone, the rest sorted.
+            query = environ["QUERY_STRING"] = normal_query(query)
+        # repr() of the parts: no two requests share a key (a "|" or "?" inside the decoded path
+        # cannot pass for the boundary between path and query).
+        key = repr(
             (
                 environ.get("wsgi.url_scheme", ""),
                 environ.get("HTTP_X_FORWARDED_PROTO", ""),
-                (environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")).lower(),
+                host,
                 environ.get("SCRIPT_NAME", ""),
                 path,
-                environ.get("QUERY_STRING", ""),
+                query,
             )
         )
         now = time.time()
@@ -88,27 +103,79 @@ class PageCache:
             environ[STORE_DOWN] = True  # the fragment cache does not ask it either
             return self.pass_through(environ, start_response, "BYPASS")
         try:
-            generation, next_at = self.store.state()
+            store = self.store
+            generation, next_at = store.state()
             if now >= next_at:
                 generation, next_at = self.roll_over()
                 if now >= next_at:
                     return self.pass_through(environ, start_response, "MISS")
             found = self.memory.get(key)
-            if found is None or found.generation != generation or now >= found.expires:
+            if found is None or now >= found.expires or not store.is_current(found.generation, found.slots):
                 found = self.store.get(shared_key(key))
-                if found is not None and found.generation == generation:
+                if found is not None and store.is_current(found.generation, found.slots):
                     self.memory.set(key, found)
+                else:
+                    found = None
         except Exception as error:
             logger.warning("page cache: store unavailable (%s); answering without it", type(error).__name__)
             self._store_down_until = now + RETRY_AFTER
             environ[STORE_DOWN] = True
             return self.pass_through(environ, start_response, "BYPASS")
-        if found is not None and found.generation == generation and now < found.expires:
+        if found is not None and now < found.expires:
             return self.serve(found, "HIT", environ, start_response, secret)
         if method == "HEAD" or not may_store:
             # A render for a request with an unknown cookie might be personal: serve it, keep it not.
             return self.pass_through(environ, start_response, "MISS")
-        return self.render_and_store(environ, start_response, key, generation, now)
+        if not self.claim_render(key):
+            # Another worker (or thread) is rendering this page: wait for its copy.
+            found = self.wait_for_render(key, store)
+            if found is not None:
+                return self.serve(found, "HIT", environ, start_response, secret)
+        try:
+            return self.render_and_store(environ, start_response, key, generation, now)
+        finally:
+            self.release_render(key)
+
+    # --- one render per page across workers (a purged hot page is rendered once) ---------------
+
+    def claim_render(self, key):
+        try:
+            return self.store.claim(shared_key(key), RENDER_WAIT)
+        except Exception:
+            return True
+
+    def release_render(self, key):
+        try:
+            self.store.release(shared_key(key))
+        except Exception:
+            pass
+
+    def wait_for_render(self, key, store):
+        deadline = time.monotonic() + RENDER_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+            try:
+                found = store.get(shared_key(key))
+            except Exception:
+                return None
+            if found is not None and time.time() < found.expires and store.is_current(found.generation, found.slots):
+                self.memory.set(key, found)
+                return found
+        return None  # it failed or took too long: render here too
+
+    def known_host(self, host):
+        """Is `host` one Django serves (ALLOWED_HOSTS)? Others are never looked up or stored."""
+        known = self._hosts.get(host)
+        if known is None:
+            from django.conf import settings
+            from django.http.request import split_domain_port, validate_host
+
+            domain, _port = split_domain_port(host)
+            allowed = settings.ALLOWED_HOSTS or (["localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else [])
+            known = bool(domain) and validate_host(domain, allowed)
+            if len(self._hosts) < 1000:
+                self._hosts[host] = known
+        return known
 
     def read_cookies(self, header):
         """(bypass?, CSRF cookie value, may a render for this request be stored?) from a Cookie header."""
@@ -117,11 +184,13 @@ class PageCache:
         for part in header.split(";"):
             name, _, value = part.partition("=")
             name = name.strip()
+            if name in conf.harmless_cookies:
+                continue
             if name in conf.bypass_cookies or name.startswith(conf.bypass_cookie_prefixes):
                 return True, None, False
             if name == self.csrf_cookie_name:
                 csrf_value = value.strip().strip('"')
-            elif name and name not in conf.harmless_cookies:
+            elif name:
                 may_store = False
         return False, csrf_value, may_store
 
@@ -164,6 +233,7 @@ class PageCache:
             now=now,
             expires=now + ttl,
             browser_max_age=self.conf.browser_max_age,
+            slots=slots_of(surrogate_keys(headers)),
         )
         try:
             self.store.set(shared_key(key), page, ttl)
@@ -189,12 +259,16 @@ class PageCache:
                     return 0, None
                 csrf_cookie = value
             elif name == "cache-control":
+                # For a shared cache s-maxage wins over max-age (a browser may be told to ask
+                # again every time while the shared copy is kept).
+                ages = {}
                 for directive in value.lower().split(","):
                     word, _, amount = directive.strip().partition("=")
-                    if word in ("private", "no-store", "no-cache") or (
-                        word in ("max-age", "s-maxage") and amount.strip() == "0"
-                    ):
+                    if word in ("private", "no-store", "no-cache"):
                         return 0, None
+                    ages[word] = amount.strip()
+                if ages.get("s-maxage", ages.get("max-age")) == "0":
+                    return 0, None
             elif name == "content-type":
                 kind = value.split(";", 1)[0].strip().lower()
                 typed = (
@@ -264,6 +338,30 @@ class PageCache:
         headers += [("ETag", etag), ("X-Cache", label)]
         start_response("304 Not Modified", headers)
         return [b""]
+
+
+def surrogate_keys(headers):
+    """The keys a page declared in its Surrogate-Key header; a page without one shows anything."""
+    for name, value in headers:
+        if name.lower() == "surrogate-key":
+            return value.split()
+    return [surrogates.ANY, surrogates.ALL]
+
+
+# Added by mail programs and social sites; they never change a page.
+TRACKING_PREFIXES = ("utm_", "mc_", "_ga", "_gl", "pk_", "mtm_")
+TRACKING_NAMES = frozenset({"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "twclid", "ref_src"})
+
+
+def normal_query(query):
+    """The query string with tracking parameters removed and the others sorted."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    kept = sorted(
+        (name, value)
+        for name, value in pairs
+        if name not in TRACKING_NAMES and not name.startswith(TRACKING_PREFIXES)
+    )
+    return urlencode(kept)
 
 
 def shared_key(key):

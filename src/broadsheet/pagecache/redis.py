@@ -16,14 +16,32 @@ import os
 import pickle
 import threading
 import time
+from array import array
 
 import redis as redis_client
 from django.conf import settings
 
 from . import conf
-from .base import PageStore
+from .base import SLOTS, PageStore
 
 logger = logging.getLogger(__name__)
+
+# KEYS: counter, slots hash, next time, rollover claim, channel; ARGV: next time ("" keeps it),
+# slots. The announcement carries the counter, the next time and the slots, so watchers apply it
+# without reading anything back.
+_PURGE = """
+local counter = redis.call('INCR', KEYS[1])
+for i = 2, #ARGV do redis.call('HSET', KEYS[2], ARGV[i], counter) end
+if ARGV[1] ~= '' then
+  redis.call('SET', KEYS[3], ARGV[1])
+  redis.call('DEL', KEYS[4])
+end
+local next_at = redis.call('GET', KEYS[3]) or '0'
+local slots = {}
+for i = 2, #ARGV do slots[#slots + 1] = ARGV[i] end
+redis.call('PUBLISH', KEYS[5], counter .. ' ' .. next_at .. ' ' .. table.concat(slots, ','))
+return counter
+"""
 
 
 class RedisStore(PageStore):
@@ -42,6 +60,9 @@ class RedisStore(PageStore):
         self.generation_key = self.prefix + "generation"
         self.next_key = self.prefix + "next"
         self.claim_key = self.prefix + "rollover"
+        self.slots_key = self.prefix + "slots"
+        self._purge_script = self.client.register_script(_PURGE)
+        self._marks = array("Q", bytes(8 * SLOTS))  # the purge marks, while watching
         # 0 (the default): ask Redis on every request. A few hundredths of a second spare a round
         # trip per hit on a busy machine, at the price of other workers seeing a change that late.
         self.state_max_age = conf.redis_state_seconds()
@@ -67,6 +88,14 @@ class RedisStore(PageStore):
         self._known = (time.monotonic(), known)
         return known
 
+    def purged(self, slots):
+        if self._watched is not None and self._watcher_pid == os.getpid():
+            marks = self._marks
+            return max((marks[s] for s in slots), default=0)
+        if not slots:
+            return 0
+        return max(int(v or 0) for v in self.client.hmget(self.slots_key, [str(s) for s in slots]))
+
     def _read_state(self):
         generation, next_at = self.client.mget(self.generation_key, self.next_key)
         if generation is None:
@@ -74,22 +103,32 @@ class RedisStore(PageStore):
             generation = self.client.get(self.generation_key)
         return int(generation), float(next_at) if next_at is not None else 0.0
 
-    def bump(self, next_at):
+    def purge(self, slots, next_at=None):
         if self.client.get(self.generation_key) is None:
             self.client.set(self.generation_key, self.initial_generation(), nx=True)
-        with self.client.pipeline(transaction=True) as pipe:
-            pipe.incr(self.generation_key)
-            pipe.set(self.next_key, repr(float(next_at)))
-            pipe.delete(self.claim_key)
-            pipe.publish(self.channel, b"")
-            generation, _, _, _ = pipe.execute()
+        # The slots are marked with the new counter inside one script, so no reader sees the
+        # counter move before the marks (a page rendered in between would pass as current).
+        counter = int(
+            self._purge_script(
+                keys=[self.generation_key, self.slots_key, self.next_key, self.claim_key, self.channel],
+                args=["" if next_at is None else repr(float(next_at)), *slots],
+            )
+        )
         self._known = (0.0, None)
         if self._watched is not None:  # this worker sees its own change at once
-            self._watched = (int(generation), float(next_at))
-        return generation
+            for s in slots:
+                self._marks[s] = counter
+            self._watched = (counter, self._watched[1] if next_at is None else float(next_at))
+        return counter
 
     def claim_rollover(self):
         return bool(self.client.set(self.claim_key, 1, nx=True, ex=5))
+
+    def claim(self, key, seconds):
+        return bool(self.client.set(self.prefix + "render:" + key, 1, nx=True, ex=max(1, int(seconds))))
+
+    def release(self, key):
+        self.client.delete(self.prefix + "render:" + key)
 
     def get(self, key):
         data = self.client.get(self.prefix + key)
@@ -122,12 +161,11 @@ class RedisStore(PageStore):
                     message = pubsub.get_message(timeout=1.0)
                     if message is None:
                         continue
-                    # Subscribed (so no announcement can be missed from here on) or a change was
-                    # announced: read the state. Announcements that arrive meanwhile are read next.
-                    fresh = self._read_state()
-                    known = self._watched
-                    if known is None or fresh[0] >= known[0]:  # never step back past our own bump
-                        self._watched = fresh
+                    if message.get("type") == "message" and self._watched is not None:
+                        self._apply(message["data"])
+                    else:
+                        # Subscribed (so no announcement can be missed from here on): read it all.
+                        self._read_everything()
                     pause = 0.05
             except Exception as error:
                 self._watched = None  # fall back to reading the state on every request
@@ -140,3 +178,24 @@ class RedisStore(PageStore):
                         pubsub.close()
                     except Exception:
                         pass
+
+    def _read_everything(self):
+        marks = array("Q", bytes(8 * SLOTS))
+        for slot, value in self.client.hgetall(self.slots_key).items():
+            marks[int(slot)] = int(value)
+        fresh = self._read_state()
+        self._marks = marks
+        known = self._watched
+        if known is None or fresh[0] >= known[0]:  # never step back past our own purge
+            self._watched = fresh
+
+    def _apply(self, data):
+        counter, next_at, slots = data.decode().split(" ", 2)
+        counter = int(counter)
+        marks = self._marks
+        for slot in slots.split(","):
+            if slot:
+                marks[int(slot)] = max(marks[int(slot)], counter)
+        known = self._watched
+        if known is None or counter >= known[0]:
+            self._watched = (counter, float(next_at))

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from broadsheet.core import surrogates
 from broadsheet.newsroom import slots
 from broadsheet.newsroom.models import Section, Source
 
@@ -24,6 +25,7 @@ def _page_number(value):
 
 
 def results(request):
+    surrogates.declare(request, surrogates.SEARCH)
     sections = list(Section.objects.only("name", "slug").order_by("name"))
     sources = list(Source.objects.only("name", "slug").order_by("name"))
     form = SearchForm(request.GET if request.GET else None, sections=sections, sources=sources)

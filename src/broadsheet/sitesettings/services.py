@@ -18,11 +18,11 @@ DEFAULT_ACCENT, DEFAULT_ACCENT_TEXT = "#a3161a", "#ffffff"
 
 
 def purge_pages():
-    """Make every cached page stale. The one place to switch to the shared cache's
-    purge-everything when surrogate keys arrive."""
-    from broadsheet import pagecache
+    """Make every cached page stale, in the built-in cache and in shared caches in front (the
+    look, the menus and the banner are on every page)."""
+    from broadsheet.core import surrogates
 
-    pagecache.invalidate()
+    surrogates.request_purge(surrogates.ALL)
 
 
 def check_colours(accent, accent_text):

@@ -12,6 +12,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from broadsheet.core import surrogates
+
 from . import conf, feeds, sitemaps
 from .cache import cached, document_key, page_generation, site_generation
 from .services import absolute_url, get_subject
@@ -57,6 +59,7 @@ _atom = feeds.AtomArticleFeed()
 def feed_view(format, build):
     @require_safe
     def view(request, kind=None, slug=None):
+        surrogates.declare(request, surrogates.FEED)
         key = document_key(
             "feed", format, kind, slug, conf.feed_full_text(), conf.feed_size(), site_generation()
         )
@@ -103,6 +106,7 @@ def xml_document(text):
 
 @require_safe
 def sitemap_index(request):
+    surrogates.declare(request, surrogates.SITEMAP)
     limits = [getattr(s, "limit", 0) for s in sitemaps.SITEMAPS.values()]
     key = document_key("index", limits, site_generation())
     return answer(request, cached(key, lambda: xml_document(sitemaps.render_index())))
@@ -123,9 +127,11 @@ def sitemap_page(request, name):
     number = page_number(request)
     if sitemap_class is sitemaps.ArticleSitemap:
         limit = sitemap_class.limit
+        surrogates.declare(request, surrogates.sitemap_page(number))
         generation = page_generation(name, limit, number)
     else:
         limit, generation = getattr(sitemap_class, "limit", 0), site_generation()
+        surrogates.declare(request, surrogates.SITEMAP)
 
     def build():
         text, count = sitemaps.render_urlset(sitemap_class().entries(number))
@@ -140,6 +146,7 @@ def sitemap_page(request, name):
 
 @require_safe
 def news_sitemap(request):
+    surrogates.declare(request, surrogates.SITEMAP)
     key = document_key("news", site_generation())
     return answer(request, cached(key, lambda: xml_document(sitemaps.render_news())))
 

@@ -18,9 +18,12 @@ def article_changed(sender, article, **kwargs):
 BULK_LIMIT = 2000  # a larger bulk load is left to `broadsheet wire cite`
 
 
-def articles_loaded(sender, article_ids, **kwargs):
+def articles_loaded(sender, article_ids, in_process=False, **kwargs):
     ids = [int(i) for i in article_ids]
-    if 0 < len(ids) <= BULK_LIMIT:
+    if in_process and 0 < len(ids) <= BULK_LIMIT:
+        # The loader (the seed) asked for the work to be done now, leaving nothing queued.
+        tasks.refresh_provenance.func(ids)
+    elif 0 < len(ids) <= BULK_LIMIT:
         transaction.on_commit(lambda: tasks.refresh_provenance.enqueue(ids))
     elif ids:
         logger.info("%s articles loaded: run `broadsheet wire cite` to find their citations", len(ids))

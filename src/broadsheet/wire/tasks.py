@@ -42,16 +42,20 @@ def schedule_next_poll(seconds=POLL_EVERY_SECONDS):
 
 @task()
 def refresh_provenance(article_ids: list[int]) -> int:
+    from broadsheet.core import surrogates
     from broadsheet.newsroom.models import Article
 
     from . import entities, provenance
 
-    done = 0
+    done = []
     for article in Article.objects.filter(pk__in=article_ids):
         provenance.refresh_citations(article)
         entities.refresh_mentions(article)
-        done += 1
-    return done
+        done.append(article.pk)
+    # The story pages show the citations and names: shared caches keep them until purged.
+    if done:
+        surrogates.request_purge(*(surrogates.story(pk) for pk in done))
+    return len(done)
 
 
 @task()

@@ -309,7 +309,7 @@ class Importer:
             self.flush_remembered()
         self.authors[login] = author.pk
         self.redirects.append((f"/author/{login}/", author.get_absolute_url(), "exact"))
-        if value.get("author_id", "").isdigit():
+        if value.get("author_id", "").isascii() and value.get("author_id", "").isdigit():
             self.redirects.append((f"/?author={value['author_id']}", author.get_absolute_url(), "exact"))
         self.redirects.append((f"/author/{login}/feed/", f"/feed/author/{author.slug}/", "exact"))
 
@@ -579,7 +579,7 @@ class Importer:
 
     def featured_picture(self, item):
         thumbnail = item.meta.get("_thumbnail_id", "").strip()
-        if not thumbnail.isdigit():
+        if not (thumbnail.isascii() and thumbnail.isdigit()):
             return None
         ref = self.pictures.get(int(thumbnail))
         if ref is None:

@@ -2,10 +2,13 @@
 every reader, kept in the fragment cache (see newsroom.slots.cached_fragment).
 
 The part may use only what the keys name and what every reader shares (settings, the section
-list): never the request, the user or a form.
+list): never the request, the user or a form. It goes stale with the surrogate keys the page
+declared before it was rendered (site chrome, such as the navigation, only with a purge of all).
 """
 
 from django import template
+
+from broadsheet.core import surrogates
 
 from .. import slots
 
@@ -24,7 +27,13 @@ class SharedNode(template.Node):
             return self.nodelist.render(context)
         name = self.name.resolve(context)
         key = ":".join(str(k.resolve(context)) for k in self.keys)
-        return slots.cached_fragment(request, f"shared-{name}", key, lambda: self.nodelist.render(context))
+        return slots.cached_fragment(
+            request,
+            f"shared-{name}",
+            key,
+            lambda: self.nodelist.render(context),
+            keys=sorted(surrogates.declared(request)),
+        )
 
 
 @register.tag("shared")

@@ -48,6 +48,11 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument("--no-worker", action="store_true", help="Do not start a background task worker.")
+        parser.add_argument(
+            "--with-varnish",
+            action="store_true",
+            help="Run Varnish (Debian's, with xkey) on --port in front of the app server on --port + 1.",
+        )
 
     def server_command(self, options):
         bin_dir = os.path.dirname(sys.executable)
@@ -98,6 +103,17 @@ class Command(BaseCommand):
             "HOST": options["host"],
             "PORT": str(options["port"]),
         }
+        front = []
+        if options["with_varnish"]:
+            # Varnish answers on the port asked for; the app listens on the next one behind it.
+            from broadsheet.edge.varnish import serve_in_front
+
+            public_port = options["port"]
+            options = {**options, "port": public_port + 1}
+            holder = ports.holder_of(options["host"], options["port"])
+            if holder is not None:
+                raise CommandError(f"Port {options['port']} (the app behind Varnish) is already served by {holder}.")
+            front.append(serve_in_front(options["host"], public_port, options["port"], env))
         self.stdout.write(
             f"Serving {settings.BROADSHEET_SITE_NAME} at http://{options['host']}:{options['port']}/"
         )
@@ -118,10 +134,10 @@ class Command(BaseCommand):
                         self.stderr.write(restarted)
                 stopping.wait(SUPERVISE_SECONDS)
         finally:
-            for child in (server, worker.process if worker else None):
+            for child in (server, worker.process if worker else None, *front):
                 if child is not None and child.poll() is None:
                     child.terminate()
-            for child in (server, worker.process if worker else None):
+            for child in (server, worker.process if worker else None, *front):
                 if child is not None:
                     try:
                         child.wait(timeout=20)

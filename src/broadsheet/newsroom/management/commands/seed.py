@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from broadsheet.newsroom import demo
 from broadsheet.newsroom.models import Article, Author, Section, Source, Tag
-from broadsheet.newsroom.signals import articles_loaded
+from broadsheet.newsroom.signals import articles_loaded, send_robustly
 
 # From this many stories on, they are made in a second process while this one writes.
 MAKER_PROCESS_MIN = 20_000
@@ -285,6 +285,9 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Do nothing when there are articles already."
         )
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--no-comments", action="store_true", help="Leave out the other apps' demo data (readers' comments)."
+        )
 
     def handle(self, *args, **options):
         if options["if_empty"] and Article.objects.exists():
@@ -343,7 +346,9 @@ class Command(BaseCommand):
             progress.close()
             if created_ids:
                 writer.loaded()
-                articles_loaded.send(sender=Article, article_ids=created_ids, in_process=True)
+                send_robustly(articles_loaded, article_ids=created_ids, in_process=True)
+        if created_ids and not options["no_comments"]:
+            self.seed_other_apps(created_ids, seed)
         if len(created_ids) >= 1000:
             # Fresh statistics after a bulk load: without them the query planner (SQLite above
             # all) walks the wrong index for the largest tables.
@@ -353,6 +358,14 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Seeded {len(created_ids)} articles in {elapsed:.1f}s (seed {seed}).")
         )
+
+    def seed_other_apps(self, article_ids, seed):
+        """What other apps add to a demo site (readers' comments), through their seed steps."""
+        from broadsheet.newsroom import slots
+
+        for name, step in slots.seed_steps():
+            made = step(article_ids, seed=seed)
+            self.stdout.write(f"Seeded {made} {name}.")
 
     def make_sections(self):
         result = {}

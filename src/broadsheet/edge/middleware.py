@@ -1,0 +1,84 @@
+"""Cache headers for a shared cache in front (Varnish, a CDN) and for the built-in page cache.
+
+An anonymous answer that is the same for every reader gets `Cache-Control: public` with
+s-maxage, stale-while-revalidate and stale-if-error, and names what it shows in `Surrogate-Key`
+(Varnish's xkey, Fastly) and `Cache-Tag` (Cloudflare). Anything else (a signed-in reader, a page
+that set a cookie or used a CSRF token, a form) is left as Django made it, never `public`: the
+shipped VCL keeps public answers only (the built-in page cache may still keep a page with a CSRF
+token, cut around it). Placed first in MIDDLEWARE so that it sees the answer as it leaves Django.
+"""
+
+import time
+
+from django.conf import settings
+from django.utils.cache import patch_cache_control
+
+from broadsheet.core import surrogates
+from broadsheet.pagecache.middleware import STORE_DOWN
+
+from . import conf
+
+PUBLIC_STATUSES = {200, 203, 301, 404, 410}
+
+
+class SharedCacheHeaders:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.session_cookie = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            return response
+        if self.is_public(request, response):
+            self.make_public(request, response)
+        return response
+
+    def is_public(self, request, response):
+        if response.status_code not in PUBLIC_STATUSES or response.cookies or response.streaming:
+            return False
+        path = request.path_info
+        if path.startswith(conf.PRIVATE_PATHS) and not path.startswith(conf.PUBLIC_UNDER_PRIVATE):
+            return False
+        if self.session_cookie in request.COOKIES or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return False
+        if request.META.get("CSRF_COOKIE_USED"):  # the page holds a CSRF token of this reader's
+            return False
+        control = response.get("Cache-Control", "").lower()
+        return not any(word in control for word in ("private", "no-store", "no-cache"))
+
+    def make_public(self, request, response):
+        keys = surrogates.page_keys(request, response.status_code)
+        response["Surrogate-Key"] = " ".join(keys)
+        response["Cache-Tag"] = ",".join(keys)
+        shared = conf.s_maxage()
+        if not request.META.get(STORE_DOWN):
+            shared = min(shared, seconds_until_next_scheduled_story())
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=conf.max_age(),
+            s_maxage=shared,
+            stale_while_revalidate=conf.stale_while_revalidate(),
+            stale_if_error=conf.stale_if_error(),
+        )
+        # Nothing in the page depends on a cookie, so a shared cache keeps one copy for all.
+        vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+        kept = [v for v in vary if v.lower() != "cookie"]
+        if kept:
+            response["Vary"] = ", ".join(kept)
+        elif "Vary" in response:
+            del response["Vary"]
+
+
+def seconds_until_next_scheduled_story():
+    """A shared cache keeps no page past the time the next scheduled story appears."""
+    from broadsheet.pagecache import get_store
+
+    try:
+        _counter, next_at = get_store().state()
+    except Exception:
+        return conf.s_maxage()
+    if not next_at:
+        return conf.s_maxage()
+    return max(1, int(min(next_at - time.time(), 10**9)))

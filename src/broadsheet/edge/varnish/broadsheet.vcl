@@ -1,0 +1,96 @@
+# Varnish in front of Broadsheet (Varnish 7 + xkey from Debian's varnish-modules).
+#
+# - Pages Broadsheet marks `Cache-Control: public` are kept for their s-maxage and purged by
+#   surrogate key: the app sends `PURGE /` with the keys in an `xkey-purge` header after each
+#   change (BROADSHEET_EDGE_PURGERS). Anything else (a page that sets a cookie, a form, a
+#   signed-in editor's page) is never kept.
+# - Readers' cookies never reach a cached page; signed-in editors and readers pinned to the
+#   primary database pass straight to the app.
+# - When the app is down (health probe), stale pages are served for up to a day
+#   (stale-if-error); while it is up, for 30 s while a fresh copy is fetched.
+# - Requests for the same missing page wait for one fetch (Varnish's request collapsing).
+#
+# `broadsheet varnish` fills in the @...@ values and runs varnishd with this file.
+vcl 4.1;
+
+import std;
+import xkey;
+
+backend origin {
+    .host = "@BACKEND_HOST@";
+    .port = "@BACKEND_PORT@";
+    .connect_timeout = 1s;
+    .first_byte_timeout = 30s;
+    .between_bytes_timeout = 10s;
+    .probe = {
+        .url = "/healthz";
+        .interval = 1s;
+        .timeout = 1s;
+        .window = 3;
+        .threshold = 2;
+        .initial = 2;
+    }
+}
+
+acl purgers {
+    @PURGERS@
+}
+
+sub vcl_recv {
+    if (req.method == "PURGE") {
+        if (client.ip !~ purgers) {
+            return (synth(403, "Purging is not allowed from here"));
+        }
+        if (!req.http.xkey-purge) {
+            return (synth(400, "Name the keys to purge in an xkey-purge header"));
+        }
+        set req.http.n-gone = xkey.purge(req.http.xkey-purge);
+        return (synth(200, "Purged " + req.http.n-gone));
+    }
+    # A Host the site does not serve is refused before anything is looked up or kept.
+    set req.http.host = std.tolower(req.http.host);
+    if (req.http.host !~ "@HOSTS@") {
+        return (synth(400, "Unknown host"));
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    # One cache entry per page: tracking parameters dropped, the others sorted.
+    if (req.url ~ "\?") {
+        set req.url = regsuball(req.url, "(?<=[?&])(utm_[^=&]*|mc_[^=&]*|_ga|_gl|pk_[^=&]*|mtm_[^=&]*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|igshid|twclid|ref_src)(=[^&]*)?(&|$)", "");
+        set req.url = regsub(req.url, "[?&]+$", "");
+        set req.url = std.querysort(req.url);
+    }
+    if (req.url ~ "^/(admin|accounts|preview|publish|healthz|comments/(post|held|state|unsubscribe))") {
+        return (pass);
+    }
+    if (req.http.Authorization || req.http.Cookie ~ "(^|;\s*)(sessionid|bs_read_primary|bs_nocache[^=]*)=") {
+        return (pass);
+    }
+    unset req.http.Cookie;
+    # Stale copies: briefly while the app is up (one fetch refreshes them), long while it is down.
+    if (std.healthy(req.backend_hint)) {
+        set req.grace = 30s;
+    }
+    return (hash);
+}
+
+sub vcl_backend_response {
+    if (beresp.http.Cache-Control !~ "(^|[ ,])public([ ,]|$)" || beresp.http.Set-Cookie) {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 120s;
+        return (deliver);
+    }
+    set beresp.http.xkey = beresp.http.Surrogate-Key;
+    set beresp.grace = 24h;
+    return (deliver);
+}
+
+sub vcl_deliver {
+    unset resp.http.xkey;
+    if (obj.hits > 0) {
+        set resp.http.X-Varnish-Cache = "HIT";
+    } else {
+        set resp.http.X-Varnish-Cache = "MISS";
+    }
+}
