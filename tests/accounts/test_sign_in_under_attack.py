@@ -9,7 +9,7 @@ from django.urls import reverse
 from broadsheet.accounts import conf, services, totp
 from broadsheet.accounts.models import Lockout, LoginAttempt
 from tests.conftest import make_user
-from tests.live import Session
+from tests.liveserver import Session
 
 PASSWORD = "a-long-test-password"
 LOGIN = "/admin/login/"

@@ -11,7 +11,7 @@ from broadsheet.submissions.models import Submission
 from tests.accounts.test_sign_in_under_attack import all_at_once
 from tests.conftest import make_section
 from tests.core import counting
-from tests.live import Session
+from tests.liveserver import Session
 from tests.submissions.helpers import form_data
 
 
