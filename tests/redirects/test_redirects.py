@@ -79,3 +79,9 @@ def test_back_office_lists_hits(client):
     client.force_login(make_user("boss", superuser=True))
     page = client.get("/admin/redirects/redirect/").content.decode()
     assert "/gone/" in page and ">7<" in page
+
+
+def test_odd_missing_addresses_are_plain_404s(client):
+    assert client.get("/nothing%00here/").status_code == 404
+    assert client.get("/?p=1%00").status_code == 200
+    assert client.get("/" + "x" * 600 + "/").status_code == 404

@@ -36,6 +36,8 @@ def _prefixes(path):
 
 def find(path: str, query: str = "") -> Redirect | None:
     """The redirect for an address (two indexed queries at most), or None."""
+    if "\x00" in path or "\x00" in query or len(path) > 500:  # nothing stored can match (PostgreSQL refuses NUL)
+        return None
     keys = _candidates(path, query)
     found = {r.old_path: r for r in Redirect.objects.filter(old_path__in=keys, match=Redirect.Match.EXACT)}
     for key in keys:
