@@ -77,7 +77,7 @@ def test_editor_republishes_a_wire_item_and_the_reader_sees_its_provenance(page,
     page.get_by_role("checkbox", name=f"Select this object for an action - {STORM}").check()
     page.get_by_role("combobox", name="Action").select_option(label="Publish selected stories now")
     page.get_by_role("button", name="Go").click()
-    expect(page.locator(".messagelist")).to_contain_text("Published 1 stories.")
+    expect(page.locator(".messagelist")).to_contain_text("Published 1 story.")
 
     page.context.clear_cookies()
     page.goto(article.get_absolute_url())

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from broadsheet.newsroom.models import Article, Revision
-from broadsheet.newsroom.text import render_markdown
+from broadsheet.newsroom.text import to_body
 from broadsheet.submissions import services
 from broadsheet.submissions.models import Guidelines, Submission
 
@@ -54,7 +54,7 @@ def test_editor_accepts_and_publishes_the_article_credited_to_the_contributor(
     article = Article.objects.get()
     assert response["Location"] == reverse("admin:newsroom_article_change", args=[article.pk])
     assert article.status == Article.Status.DRAFT and article.created_by == editor
-    assert article.body == render_markdown(BODY) and article.section == submission.section
+    assert article.body == to_body(BODY) and article.section == submission.section
     assert article.source.name == "Island Gazette" and article.source_url == "https://gazette.example/ferry"
     assert sorted(t.name for t in article.tags.all()) == ["ferries", "islands"]
     assert article.image and article.image.name.startswith("articles/")

@@ -51,17 +51,21 @@ class SharedCacheHeaders:
         keys = surrogates.page_keys(request, response.status_code)
         response["Surrogate-Key"] = " ".join(keys)
         response["Cache-Tag"] = ",".join(keys)
-        shared = conf.s_maxage()
-        if not request.META.get(STORE_DOWN):
-            shared = min(shared, seconds_until_next_scheduled_story())
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=conf.max_age(),
-            s_maxage=shared,
-            stale_while_revalidate=conf.stale_while_revalidate(),
-            stale_if_error=conf.stale_if_error(),
-        )
+        if "max-age" in response.get("Cache-Control", "").lower():
+            # The view chose its own lifetimes (a live page's poll, seconds long): keep them.
+            patch_cache_control(response, public=True, stale_if_error=conf.stale_if_error())
+        else:
+            shared = conf.s_maxage()
+            if not request.META.get(STORE_DOWN):
+                shared = min(shared, seconds_until_next_scheduled_story())
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=conf.max_age(),
+                s_maxage=shared,
+                stale_while_revalidate=conf.stale_while_revalidate(),
+                stale_if_error=conf.stale_if_error(),
+            )
         # Nothing in the page depends on a cookie, so a shared cache keeps one copy for all.
         vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
         kept = [v for v in vary if v.lower() != "cookie"]

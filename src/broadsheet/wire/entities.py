@@ -15,6 +15,7 @@ import re
 from django.db import transaction
 from django.utils.html import strip_tags
 
+from broadsheet.core import surrogates
 from broadsheet.related.analysis import fold_letters, fold_word
 
 from .models import Entity, EntityName, Mention
@@ -96,10 +97,10 @@ def refresh_mentions(article, *, using=None):
     """Link `article` to the entities its text names (replacing the machine's earlier links)."""
     text = "\n".join([article.headline, article.summary, strip_tags(article.body_html or article.body)])
     ids = (using or matcher()).find(text)
-    # One by one (a story names a few) so the page cache sees a change and only a change.
-    Mention.objects.filter(article=article).exclude(entity_id__in=ids).delete()
-    for entity_id in ids:
-        Mention.objects.get_or_create(article=article, entity_id=entity_id)
+    removed, _ = Mention.objects.filter(article=article).exclude(entity_id__in=ids).delete()
+    added = sum(Mention.objects.get_or_create(article=article, entity_id=entity_id)[1] for entity_id in ids)
+    if removed or added:  # the story's page names its entities: purge it, and only on a change
+        surrogates.request_purge(surrogates.story(article.pk))
     return ids
 
 

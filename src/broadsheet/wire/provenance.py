@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from broadsheet.core import surrogates
 from broadsheet.newsroom.models import Article, Source
 
 from .citations import find_citations
@@ -21,22 +22,28 @@ def story_text(article):
 @transaction.atomic
 def refresh_citations(article):
     """Find the outlets `article` cites; keep editors' decisions. Returns the shown citations.
-    Rows are written one by one (a story cites a handful) so the page cache sees the change."""
+    When they changed, the story's page is purged (after commit) from every cache."""
     found = {
         f.source_id: f
         for f in find_citations(story_text(article), article.language)
         if f.source_id != article.source_id
     }
     existing = {c.source_id: c for c in Citation.objects.filter(article=article)}
+    changed = False
     for source_id, citation in existing.items():
         if citation.status == Citation.Status.FOUND and source_id not in found:
             citation.delete()
+            changed = True
         elif source_id in found and citation.sentence != found[source_id].sentence:
             citation.sentence = found[source_id].sentence
             citation.save(update_fields=["sentence"])
+            changed = True
     for source_id, finding in found.items():
         if source_id not in existing:
             Citation.objects.get_or_create(article=article, source_id=source_id, defaults={"sentence": finding.sentence})
+            changed = True
+    if changed:
+        surrogates.request_purge(surrogates.story(article.pk))
     article.__dict__.pop(_MEMO, None)
     return cited_sources(article)
 
