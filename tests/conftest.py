@@ -16,9 +16,24 @@ from PIL import Image
 _counter = itertools.count(1)
 
 
+def pytest_sessionstart(session):
+    """Start with no collected static files: a server a test starts (`broadsheet serve`) collects
+    them into the test data folder, and an earlier run's copy would change what WhiteNoise serves."""
+    import shutil
+
+    from django.conf import settings
+
+    if settings.STATIC_ROOT:
+        shutil.rmtree(settings.STATIC_ROOT, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
+    from broadsheet.core.cache import ResilientRedisCache
+
     settings.MEDIA_ROOT = tmp_path / "media"
+    # An outage simulated by an earlier test must not leave this one's cache "down" for a second.
+    ResilientRedisCache._down_until = 0.0
     cache.clear()
     yield
     cache.clear()

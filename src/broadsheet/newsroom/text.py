@@ -147,9 +147,8 @@ def to_body(text):
     if not text.strip():
         return ""
     # Stripped, so that a body passed through again (export, then import) comes out the same.
-    if is_body_html(text):
-        return sanitise_html(text[:MAX_BODY]).strip()
-    return render_markdown(text).strip()
+    html = sanitise_html(text[:MAX_BODY]) if is_body_html(text) else render_markdown(text)
+    return html.strip()
 
 
 _body_filters = []

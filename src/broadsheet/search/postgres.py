@@ -48,7 +48,9 @@ VECTOR_SQL = (
 # knows), no markup, no entity, no highlight marker. Any other body is indexed through Python.
 _PYTHON_SPACES = "\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _BULK_WORD = f"[^ <>&{MARK_START}{MARK_END}{_PYTHON_SPACES}]+"
-PLAIN_BLOCKS = f"^(<(p|h2)>{_BULK_WORD}( {_BULK_WORD})*</(p|h2)>\n)*$"
+_PLAIN_BLOCK = f"<(p|h2)>{_BULK_WORD}( {_BULK_WORD})*</(p|h2)>"
+# Blocks one a line; stored bodies are stripped, so the last has no newline after it.
+PLAIN_BLOCKS = f"^({_PLAIN_BLOCK}\n)*({_PLAIN_BLOCK})?$"
 BULK_CHUNK = 100_000  # ids per temporary table
 BULK_RUN = 1000  # shorter runs of consecutive ids are left to index()
 BULK_TABLE = "search_bulk_documents"
@@ -265,9 +267,9 @@ class PostgresBackend(SearchBackend):
             "left(replace(replace(a.{}, %s, ' '), %s, ' '), " + str(MAX_INDEXED_CHARS) + ")"
         )
         body_sql = (  # what text.plain_text leaves of PLAIN_BLOCKS
-            "left(btrim(replace(replace(replace(replace(replace(a.body_html,"
+            "left(btrim(replace(replace(replace(replace(replace(replace(replace(a.body_html,"
             " '<p>', ' '), '</p>' || chr(10), ' '), '<h2>', ' '), '</h2>' || chr(10), ' '),"
-            f" '  ', ' '), ' '), {MAX_INDEXED_CHARS})"
+            f" '</p>', ' '), '</h2>', ' '), '  ', ' '), ' '), {MAX_INDEXED_CHARS})"
         )
         vector_sql = VECTOR_SQL % ("d.headline", "d.summary", "d.body")
         columns = "article_id, section_id, source_id, publish_at, headline, summary, body, vector"
