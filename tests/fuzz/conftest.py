@@ -138,12 +138,14 @@ def maybe_omitted(strategy):
 
 
 def is_valid_text(value):
-    """Text a person could type and a browser could send: no NUL, no surrogates, no control chars."""
+    """Text a person could type and a browser could send: no NUL, no surrogates, no control
+    characters (C0, DEL or C1: every stored or shown text drops them, see core.text.clean_text)."""
     return (
         isinstance(value, str)
         and value.strip() != ""
         and not any(
-            0xD800 <= ord(c) <= 0xDFFF or (ord(c) < 32 and c not in "\t\n\r") or ord(c) == 0x7F for c in value
+            0xD800 <= ord(c) <= 0xDFFF or (ord(c) < 32 and c not in "\t\n\r") or 0x7F <= ord(c) <= 0x9F
+            for c in value
         )
     )
 

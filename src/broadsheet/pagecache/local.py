@@ -71,7 +71,12 @@ class LocalStore(PageStore):
             return True
 
     def claim(self, key, seconds):
-        return self.cache.add("pagecache:render:" + key, 1, seconds)
+        # The file cache's add() is a look then a write: two workers could both win. Counting
+        # under the OS file lock is one step, so exactly one of them sees 1.
+        from broadsheet.core.cache import count_hit
+
+        count = count_hit(self.cache, "pagecache:render:" + key, timeout=seconds)
+        return count is None or count == 1
 
     def release(self, key):
         self.cache.delete("pagecache:render:" + key)
