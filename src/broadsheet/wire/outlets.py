@@ -11,7 +11,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from broadsheet.newsroom.models import Source
 
@@ -178,19 +178,17 @@ def find_source(name):
 
 
 def find_or_create_source(name, *, homepage=""):
-    """The Source called `name` (or one of its aliases), created when there is none.
-
-    Deliberately minimal: a concurrent creation of the same name loses the race on the unique
-    name and reads the winner's row."""
+    """The Source called `name` (or one of its aliases), created when there is none (through
+    the newsroom's race-safe find_or_create)."""
     name = " ".join(name.split())[:120]
     found = find_source(name)
     if found:
         return found
-    try:
-        with transaction.atomic():
-            return Source.objects.create(name=name, homepage=homepage)
-    except IntegrityError:
-        return Source.objects.get(name=name)
+    source = Source.objects.find_or_create(name)
+    if homepage and not source.homepage:
+        Source.objects.filter(pk=source.pk, homepage="").update(homepage=homepage)
+        source.homepage = homepage
+    return source
 
 
 def suggestions(limit=200):
