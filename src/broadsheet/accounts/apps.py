@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
         from django.contrib import admin
         from django.urls import reverse
 
+        from broadsheet.core import hooks
         from broadsheet.newsroom import slots
 
         from .models import Lockout, TwoFactorDevice
@@ -33,4 +34,4 @@ class AccountsConfig(AppConfig):
                 },
             ]
 
-        slots.register_dashboard_panel("accounts", sign_in_panel, order=90)
+        hooks.register(slots.DASHBOARD_PANEL, sign_in_panel, order=90, name="accounts")

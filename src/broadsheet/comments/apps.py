@@ -11,6 +11,7 @@ class CommentsConfig(AppConfig):
         from django.db.models.signals import post_delete
         from django.urls import reverse
 
+        from broadsheet.core import hooks
         from broadsheet.newsroom import slots
 
         from . import services, views
@@ -25,11 +26,11 @@ class CommentsConfig(AppConfig):
 
         post_delete.connect(comment_deleted, sender=Comment, dispatch_uid="comments.tally", weak=False)
 
-        slots.register_article_block("comments", views.article_block, order=50)
-        slots.register_listing_annotator("comments", services.annotate_comment_counts)
+        hooks.register(slots.ARTICLE_BLOCK, views.article_block, order=50, name="comments")
+        hooks.register(slots.LISTING_ANNOTATOR, services.annotate_comment_counts, name="comments")
         from .demo import seed_comments
 
-        slots.register_seed_step("comments", seed_comments)
+        hooks.register(slots.SEED_STEP, seed_comments, name="comments")
 
         def moderation_counts():
             base = reverse("admin:comments_comment_changelist")
@@ -46,4 +47,4 @@ class CommentsConfig(AppConfig):
                 },
             ]
 
-        slots.register_dashboard_panel("comments", moderation_counts, order=30)
+        hooks.register(slots.DASHBOARD_PANEL, moderation_counts, order=30, name="comments")

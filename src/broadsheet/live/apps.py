@@ -10,7 +10,7 @@ class LiveConfig(AppConfig):
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
-        from broadsheet.core import surrogates
+        from broadsheet.core import hooks, surrogates
         from broadsheet.newsroom import slots
 
         from . import blocks
@@ -28,4 +28,4 @@ class LiveConfig(AppConfig):
             post_save.connect(live_changed, sender=model, dispatch_uid=f"live.{model.__name__}.save", weak=False)
             post_delete.connect(live_changed, sender=model, dispatch_uid=f"live.{model.__name__}.delete", weak=False)
 
-        slots.register_article_block("live", blocks.live_block, order=0, shared=True)
+        hooks.register(slots.ARTICLE_BLOCK, blocks.live_block, order=0, name="live", shared=True)

@@ -10,8 +10,9 @@ class MediaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from broadsheet.newsroom.text import register_body_filter
+        from broadsheet.core import hooks
+        from broadsheet.newsroom.text import BODY_FILTER
 
         from .rendering import add_srcset
 
-        register_body_filter(add_srcset)
+        hooks.register(BODY_FILTER, add_srcset, name="srcset")

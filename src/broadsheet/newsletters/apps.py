@@ -9,6 +9,7 @@ class NewslettersConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
+        from broadsheet.core import hooks
         from broadsheet.newsroom import slots
 
         from .models import Subscriber
@@ -23,4 +24,4 @@ class NewslettersConfig(AppConfig):
                 }
             ]
 
-        slots.register_dashboard_panel("newsletters", subscriber_counts, order=60)
+        hooks.register(slots.DASHBOARD_PANEL, subscriber_counts, order=60, name="newsletters")

@@ -24,6 +24,8 @@ class NewsroomConfig(AppConfig):
 
         from django.urls import reverse
 
+        from broadsheet.core import hooks
+
         from . import slots
 
         def desk_counts():
@@ -46,4 +48,4 @@ class NewsroomConfig(AppConfig):
                 },
             ]
 
-        slots.register_dashboard_panel("newsroom", desk_counts, order=10)
+        hooks.register(slots.DASHBOARD_PANEL, desk_counts, order=10, name="newsroom")

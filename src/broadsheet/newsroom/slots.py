@@ -1,24 +1,58 @@
-"""Places where other apps add to newsroom pages without newsroom importing them.
+"""The places where other apps add to newsroom pages without newsroom importing them: the
+hooks newsroom defines (broadsheet.core.hooks) and the functions that run them.
 
 An app registers a provider in its AppConfig.ready():
 
-    slots.register_article_block("related", related_block, order=10, shared=True)
+    hooks.register(slots.ARTICLE_BLOCK, related_block, order=10, name="related", shared=True)
 
-A provider takes (request, article) and returns (template_name, context) or None. The
+A block provider takes (request, article) and returns (template_name, context) or None. The
 article view calls every provider (so queries run in the view, not the template) and the
 page shows each block's HTML in order. A `shared` block is the same for every reader, so its
 HTML may come from the fragment cache without calling the provider.
 
-The fragment cache itself is plugged in the same way (the pagecache app registers one); with
+The fragment cache itself is plugged in here too (the pagecache app registers one); with
 none registered, every fragment is rendered on every request.
 """
 
 from django.template.loader import render_to_string
 
-from broadsheet.core import surrogates
+from broadsheet.core import hooks, surrogates
 
-_article_blocks = []
-_dashboard_panels = []
+ARTICLE_BLOCK = hooks.define(
+    "article_block",
+    "A block under a story: provider(request, article) -> (template_name, context) or None. "
+    "Options: shared=True when its HTML is the same for every reader (fragment-cached).",
+)
+HOME_BLOCK = hooks.define(
+    "home_block",
+    "A block on the home page: provider(request, None) -> (template_name, context) or None. "
+    "Options: shared, and freshness() whose value change renews a shared block's HTML.",
+)
+SECTION_BLOCK = hooks.define(
+    "section_block",
+    "A block on a section page: provider(request, section) -> (template_name, context) or None. "
+    "Options: as for home_block.",
+)
+DASHBOARD_PANEL = hooks.define(
+    "dashboard_panel",
+    'Rows for the editors\' dashboard: provider() -> [{"label", "count", "url"}].',
+)
+LISTING_ANNOTATOR = hooks.define(
+    "listing_annotator",
+    "annotator(articles) sets attributes on each article of a list in one query (a count).",
+)
+HOME_LAYOUT = hooks.define(
+    "home_layout",
+    "provider(request) -> [(section id, number of stories)] for the home page's section blocks, "
+    "or None for the default (every navigation section); the first answer that is not None wins.",
+)
+SEED_STEP = hooks.define(
+    "seed_step",
+    "step(article_ids, seed=...) adds an app's demo data to what `broadsheet seed` wrote and "
+    "returns how many rows it made; registered with name= (what it made, for the report).",
+)
+PAGE_BLOCKS = {"home": HOME_BLOCK, "section": SECTION_BLOCK}
+
 _fragment_cache = None
 
 
@@ -45,12 +79,6 @@ def cached_value(request, name, key, build, *, size=1000, keys=()):
     return _fragment_cache.value(request, name, key, build, size=size, keys=keys)
 
 
-def register_article_block(name, provider, *, order=50, shared=False):
-    _article_blocks[:] = [b for b in _article_blocks if b[1] != name]
-    _article_blocks.append((order, name, provider, shared))
-    _article_blocks.sort(key=lambda b: (b[0], b[1]))
-
-
 def render_block(request, article, provider):
     result = provider(request, article)
     if not result:
@@ -62,8 +90,9 @@ def render_block(request, article, provider):
 def article_blocks(request, article, *, cache=True):
     """[{"name", "html"}] of the blocks under `article`, in order (empty blocks left out)."""
     blocks = []
-    for _order, name, provider, shared in _article_blocks:
-        if shared and cache:
+    for hook in hooks.get_entries(ARTICLE_BLOCK):
+        name, provider = hook.name, hook.fn
+        if hook.options.get("shared") and cache:
             html = cached_fragment(
                 request,
                 f"block-{name}",
@@ -78,18 +107,11 @@ def article_blocks(request, article, *, cache=True):
     return blocks
 
 
-def register_dashboard_panel(name, provider, *, order=50):
-    """provider() returns a list of {"label", "count", "url"} for the editors' dashboard."""
-    _dashboard_panels[:] = [p for p in _dashboard_panels if p[1] != name]
-    _dashboard_panels.append((order, name, provider))
-    _dashboard_panels.sort(key=lambda p: (p[0], p[1]))
-
-
 def dashboard_panels(user=None):
     """The panels' rows; with a user, only those whose admin list they may see (a Writer sees
     no lockout or spam counts)."""
     rows = []
-    for _order, _name, provider in _dashboard_panels:
+    for provider in hooks.get_hooks(DASHBOARD_PANEL):
         rows.extend(provider())
     return rows if user is None else [row for row in rows if _may_see(user, row["url"])]
 
@@ -107,44 +129,21 @@ def _may_see(user, url):
     return True
 
 
-_listing_annotators = []
-
-
-def register_listing_annotator(name, annotator):
-    """annotator(articles) sets attributes on each article of a list in one query, e.g. a count."""
-    _listing_annotators[:] = [a for a in _listing_annotators if a[0] != name]
-    _listing_annotators.append((name, annotator))
-
-
 def annotate_listing(articles):
     articles = [a for a in articles if a is not None]
     if articles:
-        for _name, annotator in _listing_annotators:
+        for annotator in hooks.get_hooks(LISTING_ANNOTATOR):
             annotator(articles)
     return articles
 
 
-_page_blocks = []
-_home_layout = []
-
-
-def register_page_block(place, name, provider, *, order=50, shared=False, freshness=None):
-    """A block on a listing page: `place` is "home" or "section". provider(request, subject)
-    returns (template_name, context) or None; subject is the section (None on the home page).
-    A `shared` block's HTML may come from the fragment cache until content changes or, when
-    given, until freshness() returns another value (e.g. the current five minutes)."""
-    _page_blocks[:] = [b for b in _page_blocks if (b[1], b[2]) != (place, name)]
-    _page_blocks.append((order, place, name, provider, shared, freshness))
-    _page_blocks.sort(key=lambda b: (b[0], b[2]))
-
-
 def page_blocks(request, place, subject=None):
-    """[{"name", "html"}] of the blocks registered for `place`, in order (empty ones left out)."""
+    """[{"name", "html"}] of the blocks registered for `place` ("home" or "section"), in order
+    (empty ones left out); subject is the section (None on the home page)."""
     blocks = []
-    for _order, block_place, name, provider, shared, freshness in _page_blocks:
-        if block_place != place:
-            continue
-        if shared:
+    for hook in hooks.get_entries(PAGE_BLOCKS[place]):
+        name, provider, freshness = hook.name, hook.fn, hook.options.get("freshness")
+        if hook.options.get("shared"):
             key = f"{subject.pk if subject is not None else ''}:{freshness() if freshness else ''}"
             html = cached_fragment(
                 request, f"page-{place}-{name}", key, lambda p=provider: render_block(request, subject, p)
@@ -156,27 +155,14 @@ def page_blocks(request, place, subject=None):
     return blocks
 
 
-def register_home_layout(provider):
-    """provider(request) returns [(section id, number of stories)] for the home page's section
-    blocks, in order, or None for the default (every navigation section)."""
-    _home_layout[:] = [provider]
-
-
 def home_layout(request):
-    for provider in _home_layout:
-        return provider(request)
+    for provider in hooks.get_hooks(HOME_LAYOUT):
+        layout = provider(request)
+        if layout is not None:
+            return layout
     return None
 
 
-_seed_steps = []
-
-
-def register_seed_step(name, step):
-    """step(article_ids, seed=...) adds an app's demo data to what `broadsheet seed` wrote
-    (the comments app adds readers' comments) and returns how many rows it made."""
-    _seed_steps[:] = [s for s in _seed_steps if s[0] != name]
-    _seed_steps.append((name, step))
-
-
 def seed_steps():
-    return list(_seed_steps)
+    """[(name, step)] of the registered seed steps, in order."""
+    return [(hook.name, hook.fn) for hook in hooks.get_entries(SEED_STEP)]

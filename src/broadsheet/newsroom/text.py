@@ -12,6 +12,7 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 
+from broadsheet.core import hooks
 from broadsheet.core.text import (
     clean_text,  # re-exported: the rule lives in core, older imports use this name
 )
@@ -151,19 +152,16 @@ def to_body(text):
     return html.strip()
 
 
-_body_filters = []
-
-
-def register_body_filter(function):
-    """Let another app change how a stored body is shown (called once per save, in order)."""
-    if function not in _body_filters:
-        _body_filters.append(function)
-    return function
+BODY_FILTER = hooks.define(
+    "body_filter",
+    "filter(html) -> html: another app's change to how a stored body is shown (the media "
+    "library adds srcset); run in order on every render_body().",
+)
 
 
 def render_body(body):
     """What the site, the feeds and the API show for a stored body."""
     html = placeholders(body or "")
-    for function in _body_filters:
+    for function in hooks.get_hooks(BODY_FILTER):
         html = function(html)
     return html

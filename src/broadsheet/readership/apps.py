@@ -7,10 +7,13 @@ class ReadershipConfig(AppConfig):
     verbose_name = "Readership"
 
     def ready(self):
+        from broadsheet.core import hooks
         from broadsheet.newsroom import slots
 
         from . import blocks
 
-        slots.register_article_block("read-beacon", blocks.beacon, order=90, shared=True)
-        for place in ("home", "section"):
-            slots.register_page_block(place, "most-read", blocks.most_read, order=20, shared=True, freshness=blocks.five_minutes)
+        hooks.register(slots.ARTICLE_BLOCK, blocks.beacon, order=90, name="read-beacon", shared=True)
+        for hook_name in (slots.HOME_BLOCK, slots.SECTION_BLOCK):
+            hooks.register(
+                hook_name, blocks.most_read, order=20, name="most-read", shared=True, freshness=blocks.five_minutes
+            )

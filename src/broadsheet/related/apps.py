@@ -9,13 +9,14 @@ class RelatedConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save, pre_delete
 
+        from broadsheet.core import hooks
         from broadsheet.newsroom import signals, slots
         from broadsheet.newsroom.models import Article
 
         from . import receivers, services
         from .models import RelatedExclusion, RelatedPin
 
-        slots.register_article_block("related", services.related_block, order=10, shared=True)
+        hooks.register(slots.ARTICLE_BLOCK, services.related_block, order=10, name="related", shared=True)
         signals.article_changed.connect(receivers.article_changed, dispatch_uid="related.changed")
         signals.articles_deleted.connect(receivers.articles_deleted, dispatch_uid="related.deleted")
         pre_delete.connect(receivers.article_deleting, sender=Article, dispatch_uid="related.deleting")

@@ -9,6 +9,7 @@ class SiteSettingsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from broadsheet.core import hooks
         from broadsheet.newsroom import slots
         from broadsheet.newsroom.models import Section
 
@@ -22,7 +23,7 @@ class SiteSettingsConfig(AppConfig):
             post_save.connect(look_changed, sender=model, dispatch_uid=f"sitesettings.{model.__name__}.save", weak=False)
             post_delete.connect(look_changed, sender=model, dispatch_uid=f"sitesettings.{model.__name__}.delete", weak=False)
 
-        slots.register_home_layout(blocks.home_layout)
-        slots.register_page_block("home", "promo", blocks.home_promo, order=5)
-        slots.register_article_block("promo", blocks.story_promo, order=5)
-        slots.register_article_block("share", blocks.share_links, order=1, shared=True)
+        hooks.register(slots.HOME_LAYOUT, blocks.home_layout, name="sitesettings")
+        hooks.register(slots.HOME_BLOCK, blocks.home_promo, order=5, name="promo")
+        hooks.register(slots.ARTICLE_BLOCK, blocks.story_promo, order=5, name="promo")
+        hooks.register(slots.ARTICLE_BLOCK, blocks.share_links, order=1, name="share", shared=True)

@@ -7,14 +7,14 @@ class SubmissionsConfig(AppConfig):
     verbose_name = "Publish Your Article"
 
     def ready(self):
-        from broadsheet.core import housekeeping
+        from broadsheet.core import hooks, housekeeping
         from broadsheet.newsroom import signals, slots
 
         from . import pictures, receivers
 
         housekeeping.register("submissions-held-pictures", pictures.purge_stale_held, every=600)
 
-        slots.register_dashboard_panel("submissions", receivers.dashboard_counts, order=10)
+        hooks.register(slots.DASHBOARD_PANEL, receivers.dashboard_counts, order=10, name="submissions")
         signals.article_changed.connect(receivers.article_changed, dispatch_uid="submissions-fingerprint")
         signals.articles_loaded.connect(
             receivers.articles_loaded, dispatch_uid="submissions-fingerprint-bulk"

@@ -9,6 +9,7 @@ class WireConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from broadsheet.core import hooks
         from broadsheet.core.workers import worker_started
         from broadsheet.newsroom import signals, slots
         from broadsheet.newsroom.models import Source
@@ -16,8 +17,8 @@ class WireConfig(AppConfig):
         from . import outlets, receivers
         from .models import SourceAlias
 
-        slots.register_article_block("provenance", receivers.provenance_block, order=5, shared=True)
-        slots.register_dashboard_panel("wire", receivers.dashboard_counts, order=20)
+        hooks.register(slots.ARTICLE_BLOCK, receivers.provenance_block, order=5, name="provenance", shared=True)
+        hooks.register(slots.DASHBOARD_PANEL, receivers.dashboard_counts, order=20, name="wire")
         signals.article_changed.connect(receivers.article_changed, dispatch_uid="wire.changed")
         signals.articles_loaded.connect(receivers.articles_loaded, dispatch_uid="wire.loaded")
         worker_started.connect(receivers.worker_started, dispatch_uid="wire.worker_started")
