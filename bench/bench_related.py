@@ -93,14 +93,15 @@ sys.path.insert(0, os.environ["RELATED_BENCH_HERE"])
 import related_eval
 from broadsheet.newsroom import importing
 from broadsheet.newsroom.models import Article
-from broadsheet.related import conf, services
+from django.test import override_settings
+from broadsheet.related import services
 
 call_command("migrate", verbosity=0)
 distractors = int(os.environ["RELATED_DISTRACTORS"])
 if distractors and not Article.objects.exists():
-    limit, conf.BULK_LIMIT = conf.BULK_LIMIT, 0  # the seed's bulk load runs one rebuild ...
-    call_command("seed", articles=distractors, no_progress=True, stdout=open(os.devnull, "w"))
-    conf.BULK_LIMIT = limit  # ... and the import below one batched update, as on a live site
+    with override_settings(BROADSHEET_RELATED_BULK_LIMIT=0):  # the seed's bulk load runs one rebuild ...
+        call_command("seed", articles=distractors, no_progress=True, stdout=open(os.devnull, "w"))
+    # ... and the import below one batched update, as on a live site
 rows = [json.loads(line) for line in open(os.environ["RELATED_EVAL"], encoding="utf-8")]
 # The set may be dated ahead of this machine's clock; move it back whole so none is scheduled.
 latest = max(datetime.datetime.fromisoformat(r["published"]) for r in rows)

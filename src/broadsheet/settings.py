@@ -1,8 +1,11 @@
 """Broadsheet settings: every value comes from the environment, with defaults that run locally.
 
-The table of variables lives in the README. Two other places read os.environ: `broadsheet serve`
-(HOST, PORT, WEB_CONCURRENCY, BROADSHEET_SERVER, BROADSHEET_THREADS) and core/workers.py
-(BROADSHEET_WORKER_STALE_SECONDS).
+The table of variables lives in the README. Any other BROADSHEET_* variable becomes the setting
+of the same name (the end of this file), which an app's conf.py reads when it is used, never at
+import; the core.W001 check names a BROADSHEET_* variable that no code reads. The only other
+readers of os.environ are the server commands' defaults: `broadsheet serve` (HOST, PORT,
+WEB_CONCURRENCY, BROADSHEET_SERVER, BROADSHEET_THREADS) and `broadsheet varnish` (HOST,
+VARNISH_PORT).
 """
 
 import os

@@ -61,7 +61,7 @@ def test_a_browsers_proof_holds_only_for_the_email_it_was_earned_under():
 def test_a_forged_proof_cookie_is_ignored(cookie):
     regular("mira@example.net")
     browser = Client()
-    browser.cookies[conf.PROOF_COOKIE] = cookie
+    browser.cookies[conf.proof_cookie()] = cookie
     send(browser, make_article(), comment="Forged cookie.", email="mira@example.net")
     assert status_of("Forged cookie.") == "pending"
 
@@ -77,7 +77,7 @@ def test_a_proof_cookie_copied_from_another_site_salt_is_ignored():
         status="approved",
     )
     browser = Client()
-    browser.cookies[conf.PROOF_COOKIE] = signing.dumps([first.pk], salt="another.purpose")
+    browser.cookies[conf.proof_cookie()] = signing.dumps([first.pk], salt="another.purpose")
     send(browser, make_article(), comment="Wrong salt.", email="mira@example.net")
     assert status_of("Wrong salt.") == "pending"
 
@@ -91,5 +91,5 @@ def test_a_signed_in_editor_is_approved_at_once(editor):
 
 def test_the_proof_cookie_is_sent_only_to_the_comment_views_so_pages_stay_cacheable():
     response = send(Client(), make_article(), comment="Where does the cookie go?")
-    cookie = response.cookies[conf.PROOF_COOKIE]
+    cookie = response.cookies[conf.proof_cookie()]
     assert cookie["path"] == "/comments/" and cookie["httponly"] and cookie["samesite"] == "Lax"

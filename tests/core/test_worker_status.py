@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from broadsheet.core import workers
+from broadsheet.core import conf, workers
 from broadsheet.core.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def test_healthz_shows_a_running_worker(client):
 
 def test_healthz_shows_a_stopped_worker_but_the_site_stays_up(client):
     WorkerHeartbeat.objects.create(
-        worker_id="gone", last_seen=timezone.now() - datetime.timedelta(seconds=workers.STALE_SECONDS + 30)
+        worker_id="gone", last_seen=timezone.now() - datetime.timedelta(seconds=conf.worker_stale_seconds() + 30)
     )
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json()["worker"]["state"] == "stale"
@@ -35,7 +35,7 @@ def test_dashboard_shows_the_worker_heartbeat(client, editor):
     client.force_login(editor)
     assert "no task worker has run" in client.get("/admin/").content.decode()
     WorkerHeartbeat.objects.create(
-        worker_id="gone", last_seen=timezone.now() - datetime.timedelta(seconds=workers.STALE_SECONDS + 30)
+        worker_id="gone", last_seen=timezone.now() - datetime.timedelta(seconds=conf.worker_stale_seconds() + 30)
     )
     assert "(stopped: emails and related stories wait)" in client.get("/admin/").content.decode()
     workers.beat("desk-1")

@@ -91,7 +91,7 @@ def test_commenter_details_never_reach_another_reader(site, committed):
     comments_conf = pytest.importorskip("broadsheet.comments.conf")
     with committed():
         story = make_article("Coastal path reopens")
-    commenter = Reader(site, cookies={comments_conf.COMMENTER_COOKIE: "anything"})
+    commenter = Reader(site, cookies={comments_conf.commenter_cookie(): "anything"})
     first = commenter.get(story.get_absolute_url())
     assert first.cache == "MISS" and "anything" not in first.text
     assert Reader(site).get(story.get_absolute_url()).body == first.body

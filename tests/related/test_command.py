@@ -56,8 +56,8 @@ def test_rebuild_agrees_with_one_at_a_time_updates(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_rebuild_in_reader_processes_gives_the_same_lists(monkeypatch):
-    from broadsheet.related import conf, reading
+def test_rebuild_in_reader_processes_gives_the_same_lists(monkeypatch, settings):
+    from broadsheet.related import reading
 
     articles = load_stories()
     services.rebuild_related()
@@ -66,7 +66,7 @@ def test_rebuild_in_reader_processes_gives_the_same_lists(monkeypatch):
     )
     monkeypatch.setattr(reading, "PARALLEL_FROM", 1)
     monkeypatch.setattr(reading, "READ_BATCH", 4)  # several id ranges per reader
-    monkeypatch.setattr(conf, "REBUILD_PROCESSES", 2)
+    settings.BROADSHEET_RELATED_REBUILD_PROCESSES = 2
     assert services.rebuild_related() == len(articles)
     in_readers = list(
         RelatedEntry.objects.order_by("article_id", "rank").values_list("article_id", "related_id")
@@ -77,7 +77,7 @@ def test_rebuild_in_reader_processes_gives_the_same_lists(monkeypatch):
 def test_rebuilt_lists_are_ranked_best_first_and_cut_to_length(stories):
     from broadsheet.related import conf, vectors
 
-    stored = vectors.Tuning(**conf.TUNING).stored
+    stored = vectors.Tuning(**conf.tuning()).stored
     lists = {}
     for article_id, rank, score in RelatedEntry.objects.order_by("article_id", "rank").values_list(
         "article_id", "rank", "score"

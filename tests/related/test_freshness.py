@@ -119,10 +119,8 @@ def test_small_bulk_load_is_indexed(db, django_capture_on_commit_callbacks):
     assert "bridge-2" in keys_of(services.related_for(articles["bridge-1"], limit=2), articles)
 
 
-def test_large_bulk_load_queues_a_rebuild(db, settings, django_capture_on_commit_callbacks, monkeypatch):
-    from broadsheet.related import conf
-
-    monkeypatch.setattr(conf, "BULK_LIMIT", 3)
+def test_large_bulk_load_queues_a_rebuild(db, settings, django_capture_on_commit_callbacks):
+    settings.BROADSHEET_RELATED_BULK_LIMIT = 3
     articles = load_stories()
     with django_capture_on_commit_callbacks(execute=True):
         articles_loaded.send(sender=Article, article_ids=[a.pk for a in articles.values()])

@@ -80,10 +80,8 @@ def test_small_import_queues_one_update_for_all_its_articles(tmp_path, settings)
     assert not IndexState.objects.filter(rebuilt_at__isnull=False).exists()  # no rebuild needed
 
 
-def test_large_import_queues_one_rebuild(tmp_path, settings, monkeypatch):
-    from broadsheet.related import conf
-
-    monkeypatch.setattr(conf, "BULK_LIMIT", 3)
+def test_large_import_queues_one_rebuild(tmp_path, settings):
+    settings.BROADSHEET_RELATED_BULK_LIMIT = 3
     settings.TASKS = DATABASE_TASKS
     articles = import_stories(tmp_path)
     assert related_tasks() == ["broadsheet.related.tasks.rebuild_related"]

@@ -135,7 +135,7 @@ def wire_limits(settings):
     """Small limits so the bad feeds fail fast."""
     from broadsheet.wire import conf
 
-    old = (conf.FETCH_TIMEOUT, conf.FETCH_DEADLINE, conf.FETCH_MAX_BYTES)
-    conf.FETCH_TIMEOUT, conf.FETCH_DEADLINE, conf.FETCH_MAX_BYTES = 0.5, 2.0, 200_000
-    yield conf
-    conf.FETCH_TIMEOUT, conf.FETCH_DEADLINE, conf.FETCH_MAX_BYTES = old
+    settings.BROADSHEET_WIRE_FETCH_TIMEOUT = 0.5
+    settings.BROADSHEET_WIRE_FETCH_DEADLINE = 2.0
+    settings.BROADSHEET_WIRE_FETCH_MAX_BYTES = 200_000
+    return conf

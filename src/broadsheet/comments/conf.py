@@ -45,12 +45,21 @@ site_url, site_name = site.site_url, site.site_name  # one rule for every app, i
 # their comment awaiting moderation); the commenter cookie holds name/email/website and is set
 # only when the reader ticks "Save my name...". A page cache must not serve a cached page to a
 # request carrying the "mine" cookie.
-PENDING_COOKIE = _get("PENDING_COOKIE", "bs_my_comments")
-COMMENTER_COOKIE = _get("COMMENTER_COOKIE", "bs_commenter")
+def pending_cookie():
+    return _get("PENDING_COOKIE", "bs_my_comments")
+
+
+def commenter_cookie():
+    return _get("COMMENTER_COOKIE", "bs_commenter")
+
+
 # Signed ids of the comments a browser posted: the proof that lets a regular skip the queue
 # (see trust.py). Only the comment views read it, so the browser sends it only under their
 # path: story pages never see it and stay cacheable.
-PROOF_COOKIE = _get("PROOF_COOKIE", "bs_comment_proof")
+def proof_cookie():
+    return _get("PROOF_COOKIE", "bs_comment_proof")
+
+
 PROOF_COOKIE_PATH = "/comments/"
 PROOF_MAX_AGE = 365 * 24 * 3600
 COOKIE_MAX_AGE = 365 * 24 * 3600

@@ -21,7 +21,7 @@ KEPT = 20
 
 def posted_here(request: HttpRequest) -> list[int]:
     """Ids of the comments this browser posted, from the signed proof cookie ([] if none or forged)."""
-    raw = request.COOKIES.get(conf.PROOF_COOKIE)
+    raw = request.COOKIES.get(conf.proof_cookie())
     if not raw:
         return []
     try:
@@ -37,7 +37,7 @@ def remember_posted(response: HttpResponse, request: HttpRequest, comment: Comme
     """Add `comment` to the browser's proof cookie (the redirect after a comment is posted)."""
     ids = [i for i in posted_here(request) if i != comment.pk] + [comment.pk]
     response.set_cookie(
-        conf.PROOF_COOKIE,
+        conf.proof_cookie(),
         signing.dumps(ids[-KEPT:], salt=PROOF_SALT, compress=True),
         max_age=conf.PROOF_MAX_AGE,
         path=conf.PROOF_COOKIE_PATH,

@@ -35,7 +35,7 @@ BUSY_MESSAGE = (
 
 def read_commenter(request):
     """Name, email and website saved by the reader's own choice, or {}."""
-    raw = request.COOKIES.get(conf.COMMENTER_COOKIE)
+    raw = request.COOKIES.get(conf.commenter_cookie())
     if not raw:
         return {}
     try:
@@ -114,7 +114,7 @@ def _posted(request, comment, *, remember):
         # Story pages are the same for every reader, so a held comment is shown on a page of
         # its own (and, with JavaScript, under the story from the reader's cookie).
         response = HttpResponseRedirect(reverse("comments:held", args=[comment.pk]))
-        services.remember_mine(response, request, conf.PENDING_COOKIE, comment.pk, conf.PENDING_MAX_AGE)
+        services.remember_mine(response, request, conf.pending_cookie(), comment.pk, conf.PENDING_MAX_AGE)
     else:
         response = HttpResponseRedirect(comment_url(comment))
     trust.remember_posted(response, request, comment)
@@ -125,15 +125,15 @@ def _posted(request, comment, *, remember):
             compress=True,
         )
         response.set_cookie(
-            conf.COMMENTER_COOKIE,
+            conf.commenter_cookie(),
             value,
             max_age=conf.COOKIE_MAX_AGE,
             httponly=True,
             samesite="Lax",
             secure=request.is_secure(),
         )
-    elif conf.COMMENTER_COOKIE in request.COOKIES:
-        response.delete_cookie(conf.COMMENTER_COOKIE, samesite="Lax")
+    elif conf.commenter_cookie() in request.COOKIES:
+        response.delete_cookie(conf.commenter_cookie(), samesite="Lax")
     return response
 
 
@@ -141,7 +141,7 @@ def _posted(request, comment, *, remember):
 def held(request, pk):
     """"Your comment is awaiting moderation": the page a held comment's writer lands on."""
     comment = None
-    if pk in services.read_mine(request, conf.PENDING_COOKIE):
+    if pk in services.read_mine(request, conf.pending_cookie()):
         comment = (
             Comment.objects.filter(pk=pk, status=Comment.Status.PENDING)
             .select_related("article")
@@ -162,7 +162,7 @@ def form_state(request, article_id):
     stamp of this moment, their saved name, email and website, and their comments awaiting
     moderation on this story (HTML). Never cached: it is the only personal part of the page."""
     saved = read_commenter(request)
-    mine = services.read_mine(request, conf.PENDING_COOKIE)
+    mine = services.read_mine(request, conf.pending_cookie())
     waiting = []
     if mine:
         for comment in services.awaiting_moderation(article_id, mine):

@@ -6,6 +6,8 @@ BROADSHEET_TRUSTED_PROXIES  addresses or networks of those proxies, e.g. ["10.0.
                             set, it is used instead of the count
 BROADSHEET_MAX_REQUEST_BYTES the largest request body accepted (default 16 MB); larger ones are
                             refused with 413 before they are read
+BROADSHEET_WORKER_STALE_SECONDS a task worker not heard from for this long is taken for dead and
+                            its running tasks run again (default 60)
 """
 
 import ipaddress
@@ -30,3 +32,12 @@ def trusted_proxies():
 
 def max_request_bytes():
     return int(getattr(settings, "BROADSHEET_MAX_REQUEST_BYTES", 16 * 1024 * 1024))
+
+
+def worker_stale_seconds():
+    return int(getattr(settings, "BROADSHEET_WORKER_STALE_SECONDS", 60))
+
+
+def worker_beat_seconds():
+    """How often a worker beats: several times within the stale time, at most every 10 s."""
+    return max(1, min(10, worker_stale_seconds() // 4))

@@ -2,8 +2,8 @@
 
 django-tasks' database worker marks a task RUNNING when it claims it. If the process is killed
 before it finishes, the row would stay RUNNING for ever. Each `broadsheet worker` records a
-heartbeat; a RUNNING task whose worker has not been seen for STALE_SECONDS goes back to READY
-and runs again (tasks here are written to be safe to run twice).
+heartbeat; a RUNNING task whose worker has not been seen for BROADSHEET_WORKER_STALE_SECONDS
+(core.conf) goes back to READY and runs again (tasks here are written to be safe to run twice).
 """
 
 import datetime
@@ -18,15 +18,13 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from . import housekeeping
+from . import conf, housekeeping
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 # Sent when `broadsheet worker` starts, before it takes tasks: apps queue their periodic work
 # (the wire's feed polling) here. No arguments.
 worker_started = Signal()
-STALE_SECONDS = int(os.environ.get("BROADSHEET_WORKER_STALE_SECONDS", "60"))
-BEAT_SECONDS = max(1, min(10, STALE_SECONDS // 4))
 
 
 def new_worker_id():
@@ -46,9 +44,10 @@ def requeue_abandoned(now=None):
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
+    stale = datetime.timedelta(seconds=conf.worker_stale_seconds())
     alive = set(
         WorkerHeartbeat.objects.filter(
-            last_seen__gte=now - datetime.timedelta(seconds=STALE_SECONDS)
+            last_seen__gte=now - stale
         ).values_list("worker_id", flat=True)
     )
     requeued = 0
@@ -59,7 +58,7 @@ def requeue_abandoned(now=None):
             last_worker = task.worker_ids[-1] if task.worker_ids else None
             if last_worker in alive:
                 continue
-            if task.started_at and task.started_at > now - datetime.timedelta(seconds=STALE_SECONDS):
+            if task.started_at and task.started_at > now - stale:
                 continue  # just claimed; its worker may not have beaten yet
             DBTaskResult.objects.filter(pk=task.pk, status=TaskResultStatus.RUNNING).update(
                 status=TaskResultStatus.READY, started_at=None
@@ -90,15 +89,15 @@ class Heartbeat(threading.Thread):
             finally:
                 if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
                     connection.close()
-            self.stopped.wait(BEAT_SECONDS)
+            self.stopped.wait(conf.worker_beat_seconds())
         connection.close()  # this thread's own connection: a stopped worker holds none open
 
 
 def status(now=None):
     """What the newest heartbeat says: {"state": "running" | "stale" | "none", "last_seen",
-    "seconds_ago", "workers"} (workers: how many beat within STALE_SECONDS)."""
+    "seconds_ago", "workers"} (workers: how many beat within the stale time)."""
     now = now or timezone.now()
-    fresh_since = now - datetime.timedelta(seconds=STALE_SECONDS)
+    fresh_since = now - datetime.timedelta(seconds=conf.worker_stale_seconds())
     latest = WorkerHeartbeat.objects.order_by("-last_seen").values_list("last_seen", flat=True).first()
     if latest is None:
         return {"state": "none", "last_seen": None, "seconds_ago": None, "workers": 0}

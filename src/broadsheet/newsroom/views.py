@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.core import signing
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
@@ -13,16 +12,15 @@ from django.views.decorators.cache import never_cache
 
 from broadsheet.core import surrogates
 
-from . import embeds, slots
+from . import conf, embeds, slots
 from .models import Article, Author, Correction, Section, Source, Tag
 from .pagination import keyset_page
 
-PAGE_SIZE = settings.BROADSHEET_PAGE_SIZE
 SECTION_BLOCK_SIZE = 4
 
 
 def paginate(request, queryset):
-    return keyset_page(queryset, request.GET, PAGE_SIZE)
+    return keyset_page(queryset, request.GET, conf.page_size())
 
 
 def front_page(layout=None):

@@ -29,8 +29,13 @@ class RelatedBackend(ABC):
         """Recompute these articles' own lists (after an editor pinned or excluded a story)."""
 
 
-@functools.cache
 def get_backend() -> RelatedBackend:
+    """The backend BROADSHEET_RELATED_BACKEND names, one instance per process and backend."""
     from . import conf
 
-    return import_string(conf.BACKEND)()
+    return _backend(conf.backend())
+
+
+@functools.cache
+def _backend(dotted_path: str) -> RelatedBackend:
+    return import_string(dotted_path)()

@@ -104,10 +104,10 @@ def analysed_batches(weights=None, *, processes=None):
     """Every indexable article, read and analysed: a Batches of (ids, published, Analysed) in id
     order, with term numbers into one vocabulary, its `terms` (a list that grows as batches come).
 
-    With many articles and no transaction open, `processes` workers (conf.REBUILD_PROCESSES)
+    With many articles and no transaction open, `processes` workers (conf.rebuild_processes())
     each read and analyse id ranges of READ_BATCH articles; this process only renumbers terms."""
     weights = weights or DEFAULT_WEIGHTS
-    processes = conf.REBUILD_PROCESSES if processes is None else processes
+    processes = conf.rebuild_processes() if processes is None else processes
     ids = np.zeros(0, dtype=np.int64)
     if processes > 1 and not connection.in_atomic_block:
         # Unordered, so the database answers from an index on status instead of reading the table.

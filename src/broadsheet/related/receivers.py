@@ -43,7 +43,7 @@ def articles_loaded(sender, article_ids, in_process=False, **kwargs):
     ids = [int(i) for i in article_ids]
     if not ids:
         return
-    if len(ids) <= conf.BULK_LIMIT:
+    if len(ids) <= conf.bulk_limit():
         work = (
             (lambda: services.update_related(ids))
             if in_process

@@ -18,7 +18,7 @@ FILL_WINDOW = 40
 
 def related_for(article: Article | None, limit: int | None = None) -> list[Article]:
     """The published articles related to `article`, pins first then best first, in one query."""
-    limit = conf.SHOWN if limit is None else limit
+    limit = conf.shown() if limit is None else limit
     if not article or not article.pk or limit <= 0:
         return []
     return list(
@@ -34,7 +34,7 @@ def more_from(article: Article, *, exclude: Iterable[int] = (), limit: int | Non
     """Stories to read next that are not related by their words: the newest of the article's
     section, those sharing its tags first, then those from its source. Never the article, one in
     `exclude` or one an editor excluded from its list. Three queries."""
-    limit = conf.SHOWN if limit is None else limit
+    limit = conf.shown() if limit is None else limit
     if not article or not article.pk or limit <= 0:
         return []
     skip = {article.pk, *exclude}
@@ -63,7 +63,7 @@ def related_block(request: HttpRequest, article: Article) -> tuple[str, dict[str
     """The "Related posts" block under an article (newsroom.slots provider): the related list,
     topped up from the same section, labelled as such, when fewer than SHOWN are related."""
     articles = related_for(article)
-    more = more_from(article, exclude={a.pk for a in articles}, limit=conf.SHOWN - len(articles))
+    more = more_from(article, exclude={a.pk for a in articles}, limit=conf.shown() - len(articles))
     if not articles and not more:
         return None
     return "related/_related.html", {

@@ -17,7 +17,7 @@ def _document(story):
 
 def similarity(first, second):
     weights = Weights()
-    tuning = vectors.Tuning(**conf.TUNING)
+    tuning = vectors.Tuning(**conf.tuning())
     counts = [analyse(_document(story), weights)[0] for story in (first, second)]
     terms = sorted(set(counts[0]) | set(counts[1]))
     if not counts[0] or not counts[1]:

@@ -74,8 +74,22 @@ def refresh_statistics(tables=None):
 
 class TfidfBackend(RelatedBackend):
     def __init__(self, tuning=None, weights=None):
-        self.tuning = tuning or vectors.Tuning(**conf.TUNING)
+        self._tuning = tuning
+        self._from_settings = (None, None)
         self.weights = weights or Weights()
+
+    @property
+    def tuning(self):
+        """The tuning given, else BROADSHEET_RELATED_TUNING as it is now: get_backend() keeps
+        one backend per process, and a changed setting must not wait for a restart."""
+        if self._tuning is not None:
+            return self._tuning
+        knobs = conf.tuning()
+        seen, tuning = self._from_settings
+        if knobs != seen:
+            tuning = vectors.Tuning(**knobs)
+            self._from_settings = (knobs, tuning)
+        return tuning
 
     # --- everything at once ---
 
@@ -116,7 +130,7 @@ class TfidfBackend(RelatedBackend):
         """(article ids, related ids, scores) of every article's computed list, by article then
         best first, as compact arrays (about 12 entries per article)."""
         parts = [[], [], []]
-        threads = conf.REBUILD_PROCESSES
+        threads = conf.rebuild_processes()
         for src, dst, score in index.neighbours(
             self.tuning, postings=postings, threads=threads, progress=progress
         ):

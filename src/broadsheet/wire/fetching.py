@@ -27,8 +27,11 @@ class Fetched:
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
-    max_redirections = conf.FETCH_MAX_REDIRECTS
     max_repeats = 2
+
+    @property
+    def max_redirections(self):  # read per redirect: the opener is built once, at import
+        return conf.fetch_max_redirects()
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         if not newurl.lower().startswith(("http://", "https://")):
@@ -41,11 +44,11 @@ _opener = urllib.request.build_opener(_Redirects)
 
 def fetch(url, *, etag="", last_modified="", timeout=None, deadline=None, max_bytes=None):
     """GET `url`. Returns Fetched (status 304 with no body when nothing changed); raises FetchError."""
-    timeout = conf.FETCH_TIMEOUT if timeout is None else timeout
-    deadline = conf.FETCH_DEADLINE if deadline is None else deadline
-    max_bytes = conf.FETCH_MAX_BYTES if max_bytes is None else max_bytes
+    timeout = conf.fetch_timeout() if timeout is None else timeout
+    deadline = conf.fetch_deadline() if deadline is None else deadline
+    max_bytes = conf.fetch_max_bytes() if max_bytes is None else max_bytes
     headers = {
-        "User-Agent": conf.USER_AGENT,
+        "User-Agent": conf.user_agent(),
         "Accept": "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5",
         "Accept-Encoding": "identity",
     }
@@ -62,7 +65,7 @@ def fetch(url, *, etag="", last_modified="", timeout=None, deadline=None, max_by
             return Fetched(status=304, url=error.url or url, etag=etag, last_modified=last_modified)
         if 300 <= error.code < 400:
             raise FetchError(
-                f"Too many redirects (more than {conf.FETCH_MAX_REDIRECTS}) or a redirect loop"
+                f"Too many redirects (more than {conf.fetch_max_redirects()}) or a redirect loop"
             ) from None
         raise FetchError(f"The server answered {error.code} {error.reason}") from None
     except FetchError:

@@ -128,7 +128,7 @@ def window_grouper(*, now=None, exclude=()):
     """A Grouper over the items of the last GROUP_WINDOW_HOURS (read once; a poll cycle shares it)."""
     from .models import WireItem
 
-    since = (now or timezone.now()) - datetime.timedelta(hours=conf.GROUP_WINDOW_HOURS)
+    since = (now or timezone.now()) - datetime.timedelta(hours=conf.group_window_hours())
     window = (
         WireItem.objects.filter(fetched_at__gte=since, group__isnull=False)
         .exclude(pk__in=list(exclude))
@@ -152,7 +152,7 @@ def group_items(items, *, now=None, grouper=None):
     joined = 0
     for item in items:
         group_id, similarity = grouper.best_group(item.terms)
-        if group_id is None or similarity < conf.GROUP_SIMILARITY:
+        if group_id is None or similarity < conf.group_similarity():
             group_id = -(len(new_groups) + 1)
             new_groups[group_id] = StoryGroup(headline=item.headline[:300], created_at=now)
         else:

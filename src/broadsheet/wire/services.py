@@ -73,7 +73,7 @@ def poll_due(*, now=None, feeds=None, threads=None):
         Feed.objects.due(now).select_related("source", "auto_draft_section") if feeds is None else feeds
     )
     results = []
-    threads = threads or conf.POLL_THREADS
+    threads = threads or conf.poll_threads()
     # The recent items' words are read once per cycle, not once per feed.
     grouper = _Lazy(grouping.window_grouper)
     # A few batches of replies in memory at a time, never the whole cycle's bodies.
@@ -104,7 +104,7 @@ def poll_feed(feed):
 
 
 def _back_off(feed, now):
-    minutes = min(feed.every_minutes * 2 ** min(feed.failures, 20), conf.MAX_BACKOFF_MINUTES)
+    minutes = min(feed.every_minutes * 2 ** min(feed.failures, 20), conf.max_backoff_minutes())
     return now + datetime.timedelta(minutes=max(minutes, feed.every_minutes))
 
 

@@ -614,7 +614,7 @@ class Importer:
         primary = self.term_ids.get(item.meta.get("_yoast_wpseo_primary_category", "").strip())
         chosen = next((c for c in categories if c[0] == primary), categories[0] if categories else None)
         if chosen is None:
-            name, nicename = conf.DEFAULT_SECTION, slugify(conf.DEFAULT_SECTION)
+            name, nicename = conf.default_section(), slugify(conf.default_section())
         else:
             nicename, name = chosen
         name = clean_text(name or nicename)[:120]
@@ -645,8 +645,8 @@ class Importer:
         return tag
 
     def source_for(self, item):
-        name = clean_text(strip_tags(item.meta.get(conf.SOURCE_META_KEY, ""))).strip()[:120]
-        url = item.meta.get(conf.SOURCE_URL_META_KEY, "").strip()
+        name = clean_text(strip_tags(item.meta.get(conf.source_meta_key(), ""))).strip()[:120]
+        url = item.meta.get(conf.source_url_meta_key(), "").strip()
         if not url.startswith(("http://", "https://")) or len(url) > 1000:
             url = ""
         source = None
