@@ -21,17 +21,19 @@ from broadsheet.core import hooks, surrogates
 ARTICLE_BLOCK = hooks.define(
     "article_block",
     "A block under a story: provider(request, article) -> (template_name, context) or None. "
-    "Options: shared=True when its HTML is the same for every reader (fragment-cached).",
+    "Registered with name= (the block's name on the page and in the fragment cache); "
+    "options: shared=True when its HTML is the same for every reader (fragment-cached).",
 )
 HOME_BLOCK = hooks.define(
     "home_block",
     "A block on the home page: provider(request, None) -> (template_name, context) or None. "
-    "Options: shared, and freshness() whose value change renews a shared block's HTML.",
+    "Registered with name=; options: shared, and freshness() whose change renews a shared "
+    "block's HTML.",
 )
 SECTION_BLOCK = hooks.define(
     "section_block",
     "A block on a section page: provider(request, section) -> (template_name, context) or None. "
-    "Options: as for home_block.",
+    "Name and options: as for home_block.",
 )
 DASHBOARD_PANEL = hooks.define(
     "dashboard_panel",

@@ -1,22 +1,25 @@
 """Page cache: anonymous GET pages answered from a shared store before Django runs.
 
-The WSGI wrapper lives in `middleware.py`; `get_store()` picks the shared store once
-(Redis when the default cache is Redis, else a memory-mapped state file plus the default cache).
+The WSGI wrapper lives in `middleware.py`; `get_store()` picks the shared store the settings
+name (Redis when the default cache is Redis, else a memory-mapped state file plus the default
+cache).
 """
 
 from django.utils.module_loading import import_string
 
-_store = None
+_stores: dict = {}
 
 
 def get_store():
-    """The shared page store chosen by settings, created once per process."""
-    global _store
-    if _store is None:
-        from . import conf
+    """The shared page store the settings choose now, created once per process and backend (a
+    store kept from an earlier setting, e.g. a test's Redis, must not outlive it)."""
+    from . import conf
 
-        _store = import_string(conf.backend_path())()
-    return _store
+    path = conf.backend_path()
+    store = _stores.get(path)
+    if store is None:
+        store = _stores.setdefault(path, import_string(path)())
+    return store
 
 
 def invalidate():

@@ -3,11 +3,10 @@
 import functools
 
 
-@functools.cache
 def get_backend():
-    """The search backend for this site, chosen once: a setting, else the database vendor."""
+    """The search backend for this site: a setting, else the database vendor's (read per call,
+    like every setting; one instance per process and backend)."""
     from django.db import connection
-    from django.utils.module_loading import import_string
 
     from . import conf
 
@@ -18,4 +17,11 @@ def get_backend():
         raise ImproperlyConfigured(
             f"No search backend for the {connection.vendor} database; set BROADSHEET_SEARCH_BACKEND."
         )
-    return import_string(path)()
+    return _backend(path)
+
+
+@functools.cache
+def _backend(dotted_path):
+    from django.utils.module_loading import import_string
+
+    return import_string(dotted_path)()
