@@ -108,7 +108,9 @@ def _import_time_statements(body):
     function bodies."""
     for node in body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            yield from node.decorator_list
+            yield from node.decorator_list  # decorators and default values run at import
+            yield from node.args.defaults
+            yield from (default for default in node.args.kw_defaults if default is not None)
             continue
         if isinstance(node, ast.ClassDef):
             yield from _import_time_statements(node.body)
