@@ -161,3 +161,14 @@ def test_a_body_filter_registered_for_a_while_changes_what_a_body_shows():
     with hooks.register_temporarily(BODY_FILTER, shout, order=100):
         assert render_body("<p>quiet words</p>") == "<P>QUIET WORDS</P>"
     assert render_body("<p>quiet words</p>") == "<p>quiet words</p>"
+
+
+def test_the_page_cache_learns_the_harmless_comment_cookies_from_the_comments_app(settings):
+    from broadsheet.pagecache import conf
+
+    settings.BROADSHEET_COMMENTS_COMMENTER_COOKIE = "bs_saved_name"
+    assert {"bs_my_comments", "bs_saved_name"} <= conf.load().harmless_cookies
+    with hooks.register_temporarily(conf.HARMLESS_COOKIES, lambda: ["bs_poll_vote"], name="polls"):
+        assert "bs_poll_vote" in conf.load().harmless_cookies
+    settings.BROADSHEET_PAGECACHE_HARMLESS_COOKIES = []
+    assert conf.load().harmless_cookies == frozenset()

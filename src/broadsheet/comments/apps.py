@@ -13,8 +13,9 @@ class CommentsConfig(AppConfig):
 
         from broadsheet.core import hooks
         from broadsheet.newsroom import slots
+        from broadsheet.pagecache.conf import HARMLESS_COOKIES
 
-        from . import services, views
+        from . import conf, services, views
         from .models import Comment, CommentTally
 
         def comment_deleted(sender, instance, **kwargs):
@@ -27,6 +28,9 @@ class CommentsConfig(AppConfig):
         post_delete.connect(comment_deleted, sender=Comment, dispatch_uid="comments.tally", weak=False)
 
         hooks.register(slots.ARTICLE_BLOCK, views.article_block, order=50, name="comments")
+        # A commenter's saved details and their held comments reach the page through
+        # comments.js, so these cookies change nothing in a cached page.
+        hooks.register(HARMLESS_COOKIES, lambda: [conf.pending_cookie(), conf.commenter_cookie()], name="comments")
         hooks.register(slots.LISTING_ANNOTATOR, services.annotate_comment_counts, name="comments")
         from .demo import seed_comments
 

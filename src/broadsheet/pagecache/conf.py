@@ -10,6 +10,7 @@ BROADSHEET_PAGECACHE_BYPASS_COOKIES  cookie names that mean "this reader may see
                                      so Broadsheet's own cookies and "bs_nocache...") also bypasses
 BROADSHEET_PAGECACHE_HARMLESS_COOKIES cookies that never change a page: a render for a request
                                      carrying any other cookie (but CSRF's) is served, not stored
+                                     (default: those the apps name through the harmless_cookies hook)
 BROADSHEET_PAGECACHE_EXCLUDED_PATHS  path prefixes never cached
 BROADSHEET_PAGECACHE_MEMORY          bytes of pages each worker keeps in its own memory
 BROADSHEET_PAGECACHE_REDIS_STATE_SECONDS  with Redis, how long a worker may reuse the state it
@@ -25,6 +26,14 @@ BROADSHEET_FRAGMENTS_MEMORY          bytes of fragments each worker keeps in its
 from dataclasses import dataclass
 
 from django.conf import settings
+
+from broadsheet.core import hooks
+
+HARMLESS_COOKIES = hooks.define(
+    "harmless_cookies",
+    "cookie_names() -> names of an app's cookies that change nothing in a page (what they carry "
+    "reaches the page through JavaScript), so a page rendered for a request with them may be kept.",
+)
 
 
 @dataclass(frozen=True)
@@ -53,18 +62,7 @@ def load():
         bypass_cookie_prefixes=tuple(
             getattr(settings, "BROADSHEET_PAGECACHE_BYPASS_COOKIE_PREFIXES", ["bs_"])
         ),
-        # A commenter's saved details and their held comments reach the page through comments.js,
-        # so these cookies change nothing in it.
-        harmless_cookies=frozenset(
-            getattr(
-                settings,
-                "BROADSHEET_PAGECACHE_HARMLESS_COOKIES",
-                [
-                    getattr(settings, "BROADSHEET_COMMENTS_PENDING_COOKIE", "bs_my_comments"),
-                    getattr(settings, "BROADSHEET_COMMENTS_COMMENTER_COOKIE", "bs_commenter"),
-                ],
-            )
-        ),
+        harmless_cookies=frozenset(harmless_cookies()),
         excluded_paths=tuple(
             getattr(
                 settings,
@@ -98,6 +96,13 @@ def fragment_memory_bytes():
 
 def fragment_ttl():
     return int(getattr(settings, "BROADSHEET_PAGECACHE_TTL", 300))
+
+
+def harmless_cookies():
+    configured = getattr(settings, "BROADSHEET_PAGECACHE_HARMLESS_COOKIES", None)
+    if configured is not None:
+        return list(configured)
+    return [name for cookie_names in hooks.get_hooks(HARMLESS_COOKIES) for name in cookie_names()]
 
 
 def backend_path():
