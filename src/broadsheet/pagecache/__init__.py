@@ -11,14 +11,19 @@ _stores: dict = {}
 
 
 def get_store():
-    """The shared page store the settings choose now, created once per process and backend (a
-    store kept from an earlier setting, e.g. a test's Redis, must not outlive it)."""
+    """The shared page store the settings choose now, created once per process for each store
+    class and cache it lives in (one kept from an earlier setting, e.g. a test's stopped Redis,
+    must not outlive that setting)."""
+    from django.conf import settings
+
     from . import conf
 
     path = conf.backend_path()
-    store = _stores.get(path)
+    cache = settings.CACHES["default"]
+    key = (path, str(cache.get("LOCATION", "")), cache.get("KEY_PREFIX", ""))
+    store = _stores.get(key)
     if store is None:
-        store = _stores.setdefault(path, import_string(path)())
+        store = _stores.setdefault(key, import_string(path)())
     return store
 
 
