@@ -38,6 +38,14 @@ class Feed(models.Model):
         related_name="+",
         help_text="Make a draft in this section of every new item.",
     )
+    section = models.ForeignKey(
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The section this feed's items usually belong to: the desk filters by it and offers it first.",
+    )
     ignore_matching = models.TextField(
         blank=True,
         help_text="Words or phrases, one a line: items whose headline or summary has one are ignored.",
@@ -73,6 +81,11 @@ class Feed(models.Model):
     def is_healthy(self):
         return self.failures == 0
 
+    @property
+    def items_section_id(self):
+        """The section of this feed's items: its auto-draft rule's, else its default section."""
+        return self.auto_draft_section_id or self.section_id
+
 
 class StoryGroup(models.Model):
     """Wire items from one or several outlets about the same story."""
@@ -87,6 +100,14 @@ class StoryGroup(models.Model):
 class WireItemQuerySet(models.QuerySet):
     def waiting(self):
         return self.filter(status=WireItem.Status.NEW)
+
+    def in_section(self, section):
+        """Items whose feed's rule drafts them in `section`, or, without a rule, whose feed's
+        default section it is."""
+        return self.filter(
+            models.Q(feed__auto_draft_section=section)
+            | models.Q(feed__auto_draft_section__isnull=True, feed__section=section)
+        )
 
 
 class WireItem(models.Model):
