@@ -1,6 +1,8 @@
-"""The wire in the back office: feeds with their health, outlet aliases, entities, and the
-citations on the article form (editors confirm, remove or add them)."""
+"""The wire in the back office: feeds with their health, outlet aliases, entities, the
+citations on the article form (editors confirm, remove or add them), and a logo upload on the
+source form (into the media library, verified and re-encoded like every upload)."""
 
+from django import forms
 from django.contrib import admin
 
 from .models import Citation, Entity, EntityName, Feed, SourceAlias, WireItem
@@ -96,3 +98,43 @@ def add_article_inlines():
     article_admin = admin.site._registry.get(Article)
     if article_admin is not None and CitationInline not in type(article_admin).inlines:
         type(article_admin).inlines = [*type(article_admin).inlines, CitationInline]
+
+
+class SourceLogoForm(forms.ModelForm):
+    """The source form with a logo upload: the file goes into the media library through
+    media.services.add_picture (verified, re-encoded, no metadata kept) and becomes the logo."""
+
+    logo_upload = forms.FileField(
+        label="Upload a new logo",
+        required=False,
+        help_text="JPEG, PNG, WebP or GIF. It is added to the media library and replaces the logo above.",
+    )
+
+    def clean_logo_upload(self):
+        from broadsheet.newsroom.images import process_upload
+
+        upload = self.cleaned_data.get("logo_upload")
+        if upload:
+            process_upload(upload)  # raises ValidationError with the message shown beside the field
+            upload.seek(0)
+        return upload
+
+    def save(self, commit=True):
+        from broadsheet.media.services import add_picture
+
+        source = super().save(commit=False)
+        upload = self.cleaned_data.get("logo_upload")
+        if upload:  # clean_logo_upload has checked it
+            source.logo = add_picture(upload, title=f"Logo: {source.name}", alt_text=f"{source.name} logo")
+        if commit:
+            source.save()
+            self.save_m2m()
+        return source
+
+
+def add_source_logo_upload():
+    from broadsheet.newsroom.models import Source
+
+    source_admin = admin.site._registry.get(Source)
+    if source_admin is not None and not issubclass(source_admin.form, SourceLogoForm):
+        type(source_admin).form = type("SourceForm", (SourceLogoForm, source_admin.form), {})
