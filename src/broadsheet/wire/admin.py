@@ -68,18 +68,61 @@ class EntityNameInline(admin.TabularInline):
     extra = 1
 
 
+class EntityForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:  # an entity an editor names is confirmed unless they say otherwise
+            self.fields["status"].required = False
+
+    def clean_status(self):
+        return self.cleaned_data.get("status") or Entity.Status.CONFIRMED
+
+
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind")
-    list_filter = ("kind",)
+    """Entities editors named, and people the machine suggests: a suggestion is linked to stories
+    and gets its page only once an editor confirms it."""
+
+    form = EntityForm
+    list_display = ("name", "kind", "status", "spellings", "found_in")
+    list_filter = ("status", "kind")
     search_fields = ("name", "names__name")
+    readonly_fields = ("found_in", "found_sentence")
     inlines = [EntityNameInline]
+    actions = ["confirm", "reject"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("found_in").prefetch_related("names")
+
+    @admin.display(description="Other spellings")
+    def spellings(self, obj):
+        return ", ".join(n.name for n in obj.names.all() if n.name != obj.name)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         from . import tasks
 
         tasks.link_entity.enqueue(form.instance.pk)
+
+    @admin.action(description="Confirm the selected entities (link their stories, give them a page)")
+    def confirm(self, request, queryset):
+        from . import tasks
+
+        ids = list(queryset.exclude(status=Entity.Status.CONFIRMED).values_list("pk", flat=True))
+        Entity.objects.filter(pk__in=ids).update(status=Entity.Status.CONFIRMED)
+        for entity_id in ids:
+            tasks.link_entity.enqueue(entity_id)
+        self.message_user(request, f"{len(ids)} confirmed; their stories are being linked.")
+
+    @admin.action(description="Reject the selected suggestions (never suggested again)")
+    def reject(self, request, queryset):
+        from . import tasks
+
+        ids = list(queryset.exclude(status=Entity.Status.REJECTED).values_list("pk", flat=True))
+        Entity.objects.filter(pk__in=ids).update(status=Entity.Status.REJECTED)
+        for entity_id in ids:  # a rejected entity that was confirmed leaves its stories
+            tasks.link_entity.enqueue(entity_id)
+        self.message_user(request, f"{len(ids)} rejected.")
 
 
 class CitationInline(admin.TabularInline):

@@ -201,6 +201,15 @@ class Citation(models.Model):
         return f"{self.article_id} cites {self.source}"
 
 
+class EntityQuerySet(models.QuerySet):
+    def confirmed(self):
+        """The entities readers see: named by an editor, or suggested by the machine and confirmed."""
+        return self.filter(status=Entity.Status.CONFIRMED)
+
+    def suggested(self):
+        return self.filter(status=Entity.Status.SUGGESTED)
+
+
 class Entity(models.Model):
     """A person or place stories name, however each outlet spells it."""
 
@@ -209,10 +218,29 @@ class Entity(models.Model):
         PLACE = "place", "Place"
         ORGANISATION = "organisation", "Organisation"
 
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        SUGGESTED = "suggested", "Suggested by the machine"
+        REJECTED = "rejected", "Rejected (never suggested again)"
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, blank=True)
     kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.PERSON)
     description = models.CharField(max_length=300, blank=True)
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.CONFIRMED,
+        db_index=True,
+        help_text="Only confirmed entities are linked to stories and have a page.",
+    )
+    # Where the machine found a suggested one, for the editor who decides.
+    found_in = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    found_sentence = models.TextField(blank=True, editable=False)
+
+    objects = EntityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
