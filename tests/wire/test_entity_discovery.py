@@ -106,7 +106,8 @@ def test_the_finder_wants_a_cue_and_a_whole_name():
             "The New York Times reported the talks. According to Nadia Rahimi, the convoy left. "
             '"We will rebuild," Sarah Connolly said. Then Mehmet Yilmaz told reporters the bridge was closed. '
             "“It is over,” said Grace Holloway. Holloway Brothers said the yard would close. "
-            "Olga Petrov and Dmitri Morozov said the count was settled. Port Said told ships to wait."
+            "Olga Petrov and Dmitri Morozov said the count was settled. Port Said told ships to wait. "
+        "Officials in Ostrava Nova confirmed the closure. Lumen Robotics said that it would cooperate."
         )
     ]
     assert found == [

@@ -62,6 +62,8 @@ _NAME_IN_CUE = r"(?:(?:al|el|bin|ibn|van|von|de)[-‑ ])?[A-ZÀ-ÖØ-ÞĀ-ſА-�
 class Cues:
     after: re.Pattern  # text right after the name: a verb of speech, or a role in apposition
     before: re.Pattern  # text right before the name (lower-case, up to the name)
+    place: re.Pattern  # text right before a name that makes it a place ("officials in ")
+    thing: re.Pattern  # the rest of the sentence when it speaks of the name as a thing ("its")
 
 
 CUES = {
@@ -86,6 +88,11 @@ CUES = {
             # "..., said Ali Veli": a verb of speech before the name (quotes come first in news).
             rf"|[,”\"] (?:{_SPEECH})) $"
         ),
+        place=re.compile(
+            r"\b(?:in|at|from|to|near|into|outside|inside|across|around|throughout|toward|towards|"
+            r"via|across|of|for|on|between|beyond|off|along|within) $"
+        ),
+        thing=re.compile(r"\b(?:its|that it|it would|it will|it has|it had|which)\b"),
     ),
 }
 
@@ -214,9 +221,13 @@ class Finder:
             if not self._looks_like_a_person(words):
                 continue
             before, after = sentence[: run[0][1]], sentence[run[-1][2] :]
-            if self.cues.after.match(after) or (
-                not starts_sentence and (titled or self.cues.before.search(before.lower()[-80:]))
-            ):
+            cued_before = not starts_sentence and bool(self.cues.before.search(before.lower()[-80:]))
+            # "Officials in Ostrava Nova said": a place. "Lumen Robotics said that it ...": a firm.
+            if not (titled or cued_before) and self.cues.place.search(before.lower()[-20:]):
+                continue
+            if self.cues.thing.search(after):
+                continue
+            if self.cues.after.match(after) or (not starts_sentence and titled) or cued_before:
                 yield " ".join(words)
 
     def _looks_like_a_person(self, words):
