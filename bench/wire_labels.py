@@ -2,6 +2,8 @@
 
     bench/data/wire_citations.jsonl  passages with the outlets they cite as reporting
     bench/data/wire_aliases.jsonl    groups of names of one outlet, look-alike outlets beside them
+    bench/data/wire_people.jsonl     passages with the people they name (and capitalised look-alikes
+                                     that are not people), and groups of spellings of one person
 
 Each row has "split": "dev" or "holdout". The holdout uses outlets, people and events the dev
 part never uses, and some phrasings only it has, so its figures say how the finder does on
@@ -309,6 +311,157 @@ def alias_rows(seed=15):
     return groups
 
 
+# --- people: names found by the machine (wire/discovery.py) --------------------------------------
+
+# Given names and family names by tradition, as newspapers in English write them. The holdout
+# uses the second half of each list, so its people are never the dev part's.
+GIVEN = {
+    "turkish": ["Leyla", "Mehmet", "Ayşe", "Emre", "Zeynep", "Burak", "Elif", "Oğuz", "Selin", "Kemal", "Deniz", "Hakan"],
+    "arabic": ["Nadia", "Omar", "Khalid", "Layla", "Yusuf", "Rania", "Tariq", "Huda", "Samir", "Amira", "Faisal", "Mona"],
+    "persian": ["Esmail", "Parisa", "Reza", "Shirin", "Hamid", "Nasrin", "Dariush", "Mahnaz", "Kaveh", "Leila", "Babak", "Azadeh"],
+    "english": ["Sarah", "Thomas", "Helen", "David", "Grace", "Martin", "Claire", "Peter", "Alice", "Robert", "Megan", "Simon"],
+    "russian": ["Dmitri", "Olga", "Sergei", "Irina", "Yevgeny", "Tatiana", "Nikolai", "Anna", "Pavel", "Svetlana", "Igor", "Vera"],
+}
+FAMILY = {
+    "turkish": ["Arslan", "Yılmaz", "Demir", "Kaya", "Şahin", "Çelik", "Öztürk", "Aydın", "Doğan", "Kurt", "Polat", "Erdem"],
+    "arabic": ["Haddad", "al-Rashid", "Nasser", "el-Masri", "Khoury", "Saleh", "al-Amin", "Mansour", "Hamdan", "Qassem", "Barakat", "al-Tamimi"],
+    "persian": ["Rahimi", "Karimi", "Tehrani", "Moradi", "Jafari", "Hosseini", "Ahmadi", "Sadeghi", "Qaani", "Rezaei", "Shirazi", "Farahani"],
+    "english": ["Connolly", "Whitaker", "Brandt", "Fairley", "Holloway", "Pennington", "Marsh", "Aldridge", "Crane", "Dunmore", "Everett", "Lowe"],
+    "russian": ["Volkov", "Ivanova", "Petrov", "Sokolova", "Morozov", "Lebedeva", "Kuznetsov", "Orlova", "Zaitsev", "Belova", "Sorokin", "Fedorova"],
+}
+# The same person as other outlets spell them (transliteration, diacritics, al-/el-, Cyrillic).
+SPELLINGS = {
+    "Ayşe": ["Ayse"], "Oğuz": ["Oguz"], "Yılmaz": ["Yilmaz"], "Şahin": ["Sahin"], "Çelik": ["Celik"],
+    "Öztürk": ["Ozturk", "Oeztuerk"], "Aydın": ["Aydin"], "Doğan": ["Dogan"], "Esmail": ["Ismail", "İsmail"],
+    "Qaani": ["Kaani", "Ghaani"], "Qassem": ["Qasem", "Kassem"], "al-Rashid": ["el-Rashid", "Al Rashid"],
+    "el-Masri": ["al-Masri"], "al-Amin": ["el-Amin"], "al-Tamimi": ["el-Tamimi", "Al-Tamimi"],
+    "Hosseini": ["Husseini", "Hoseini"], "Yevgeny": ["Evgeny", "Evgeni", "Евгений"], "Sergei": ["Sergey", "Сергей"],
+    "Dmitri": ["Dmitry", "Dmitriy", "Дмитрий"], "Volkov": ["Волков"], "Petrov": ["Петров"], "Morozov": ["Морозов"],
+    "Nikolai": ["Nikolay", "Николай"], "Tatiana": ["Tatyana", "Татьяна"], "Rezaei": ["Rezaee", "Rezai"],
+    "Mohammed": ["Muhammad", "Mohamed"], "Yusuf": ["Youssef", "Yousef"], "Tariq": ["Tarek", "Tarik"],
+    "Khalid": ["Khaled"], "Faisal": ["Faysal"], "Samir": ["Sameer"], "Jafari": ["Jaafari"], "Reza": ["Riza"],
+}
+TITLES = ["President", "Foreign Minister", "Prime Minister", "Defence Minister", "Mayor", "Gen.", "Dr.",
+          "Senator", "Governor", "Sheikh", "Ambassador", "Finance Minister", "Judge", "Colonel"]
+ROLES = ["the foreign minister", "a spokesman for the council", "the port's director", "a senior cleric",
+         "the opposition leader", "an economist at the bank", "the city's mayor", "a lawyer for the family",
+         "the head of the union", "the coach", "a historian", "the chief negotiator"]
+# Capitalised words beside the same cues that are not people (and must never be suggested).
+NOT_PEOPLE = {
+    "dev": ["The United Nations", "The Foreign Ministry", "Harbour Council", "The Red Crescent", "Saudi Arabia",
+            "The White House", "Valley Courier", "The Kingsford Herald", "South Harbour Police", "The Central Bank",
+            "Eastmoor University", "The Supreme Court", "The Security Council", "Millbrook Town Hall"],
+    "holdout": ["The World Bank", "The Interior Ministry", "Redcliff District Council", "The Port Authority",
+                "North Korea", "The Kremlin Press Office", "Ashby Gazette", "The Marlow Tribune",
+                "Westfield General Hospital", "The National Assembly", "Fairhaven Football Club", "The Coast Guard",
+                "The European Commission", "Stonebridge Rail Union"],
+}
+EVENTS = ["the ferry talks", "the harbour budget", "the bridge repairs", "the grain convoy", "the dam inspection",
+          "the border crossing", "the election count", "the storm damage", "the rail strike", "the reactor checks"]
+DAYS = ["on Monday", "on Tuesday", "late on Wednesday", "on Thursday", "on Friday", "at the weekend", "in March", "last October"]
+
+
+def _spell(rng, name):
+    """Another outlet's spelling of `name` (each word may have one), or the name itself."""
+    words = []
+    for word in name.split():
+        words.append(rng.choice(SPELLINGS[word]) if word in SPELLINGS and rng.random() < 0.7 else word)
+    return " ".join(words)
+
+
+def _people_pool(split):
+    half = slice(0, 6) if split == "dev" else slice(6, 12)
+    return [(g, f) for t in GIVEN for g in GIVEN[t][half] for f in FAMILY[t][half]]
+
+
+PEOPLE_TEMPLATES = {
+    # Each: (text with {p} for the person and {x} for a look-alike that is not one, whether the
+    # person has a cue beside them). Sentences without a cue are labelled too: the recall is honest.
+    "dev": [
+        ("{title} {p} said {day} that {event} would go ahead.", True),
+        ("{p}, {role}, told reporters that {event} had stalled.", True),
+        ("“We will not wait,” {p} said {day}.", True),
+        ("According to {p}, {event} cost more than planned.", True),
+        ("{x} said {day} that {event} was delayed, and {title} {p} warned of more.", True),
+        ("{p} told the Valley Courier that {event} was over.", True),
+        ("Crowds gathered outside the home of {p} {day}.", False),
+        ("A portrait of {p} hung in the hall where {event} was discussed.", False),
+        ("{x} confirmed {day} that {event} had begun.", None),
+        ("In {month}, {x} said {event} had been postponed.", None),
+        ("“It is over,” said {p}, who led {event}.", True),
+        ("{family} Brothers said {day} that {event} would cost them dearly.", None),
+        ("Port Said told ships to wait while {event} went on.", None),
+        ("{p} and {p2} said {day} that {event} was settled.", True),
+    ],
+    "holdout": [
+        ("Speaking {day}, {title} {p} insisted that {event} was safe.", True),
+        ("{event_cap} was praised by {p}, {role}.", True),
+        ("“Nothing has changed,” added {p}, {role}.", True),
+        ("Asked about {event}, {p} replied that it was too early to say.", True),
+        ("{x} announced {day} that {event} would resume, and {p} said so too.", True),
+        ("Officials quoted {p} as saying {event} would end soon.", True),
+        ("The funeral of {p} drew thousands {day}.", False),
+        ("Letters from {p} were read aloud during {event}.", False),
+        ("{x} warned {day} that {event} could fail.", None),
+        ("On {weekday} Morning {x} said {event} would be reviewed.", None),
+        ("“We are ready,” says {p}, whose office oversees {event}.", True),
+        ("{family} Logistics told customers {day} that {event} had slowed deliveries.", None),
+        ("Kingsford Rovers said {day} that {event} would not affect the match.", None),
+        ("{title} {p} met {p2} {day} to discuss {event}.", True),
+    ],
+}
+
+
+def people_rows(seed=21):
+    """Passages naming people (with or without a cue) and look-alikes that are not people, and
+    groups of spellings of one person beside look-alike names of others."""
+    rng = random.Random(seed)
+    rows = []
+    for split in ("dev", "holdout"):
+        pool = _people_pool(split)
+        rng.shuffle(pool)
+        templates = PEOPLE_TEMPLATES[split]
+        for n in range(150):
+            given, family = pool[n % len(pool)]
+            person = _spell(rng, f"{given} {family}") if rng.random() < 0.3 else f"{given} {family}"
+            second = " ".join(pool[(n * 7 + 3) % len(pool)])
+            template, cue = templates[n % len(templates)]
+            event = rng.choice(EVENTS)
+            text = template.format(
+                p=person,
+                p2=second,
+                family=family.split("-")[-1].capitalize(),
+                x=rng.choice(NOT_PEOPLE[split]),
+                title=rng.choice(TITLES),
+                role=rng.choice(ROLES),
+                day=rng.choice(DAYS),
+                event=event,
+                event_cap=event[0].upper() + event[1:],
+                month=rng.choice(["March", "June", "October", "December"]),
+                weekday=rng.choice(["Monday", "Friday", "Sunday"]),
+            )
+            text = text[0].upper() + text[1:]
+            people = [name for name in (person, second) if "{p}" in template and (name == person or "{p2}" in template)]
+            rows.append({"text": text, "people": people, "cued": bool(cue), "split": split})
+    # Spellings: the same person as several outlets write them; look-alikes are other people.
+    groups = []
+    for split in ("dev", "holdout"):
+        pool = [(g, f) for g, f in _people_pool(split) if g in SPELLINGS or f in SPELLINGS]
+        rng.shuffle(pool)
+        chosen = pool[:40]
+        taken = {f"{g} {f}" for g, f in chosen}
+        for given, family in chosen:
+            name = f"{given} {family}"
+            spellings = list(dict.fromkeys([name, *(_spell(rng, name) for _ in range(4))]))
+            groups.append({"spellings": spellings, "split": split})
+            # A look-alike: someone else of the same family (never one of the people above).
+            others = [g for t in GIVEN for g in GIVEN[t] if f"{g} {family}" not in taken]
+            other = f"{rng.choice(others)} {family}"
+            taken.add(other)
+            groups.append({"spellings": [other], "look_alike_of": name, "split": split})
+    return rows, groups
+
+
 def main():
     DATA.mkdir(exist_ok=True)
     with open(DATA / "wire_citations.jsonl", "w") as out:
@@ -318,7 +471,13 @@ def main():
     with open(DATA / "wire_aliases.jsonl", "w") as out:
         for row in alias_rows():
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"wrote {DATA / 'wire_citations.jsonl'} and {DATA / 'wire_aliases.jsonl'}")
+    passages, spellings = people_rows()
+    with open(DATA / "wire_people.jsonl", "w") as out:
+        for row in passages:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        for row in spellings:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"wrote {DATA / 'wire_citations.jsonl'}, {DATA / 'wire_aliases.jsonl'} and {DATA / 'wire_people.jsonl'}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ import pytest
 
 from broadsheet.newsroom.models import Article, Section
 from broadsheet.wire import services
-from broadsheet.wire.models import Citation, WireItem
+from broadsheet.wire.models import Citation, Feed, WireItem
 
 from . import feeds
 
@@ -165,3 +165,31 @@ def test_full_text_only_when_the_licence_allows(feed_server):
     closed = services.add_feed("Closed Outlet", feed_server.add("/closed", feeds.wordpress_rss(items)))
     services.poll_feed(closed)
     assert WireItem.objects.get().body_html == ""
+
+
+def test_desk_filters_by_the_section_a_feeds_rule_or_default_gives_its_items(wire, admin_client):
+    herald, courier = wire
+    world = Section.objects.create(name="World")
+    local = Section.objects.create(name="Local")
+    herald.section = local
+    herald.save()
+    # The courier's rule (set after its items came in) wins over its default section.
+    Feed.objects.filter(pk=courier.pk).update(section=local, auto_draft_section=world)
+
+    in_world = admin_client.get("/wire/?section=world").content.decode()
+    assert "Coast road at Harbour Point closed" in in_world
+    # The herald's item about the same storm is left out (its group's headline may still show).
+    assert "Library reopens" not in in_world and "herald.example/storm-road" not in in_world
+    assert '<option value="world" selected>World</option>' in in_world
+
+    in_local = admin_client.get("/wire/?section=local&language=en&q=library").content.decode()
+    assert "Library reopens" in in_local and "Coast road at Harbour Point closed" not in in_local
+    # Every filter keeps what was chosen or typed.
+    assert '<option value="local" selected>Local</option>' in in_local
+    assert 'name="language" value="en"' in in_local and 'name="q" value="library"' in in_local
+
+    nothing = admin_client.get("/wire/?section=world&q=library").content.decode()
+    assert "Nothing on the wire matching these filters" in nothing
+    # A section that does not exist is no filter, never an error.
+    unknown = admin_client.get("/wire/?section=no-such-section")
+    assert unknown.status_code == 200 and "Library reopens" in unknown.content.decode()

@@ -371,3 +371,15 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ("country", "language")
     search_fields = ("name", "homepage")
     prepopulated_fields = {"slug": ("name",)}
+    # The logo is a picture of the media library, named by its number there.
+    raw_id_fields = ("logo",)
+    readonly_fields = ("logo_shown",)
+
+    @admin.display(description="Logo as readers see it")
+    def logo_shown(self, obj):
+        size = obj.logo_size() if obj and obj.pk else None
+        if not size:
+            return "No logo"
+        return format_html(
+            '<img src="{}" alt="" width="{}" height="{}">', obj.logo.file.url, size[0], size[1]
+        )

@@ -143,9 +143,30 @@ class Source(SluggedModel):
     homepage = models.URLField(blank=True)
     country = models.CharField(max_length=80, blank=True)
     language = models.CharField(max_length=12, blank=True, default="en")
+    # A picture of the one library (verified and re-encoded on the way in like every upload).
+    logo = models.ForeignKey(
+        "media.Picture",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A small picture of the outlet's logo, shown beside its name.",
+    )
+
+    LOGO_HEIGHT = 24
+    LOGO_MAX_WIDTH = 120
 
     def get_absolute_url(self):
         return slug_url("newsroom:source", self.slug)
+
+    def logo_size(self):
+        """(width, height) the logo is shown at: LOGO_HEIGHT high, at most LOGO_MAX_WIDTH wide,
+        never larger than the picture itself; None without a logo."""
+        picture = self.logo
+        if picture is None or not picture.width or not picture.height:
+            return None
+        scale = min(self.LOGO_HEIGHT / picture.height, self.LOGO_MAX_WIDTH / picture.width, 1.0)
+        return max(1, round(picture.width * scale)), max(1, round(picture.height * scale))
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -74,7 +74,7 @@ ARTICLE_RELATIONS = (
 
 
 def article_queryset():
-    return Article.objects.select_related("section", "source")
+    return Article.objects.select_related("section", "source", "source__logo")
 
 
 def render_article(request, article, *, preview=False):
@@ -198,7 +198,7 @@ def author_detail(request, slug):
 
 
 def source_detail(request, slug):
-    source = slots.cached_value(request, "source", slug, lambda: get_object_or_404(Source, slug=slug))
+    source = slots.cached_value(request, "source", slug, lambda: get_object_or_404(Source.objects.select_related("logo"), slug=slug))
     description = ", ".join(x for x in [source.country, source.homepage] if x)
     return listing(
         request,

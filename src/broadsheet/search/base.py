@@ -21,6 +21,7 @@ class IndexEntry:
     section_id: int
     source_id: int | None
     publish_at: datetime.datetime
+    language: str = ""  # the story's language ("tr", "pt-BR"); a backend may stem by it
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,18 @@ from django import forms
 
 from broadsheet.core.text import clean_text
 
+from .languages import language_choices
+
 MAX_SHOWN_QUERY = 1000
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(label="Search for", required=False, max_length=10_000, strip=True)
+    language = forms.ChoiceField(
+        label="Words in",
+        required=False,
+        help_text="Word forms of this language match too (“seçimler” finds “seçimlerde”).",
+    )
     section = forms.ChoiceField(label="Section", required=False)
     source = forms.ChoiceField(label="Source", required=False)
     date_from = forms.DateField(
@@ -31,6 +38,7 @@ class SearchForm(forms.Form):
             for key in list(data.keys()):
                 data.setlist(key, [clean_text(v)[:MAX_SHOWN_QUERY] for v in data.getlist(key)])
         super().__init__(data)
+        self.fields["language"].choices = [("", "Any language")] + language_choices()
         self.fields["section"].choices = [("", "All sections")] + [(s.slug, s.name) for s in sections]
         self.fields["source"].choices = [("", "All sources")] + [(s.slug, s.name) for s in sources]
         self._sections = {s.slug: s for s in sections}

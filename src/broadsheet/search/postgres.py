@@ -6,6 +6,12 @@ as it ranks, however many stories match (see PostgresBackend.search).
 
 Accents are folded by the `unaccent` dictionary inside our text search configuration when the
 extension could be installed; otherwise the text and the query are folded in Python first.
+
+Each story is indexed in its own language (migration 0004): English with `broadsheet_search`,
+a language PostgreSQL can stem with `broadsheet_search_<language>` plus its words as written
+(`broadsheet_search_simple`, accents folded), any other language with those words alone. A
+query reads each word both ways, as a word of the language asked for (English by default) and
+as written: one tsquery of constants, so the GIN index answers it as before.
 """
 
 import logging
@@ -18,12 +24,16 @@ from broadsheet.newsroom.models import Article
 
 from . import conf
 from .base import Filters, Hit, SearchBackend, SearchUnavailable
+from .languages import STEMMED_LANGUAGES
+from .query import primary_language
 from .text import MARK_END, MARK_START, MAX_INDEXED_CHARS, fold
 
 log = logging.getLogger(__name__)
 
 TABLE = "search_document"
 CONFIG = "broadsheet_search"
+SIMPLE_CONFIG = "broadsheet_search_simple"
+DEFAULT_LANGUAGE = "en"  # the language CONFIG stems
 # ts_rank_cd weights for {D, C, B, A}: body is C, summary B, headline A.
 WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
 CHUNK = 1000
@@ -37,11 +47,19 @@ WINDOW_MARGIN = 2
 WINDOW_GROWTH = 4
 RECENCY_LEVELS = 3  # `recency` has lexemes for each day and each block of 8, 64, 512 days
 
-VECTOR_SQL = (
-    f"setweight(to_tsvector('{CONFIG}', %s), 'A')"
-    f" || setweight(to_tsvector('{CONFIG}', %s), 'B')"
-    f" || setweight(to_tsvector('{CONFIG}', %s), 'C')"
-)
+
+
+def vector_sql(config):
+    """SQL for a document's weighted vector in `config` from three parameters (headline,
+    summary, body)."""
+    return (
+        f"setweight(to_tsvector('{config}', %s), 'A')"
+        f" || setweight(to_tsvector('{config}', %s), 'B')"
+        f" || setweight(to_tsvector('{config}', %s), 'C')"
+    )
+
+
+VECTOR_SQL = vector_sql(CONFIG)
 # Bulk indexing (index_in_bulk): article HTML whose words the database can take out exactly as
 # text.plain_text does. Blocks <p>...</p> and <h2>...</h2>, each followed by a newline, holding
 # words separated by single spaces: no other whitespace (every character Python's str.isspace
@@ -159,6 +177,18 @@ class _Search:
         return [Hit(article_id=row[0], score=row[1]) for row in rows], rows[0][2] if rows else 0
 
 
+def _either(function, configs, text):
+    """SQL (and parameters) for one term read in each of `configs` (function is to_tsquery or
+    websearch_to_tsquery), any reading matching; a word the first configuration drops (a stop
+    word of that language) is dropped from every reading, so it is never required as written."""
+    first = f"{function}('{configs[0]}', %s)"
+    if len(configs) == 1:
+        return first, [text]
+    others = " || ".join(f"{function}('{config}', %s)" for config in configs[1:])
+    sql = f"(CASE WHEN numnode({first}) = 0 THEN {first} ELSE {first} || {others} END)"
+    return sql, [text] * (3 + len(configs) - 1)
+
+
 def _ranges(ids, *, at_least, at_most):
     """(first, last) of the runs of consecutive ids in sorted `ids`, each cut into pieces of at
     most `at_most` ids; only pieces of at least `at_least` ids are kept."""
@@ -190,6 +220,7 @@ class PostgresBackend(SearchBackend):
 
     def __init__(self):
         self._folds_in_database = None
+        self._configs = None
 
     # --- accent folding ---
 
@@ -207,6 +238,42 @@ class PostgresBackend(SearchBackend):
                 self._folds_in_database = bool(cursor.fetchone()[0])
         return self._folds_in_database
 
+    # --- languages ---
+
+    def configs(self):
+        """The names of our text search configurations on this server (read once per process)."""
+        if self._configs is None:
+            with connections[self._read_alias()].cursor() as cursor:
+                cursor.execute("SELECT cfgname FROM pg_ts_config WHERE cfgname LIKE %s", [f"{CONFIG}%"])
+                self._configs = frozenset(name for (name,) in cursor.fetchall())
+        return self._configs
+
+    def config_for(self, language):
+        """The configuration a text in `language` is read with: its stemmer's when PostgreSQL
+        has one, words as written otherwise, CONFIG for English (and before migration 0004)."""
+        code = primary_language(language)
+        if code in ("", DEFAULT_LANGUAGE):
+            return CONFIG
+        name = STEMMED_LANGUAGES.get(code)
+        for candidate in [f"{CONFIG}_{name}"] if name else []:
+            if candidate in self.configs():
+                return candidate
+        return SIMPLE_CONFIG if SIMPLE_CONFIG in self.configs() else CONFIG
+
+    def _document_configs(self, config):
+        """The configurations a document in `config` is indexed with: a stemmed language's
+        words go in as written too (a name typed without its accents still finds them)."""
+        if config in (CONFIG, SIMPLE_CONFIG):
+            return [config]
+        return [config, SIMPLE_CONFIG]
+
+    def _query_configs(self, query):
+        """The configurations a query's words are read with: the language asked for, English
+        (the site's stories' language, so choosing a language never loses them), and as written."""
+        chosen = self.config_for(query.language) if query.language else CONFIG
+        wanted = [chosen, CONFIG, SIMPLE_CONFIG if SIMPLE_CONFIG in self.configs() else CONFIG]
+        return list(dict.fromkeys(wanted))
+
     def _fold(self, text):
         return text if self.folds_in_database() else fold(text)
 
@@ -219,37 +286,43 @@ class PostgresBackend(SearchBackend):
     def index(self, entries):
         if not entries:
             return
-        rows = [
-            (
-                e.article_id,
-                e.section_id,
-                e.source_id,
-                e.publish_at,
-                e.headline,
-                e.summary,
-                e.body,
-                self._fold(e.headline),
-                self._fold(e.summary),
-                self._fold(e.body),
-            )
-            for e in entries
-        ]
+        by_config = {}
+        for e in entries:
+            by_config.setdefault(self.config_for(e.language), []).append(e)
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {TABLE} (article_id, section_id, source_id, publish_at,"
-                f" headline, summary, body, vector) VALUES (%s, %s, %s, %s, %s, %s, %s, {VECTOR_SQL})"
-                " ON CONFLICT (article_id) DO UPDATE SET section_id = EXCLUDED.section_id,"
-                " source_id = EXCLUDED.source_id, publish_at = EXCLUDED.publish_at,"
-                " headline = EXCLUDED.headline, summary = EXCLUDED.summary,"
-                " body = EXCLUDED.body, vector = EXCLUDED.vector",
-                rows,
-            )
+            for config, group in by_config.items():
+                configs = self._document_configs(config)
+                vector = " || ".join(vector_sql(c) for c in configs)
+                rows = [
+                    (
+                        e.article_id,
+                        e.section_id,
+                        e.source_id,
+                        e.publish_at,
+                        e.headline,
+                        e.summary,
+                        e.body,
+                        config,
+                        *(self._fold(e.headline), self._fold(e.summary), self._fold(e.body)) * len(configs),
+                    )
+                    for e in group
+                ]
+                cursor.executemany(
+                    f"INSERT INTO {TABLE} (article_id, section_id, source_id, publish_at, headline,"
+                    f" summary, body, config, vector) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, {vector})"
+                    " ON CONFLICT (article_id) DO UPDATE SET section_id = EXCLUDED.section_id,"
+                    " source_id = EXCLUDED.source_id, publish_at = EXCLUDED.publish_at,"
+                    " headline = EXCLUDED.headline, summary = EXCLUDED.summary,"
+                    " body = EXCLUDED.body, config = EXCLUDED.config, vector = EXCLUDED.vector",
+                    rows,
+                )
 
     def index_in_bulk(self, article_ids, source):
         """Index many articles with a few set-based statements; return the ids it indexed.
 
         `source` is a QuerySet of values_list(pk, headline, summary, body_html, section_id,
-        source_id, publish_at) over the indexable articles. Text and vectors are made in the
+        source_id, publish_at, language) over the indexable articles. Only English stories
+        (the usual bulk) go in here; the others are left to index(), which reads their language. Text and vectors are made in the
         database, the same as index() makes them from an IndexEntry (see PLAIN_BLOCKS), into a
         temporary table first: building it may use parallel workers, an INSERT may not. Only
         runs of at least BULK_RUN consecutive ids are taken (selected by range, which a plan
@@ -278,8 +351,9 @@ class PostgresBackend(SearchBackend):
             " SELECT a.article_id, a.section_id, a.source_id, a.publish_at,"
             f" {indexed.format('headline')} AS headline, {indexed.format('summary')} AS summary,"
             f" {body_sql} AS body FROM ({source_sql}) AS a (article_id, headline, summary,"
-            " body_html, section_id, source_id, publish_at)"
+            " body_html, section_id, source_id, publish_at, language)"
             " WHERE a.article_id BETWEEN %s AND %s AND a.body_html ~ %s"
+            f" AND lower(split_part(replace(a.language, '_', '-'), '-', 1)) IN ('', '{DEFAULT_LANGUAGE}')"
             ") d"
         )
         insert = (
@@ -287,7 +361,7 @@ class PostgresBackend(SearchBackend):
             " ON CONFLICT (article_id) DO UPDATE SET section_id = EXCLUDED.section_id,"
             " source_id = EXCLUDED.source_id, publish_at = EXCLUDED.publish_at,"
             " headline = EXCLUDED.headline, summary = EXCLUDED.summary,"
-            " body = EXCLUDED.body, vector = EXCLUDED.vector"
+            " body = EXCLUDED.body, config = EXCLUDED.config, vector = EXCLUDED.vector"
             " RETURNING article_id"
         )
         marks = [MARK_START, MARK_END]
@@ -344,24 +418,22 @@ class PostgresBackend(SearchBackend):
 
         `loose` (with match="all") asks for every word of a phrase, in any order: what the GIN
         index answers without reading each row to check the words' positions."""
-        phrases, stems = [], []
+        configs = self._query_configs(query)
+        parts, params = [], []
         for term in query.terms:
             words = [w for w in (self._query_word(word) for word in term.words) if w]
             if words and term.prefix:
-                stems.append(words[0])
+                pieces = [("to_tsquery", f"{words[0]}:*")]
             elif words and loose and match == "all":
-                phrases += words
+                pieces = [("websearch_to_tsquery", f'"{word}"') for word in words]
             elif words:
-                phrases.append(" ".join(words))
-        parts, params = [], []
-        if phrases:
-            parts.append(f"websearch_to_tsquery('{CONFIG}', %s)")
-            glue = " or " if match == "any" else " "
-            params.append(glue.join(f'"{phrase}"' for phrase in phrases))
-        if stems:
-            parts.append(f"to_tsquery('{CONFIG}', %s)")
-            glue = " | " if match == "any" else " & "
-            params.append(glue.join(f"{stem}:*" for stem in stems))
+                pieces = [("websearch_to_tsquery", '"' + " ".join(words) + '"')]
+            else:
+                pieces = []
+            for function, text in pieces:
+                sql, values = _either(function, configs, text)
+                parts.append(sql)
+                params += values
         if not parts:
             return "''::tsquery", []
         return "(" + (" || " if match == "any" else " && ").join(parts) + ")", params
@@ -439,9 +511,10 @@ class PostgresBackend(SearchBackend):
         if not hits or not query:
             return
         tsquery, query_params = self.tsquery(query, match)
-        sql = (
-            f"SELECT d.article_id, ts_headline('{CONFIG}', d.headline, q.q, %s),"
-            f" ts_headline('{CONFIG}', d.summary, q.q, %s), ts_headline('{CONFIG}', d.body, q.q, %s)"
+        sql = (  # each story's words are read as its language's, as they were indexed
+            "SELECT d.article_id, ts_headline(d.config::regconfig, d.headline, q.q, %s),"
+            " ts_headline(d.config::regconfig, d.summary, q.q, %s),"
+            " ts_headline(d.config::regconfig, d.body, q.q, %s)"
             f" FROM {TABLE} d, (SELECT {tsquery} AS q) q WHERE d.article_id = ANY(%s)"
         )
         params = [HEADLINE_OPTIONS, HEADLINE_OPTIONS, SNIPPET_OPTIONS, *query_params]

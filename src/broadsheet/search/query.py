@@ -37,6 +37,7 @@ class Term:
 class ParsedQuery:
     text: str
     terms: tuple[Term, ...]
+    language: str = ""  # the language the words are in, when the reader said ("tr"); else ""
 
     def __bool__(self):
         return bool(self.terms)
@@ -50,7 +51,7 @@ class ParsedQuery:
     def as_typed(self):
         """The same query with the last word taken as complete (no trailing prefix)."""
         terms = tuple(Term(t.words) if t.trailing else t for t in self.terms)
-        return ParsedQuery(text=self.text, terms=tuple(dict.fromkeys(terms)))
+        return ParsedQuery(text=self.text, terms=tuple(dict.fromkeys(terms)), language=self.language)
 
 
 def _words(chunk):
@@ -58,8 +59,9 @@ def _words(chunk):
         yield match.group(1)[:MAX_WORD_CHARS].lower(), bool(match.group(2)), match.end()
 
 
-def parse_query(raw):
-    """A ParsedQuery for `raw` (any string, even hostile); empty when nothing searchable is left."""
+def parse_query(raw, *, language=""):
+    """A ParsedQuery for `raw` (any string, even hostile); empty when nothing searchable is left.
+    `language` is kept as its primary subtag ("pt-BR" -> "pt"), letters only."""
     text = clean_text(str(raw or ""))
     text = unicodedata.normalize("NFC", text)[:MAX_QUERY_CHARS]
     terms = []
@@ -87,4 +89,10 @@ def parse_query(raw):
     for term in terms:
         if all(term.words != seen.words or term.prefix != seen.prefix for seen in unique):
             unique.append(term)
-    return ParsedQuery(text=text, terms=tuple(unique[:MAX_TERMS]))
+    return ParsedQuery(text=text, terms=tuple(unique[:MAX_TERMS]), language=primary_language(language))
+
+
+def primary_language(code):
+    """'pt-BR' -> 'pt', 'TR' -> 'tr'; '' for anything that is not a language code."""
+    primary = str(code or "").replace("_", "-").split("-", 1)[0].strip().lower()
+    return primary if primary.isascii() and primary.isalpha() and 2 <= len(primary) <= 3 else ""

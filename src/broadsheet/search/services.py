@@ -20,7 +20,7 @@ MAX_OFFSET = 10_000
 # From this many articles on, index_articles first lets the backend index them set-based.
 BULK_MIN = 10_000
 
-_INDEX_FIELDS = ("pk", "headline", "summary", "body_html", "section_id", "source_id", "publish_at")
+_INDEX_FIELDS = ("pk", "headline", "summary", "body_html", "section_id", "source_id", "publish_at", "language")
 
 
 def indexable() -> QuerySet[Article]:
@@ -38,8 +38,9 @@ def _entries(rows: Iterable[tuple[Any, ...]]) -> list[IndexEntry]:
             section_id=section_id,
             source_id=source_id,
             publish_at=publish_at,
+            language=language or "",
         )
-        for pk, headline, summary, body_html, section_id, source_id, publish_at in rows
+        for pk, headline, summary, body_html, section_id, source_id, publish_at, language in rows
     ]
 
 
@@ -143,15 +144,17 @@ def search(
     fallback: bool = True,
     queryset: ArticleQuerySet | None = None,
     now: datetime.datetime | None = None,
+    language: str = "",
 ) -> SearchResults:
     """Published stories matching `text`, best first, one page at a time.
 
     With `fallback`, a first page with no story holding every word is answered with stories
-    holding any of them (SearchResults.match says which). Later pages pass back `match` and
+    holding any of them (SearchResults.match says which). `language` ("tr") is the language of
+    the words typed: a backend that stems per language reads them as that language's words. Later pages pass back `match` and
     `prefix_last` from the first so they continue the same list. Usually two index queries
     (one more per fallback) and one for the articles; nothing counts the whole table.
     """
-    query = parse_query(text)
+    query = parse_query(text, language=language)
     per_page = per_page or conf.page_size()
     page = max(1, int(page))
     outcome = SearchResults(query=query, page=page, match=match)

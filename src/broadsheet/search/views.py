@@ -49,6 +49,7 @@ def results(request):
                     page=_page_number(request.GET.get("page")),
                     match="any" if request.GET.get("match") == "any" else "all",
                     prefix_last=request.GET.get("prefix") == "1",
+                    language=data.get("language") or "",
                 )
             except SearchUnavailable:
                 return _unavailable(request, form, query_text)

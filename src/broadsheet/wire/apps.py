@@ -29,6 +29,7 @@ class WireConfig(AppConfig):
                     sender=model,
                     dispatch_uid=f"wire.names.{model.__name__}.{id(signal)}",
                 )
-        from .admin import add_article_inlines
+        from .admin import add_article_inlines, add_source_logo_upload
 
         add_article_inlines()
+        add_source_logo_upload()

@@ -8,6 +8,10 @@ spelling editors marked "in context only" (a translation slip such as "Süleyman
 story by itself: the story must name the entity in full, so a look-alike name of someone else
 ("Omar Suleiman") is not linked.
 Whole names must match word for word: "Ali Khamenei" never meets "Ruhollah Khomeini".
+
+Only confirmed entities link stories. The machine also suggests people it finds in stories
+(discovery.py); a suggestion waits for an editor, and a spelling of one it already has, or of
+a known entity, is merged into it by the same keys.
 """
 
 import re
@@ -87,8 +91,9 @@ class Matcher:
 
 
 def matcher():
-    rows = EntityName.objects.values_list("name", "entity_id", "in_context_only")
-    names = list(rows) + [(n, pk, False) for pk, n in Entity.objects.values_list("pk", "name")]
+    confirmed = Entity.objects.confirmed()
+    rows = EntityName.objects.filter(entity__in=confirmed).values_list("name", "entity_id", "in_context_only")
+    names = list(rows) + [(n, pk, False) for pk, n in confirmed.values_list("pk", "name")]
     return Matcher(names)
 
 
@@ -111,4 +116,65 @@ def refresh_all(articles):
 
 
 def entities_of(article):
-    return list(Entity.objects.filter(mentions__article=article).order_by("name"))
+    return list(Entity.objects.confirmed().filter(mentions__article=article).order_by("name"))
+
+
+class Suggester:
+    """Suggests the people stories name who are no entity yet (read the known names once, then
+    call suggest_people for each story)."""
+
+    def __init__(self):
+        from broadsheet.newsroom.models import Section, Source
+
+        from .models import SourceAlias
+
+        self.excluded = [
+            *Source.objects.values_list("name", flat=True),
+            *SourceAlias.objects.values_list("name", flat=True),
+            *Section.objects.values_list("name", flat=True),
+        ]
+        self.finders = {}
+        # Every spelling of every entity, whatever its status: a rejected name is never suggested again.
+        statuses = dict(Entity.objects.values_list("pk", "status"))
+        spellings = [
+            *Entity.objects.values_list("pk", "name"),
+            *EntityName.objects.values_list("entity_id", "name"),
+        ]
+        self.known = {}
+        for entity_id, name in spellings:
+            self.known.setdefault(name_key(name), (entity_id, statuses.get(entity_id)))
+
+    def finder(self, language):
+        from .discovery import Finder
+
+        code = (language or "en")[:2].lower()
+        if code not in self.finders:
+            self.finders[code] = Finder(excluded=self.excluded, language=code)
+        return self.finders[code]
+
+    @transaction.atomic
+    def suggest_people(self, article):
+        """Entities suggested for the people `article` names who are not known yet; another
+        spelling of a waiting suggestion becomes one of its names. Returns the new ones."""
+        from .discovery import supported
+
+        if not supported(article.language):
+            return []
+        text = "\n".join([article.headline, article.summary, strip_tags(article.body_html or article.body)])
+        created = []
+        for suggestion in self.finder(article.language).find(text):
+            key = name_key(suggestion.name)
+            entity_id, status = self.known.get(key, (None, None))
+            if entity_id is None:
+                entity = Entity.objects.create(
+                    name=suggestion.name,
+                    kind=Entity.Kind.PERSON,
+                    status=Entity.Status.SUGGESTED,
+                    found_in=article,
+                    found_sentence=suggestion.sentence,
+                )
+                self.known[key] = (entity.pk, entity.status)
+                created.append(entity)
+            elif status == Entity.Status.SUGGESTED:
+                EntityName.objects.get_or_create(entity_id=entity_id, name=suggestion.name)
+        return created

@@ -38,6 +38,14 @@ class Feed(models.Model):
         related_name="+",
         help_text="Make a draft in this section of every new item.",
     )
+    section = models.ForeignKey(
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The section this feed's items usually belong to: the desk filters by it and offers it first.",
+    )
     ignore_matching = models.TextField(
         blank=True,
         help_text="Words or phrases, one a line: items whose headline or summary has one are ignored.",
@@ -73,6 +81,11 @@ class Feed(models.Model):
     def is_healthy(self):
         return self.failures == 0
 
+    @property
+    def items_section_id(self):
+        """The section of this feed's items: its auto-draft rule's, else its default section."""
+        return self.auto_draft_section_id or self.section_id
+
 
 class StoryGroup(models.Model):
     """Wire items from one or several outlets about the same story."""
@@ -87,6 +100,14 @@ class StoryGroup(models.Model):
 class WireItemQuerySet(models.QuerySet):
     def waiting(self):
         return self.filter(status=WireItem.Status.NEW)
+
+    def in_section(self, section):
+        """Items whose feed's rule drafts them in `section`, or, without a rule, whose feed's
+        default section it is."""
+        return self.filter(
+            models.Q(feed__auto_draft_section=section)
+            | models.Q(feed__auto_draft_section__isnull=True, feed__section=section)
+        )
 
 
 class WireItem(models.Model):
@@ -180,6 +201,15 @@ class Citation(models.Model):
         return f"{self.article_id} cites {self.source}"
 
 
+class EntityQuerySet(models.QuerySet):
+    def confirmed(self):
+        """The entities readers see: named by an editor, or suggested by the machine and confirmed."""
+        return self.filter(status=Entity.Status.CONFIRMED)
+
+    def suggested(self):
+        return self.filter(status=Entity.Status.SUGGESTED)
+
+
 class Entity(models.Model):
     """A person or place stories name, however each outlet spells it."""
 
@@ -188,10 +218,29 @@ class Entity(models.Model):
         PLACE = "place", "Place"
         ORGANISATION = "organisation", "Organisation"
 
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        SUGGESTED = "suggested", "Suggested by the machine"
+        REJECTED = "rejected", "Rejected (never suggested again)"
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, blank=True)
     kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.PERSON)
     description = models.CharField(max_length=300, blank=True)
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.CONFIRMED,
+        db_index=True,
+        help_text="Only confirmed entities are linked to stories and have a page.",
+    )
+    # Where the machine found a suggested one, for the editor who decides.
+    found_in = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    found_sentence = models.TextField(blank=True, editable=False)
+
+    objects = EntityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -46,10 +46,17 @@ def provenance_block(request, article):
 
 
 def dashboard_counts():
+    from .models import Entity
+
     return [
         {
             "label": "Wire items waiting",
             "count": WireItem.objects.waiting().count(),
             "url": reverse("wire:desk"),
-        }
+        },
+        {
+            "label": "People suggested by the machine",
+            "count": Entity.objects.suggested().count(),
+            "url": reverse("admin:wire_entity_changelist") + "?status__exact=suggested",
+        },
     ]

@@ -295,11 +295,13 @@ def ignore(item):
     WireItem.objects.filter(pk=item.pk).update(status=WireItem.Status.IGNORED)
 
 
-def queue(*, source=None, language="", keyword="", status=WireItem.Status.NEW, limit=200):
+def queue(*, source=None, section=None, language="", keyword="", status=WireItem.Status.NEW, limit=200):
     """Groups of waiting items, newest first: [(group, [items])], filtered."""
     items = WireItem.objects.filter(status=status).select_related("source", "feed", "group")
     if source:
         items = items.filter(source=source)
+    if section:
+        items = items.in_section(section)
     if language:
         items = items.filter(language__istartswith=language)
     if keyword:

@@ -48,9 +48,13 @@ def refresh_provenance(article_ids: list[int]) -> int:
     from . import entities, provenance
 
     done = []
+    suggester = None
     for article in Article.objects.filter(pk__in=article_ids):
         provenance.refresh_citations(article)
         entities.refresh_mentions(article)
+        if article.status == Article.Status.PUBLISHED:  # people in drafts wait for publication
+            suggester = suggester or entities.Suggester()
+            suggester.suggest_people(article)
         done.append(article.pk)
     # The story pages show the citations and names: shared caches keep them until purged.
     if done:

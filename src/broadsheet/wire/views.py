@@ -32,11 +32,14 @@ def _section(request):
 @desk_view
 def desk(request):
     source = Source.objects.filter(slug=request.GET.get("source", "")).first()
+    sections = list(Section.objects.all())
+    section = next((s for s in sections if s.slug == request.GET.get("section", "")), None)
     status = request.GET.get("status", WireItem.Status.NEW)
     if status not in WireItem.Status.values:
         status = WireItem.Status.NEW
     groups = services.queue(
         source=source,
+        section=section,
         language=request.GET.get("language", "").strip()[:12],
         keyword=request.GET.get("q", "").strip()[:200],
         status=status,
@@ -48,10 +51,11 @@ def desk(request):
             "title": "Wire desk",
             "groups": groups,
             "sources": Source.objects.filter(wire_items__isnull=False).distinct().order_by("name"),
-            "sections": Section.objects.all(),
+            "sections": sections,
             "statuses": WireItem.Status.choices,
             "filters": {
                 "source": source.slug if source else "",
+                "section": section.slug if section else "",
                 "language": request.GET.get("language", ""),
                 "q": request.GET.get("q", ""),
                 "status": status,
@@ -115,7 +119,7 @@ def outlet_names(request):
 
 
 def entity_detail(request, slug):
-    entity = slots.cached_value(request, "entity", slug, lambda: Entity.objects.filter(slug=slug).first())
+    entity = slots.cached_value(request, "entity", slug, lambda: Entity.objects.confirmed().filter(slug=slug).first())
     if entity is None:
         raise Http404("No such entity.")
     names = ", ".join(n for n in entity.names.values_list("name", flat=True) if n != entity.name)
