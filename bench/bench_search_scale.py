@@ -8,7 +8,7 @@ Each size is a seeded data folder (common.seeded_dir: made once, reused; a folde
 `database_url` file may name a database seeded before). From each archive
 SEARCH_QUERIES_STORIES (12) stories are drawn at random over every id, and from each a rare
 word, a quoted phrase, a name and two headline words (search_queries.py); every size runs the
-union of those queries.
+union of those queries. BENCH_SEARCH_JSON=path also writes every timing there.
 
 Paired: one timing process per size (common.Timer, in process, page cache and fragment cache
 off) and, for every query and every run, both sizes answer it one right after the other (in
@@ -22,6 +22,7 @@ query (the same queries at both sizes), and by how many stories a query matches 
 of the larger size to the smaller.
 """
 
+import json
 import os
 import statistics
 import sys
@@ -66,6 +67,17 @@ def asks(text):
 
 
 def row(label, small, large, way):
+    if small is None or large is None:
+        walls, cpus = [], []
+        for runs in (small, large):
+            walls.append(
+                "-"
+                if runs is None
+                else f"{statistics.median(runs[way]['wall']):.1f} / {percentile(runs[way]['wall'], 95):.1f}"
+            )
+            cpus.append("-" if runs is None else f"{percentile(runs[way]['cpu'], 95):.1f}")
+        counts = f"{small['n'] if small else 0} / {large['n'] if large else 0}"
+        return [label, *walls, "-", " / ".join(cpus), "-", counts]
     wall = {size: runs[way]["wall"] for size, runs in (("s", small), ("l", large))}
     cpu = {size: runs[way]["cpu"] for size, runs in (("s", small), ("l", large))}
     return [
@@ -133,6 +145,8 @@ def main():
         for timer in timers.values():
             timer.close()
     by_size = {size: list(results[size].values()) for size in results}
+    if os.environ.get("BENCH_SEARCH_JSON"):  # every timing, for a closer look afterwards
+        Path(os.environ["BENCH_SEARCH_JSON"]).write_text(json.dumps({"cap": cap, "results": by_size}))
 
     def bucket_of(r):
         return search_queries.bucket(r["matches"], cap)
@@ -157,11 +171,9 @@ def main():
         rows.append(
             row("all queries", everything[small]["all queries"], everything[large]["all queries"], way)
         )
-        rows += [
-            row(f"{b} at that size", by_bucket[small][b], by_bucket[large][b], way)
-            for b in order
-            if b in by_bucket[small] and b in by_bucket[large]
-        ]
+        for b in order:  # a bucket found at one size only is shown with that size's figures alone
+            if b in by_bucket[small] or b in by_bucket[large]:
+                rows.append(row(f"{b} at that size", by_bucket[small].get(b), by_bucket[large].get(b), way))
         print()
         print(common.table(headers, rows))
     for size, path, status in failed[:10]:
