@@ -17,7 +17,8 @@ minutes to seed, 1M about half an hour. A folder seeded before (BROADSHEET_DATA=
 seed --articles N) can be linked in as size-N. RELATED_BENCH_UPDATES (default 40) sets how many
 edits and how many new articles are timed. RELATED_BENCH_DATABASE_URL=postgres://.../db measures
 rebuild and updates on that PostgreSQL database instead (seeded before; its related tables are
-rebuilt, nothing else changes).
+rebuilt, nothing else changes; RELATED_BENCH_REBUILD=0 keeps the lists it has, e.g. those
+`broadsheet seed` built, and times only the updates).
 
 Figures are wall-clock and CPU seconds on this machine (CPU includes the rebuild's reader
 processes); the 1-minute load average is printed beside them because the machine may be shared.
@@ -281,14 +282,17 @@ def speed(size, database_url=None):
         print(f"\nRebuild and updates at {size:,} articles (SQLite, `broadsheet seed` demo stories):")
         data_dir = ensure_seeded(size)
     before = load()
-    r = child(data_dir, REBUILD, database_url=database_url)
-    print(
-        f"  rebuild: {r['wall']:.1f}s wall, {r['cpu'] + r['workers_cpu']:.1f}s CPU "
-        f"({r['cpu']:.1f}s main process + {r['workers_cpu']:.1f}s reader processes), peak memory "
-        f"{r['peak_mib']:.0f} MiB main + {r['workers_peak_mib']:.0f} MiB per reader "
-        f"({r['indexed']:,} published articles indexed, {r['entries']:,} list rows, {r['terms']:,} terms; "
-        f"load average {before:.1f} -> {load():.1f})"
-    )
+    if os.environ.get("RELATED_BENCH_REBUILD", "1") == "0":
+        print("  rebuild: skipped (RELATED_BENCH_REBUILD=0; the lists already built are used)")
+    else:
+        r = child(data_dir, REBUILD, database_url=database_url)
+        print(
+            f"  rebuild: {r['wall']:.1f}s wall, {r['cpu'] + r['workers_cpu']:.1f}s CPU "
+            f"({r['cpu']:.1f}s main process + {r['workers_cpu']:.1f}s reader processes), peak memory "
+            f"{r['peak_mib']:.0f} MiB main + {r['workers_peak_mib']:.0f} MiB per reader "
+            f"({r['indexed']:,} published articles indexed, {r['entries']:,} list rows, {r['terms']:,} terms; "
+            f"load average {before:.1f} -> {load():.1f})"
+        )
     u = child(data_dir, UPDATES, database_url=database_url)
     for name in ("publish", "edit", "remove", "read"):
         s = u[name]

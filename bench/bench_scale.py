@@ -5,18 +5,24 @@
         .venv/bin/python bench/bench_scale.py                               # PostgreSQL
 
 Every page is rendered in full on every request: the page cache and the fragment cache are
-both off, so each request runs the page's real queries. For each size (seeded folders are
-reused as bench_pages.py does; /tmp/bs-bench-pg-<n>/database_url may name an existing
-database) the production server starts with 2 workers, and one client asks for each page type
-in turn over one keep-alive connection, rotating over several URLs of that type (50 articles
-spread over the whole archive, every section, deep listing pages, search words...). Prints p50
-and p95 latency per page type and size, and the ratio of the largest size to the smallest.
+both off, so each request runs the page's real queries. Each size is a seeded folder (reused as
+bench_pages.py does; <BENCH_TMP>/bs-bench-pg-<n>/database_url may name an existing database),
+and each page type rotates over several URLs of that type (50 articles spread over the whole
+archive, every section, deep listing pages, search queries from the whole archive...).
+
+By default (BENCH_SCALE_MODE=paired) the sizes are timed side by side in process (common.Timer:
+Django's test client, the server's own time, no network), taking turns request by request so a
+shared machine's load falls on both alike; wall time and CPU time (the timing process and its
+PostgreSQL server process) are printed. BENCH_SCALE_MODE=http starts the production server with
+2 workers for each size in turn, and one client asks over one keep-alive connection. Prints p50
+and p95 per page type and size, and the ratio of the largest size to the smallest.
 BENCH_SCALE_REQUESTS (default 200) requests per page type; the first pass over each URL is a
 warm-up and is not counted.
 """
 
 import html
 import http.client
+import os
 import re
 import statistics
 import sys
@@ -95,19 +101,20 @@ def fetch(conn, path):
     return answer.status, body, (time.perf_counter() - started) * 1000
 
 
-def follow_links(conn, urls):
-    """Deep listing pages (the fifth page of each section) and the sitemap's article pages."""
+def follow_links(get, urls):
+    """Deep listing pages (the fifth page of each section) and the sitemap's article pages.
+    `get(path)` answers (status, body as bytes)."""
     for section in urls["section"][:4]:
         path = section
         for _ in range(4):
-            status, body, _ = fetch(conn, path)
+            status, body = get(path)
             found = re.search(rb'href="(\?before=[^"]+)" rel="next"|rel="next" href="(\?before=[^"]+)"', body)
             if status != 200 or not found:
                 break
             path = section + html.unescape((found.group(1) or found.group(2)).decode())
         if path != section:
             urls["section-deep"].append(path)
-    status, body, _ = fetch(conn, "/sitemap.xml")
+    status, body = get("/sitemap.xml")
     pages = [html.unescape(u.decode()) for u in re.findall(rb"<loc>([^<]+)</loc>", body)]
     pages = [re.sub(r"^https?://[^/]+", "", u) for u in pages]
     articles = [p for p in pages if "article" in p]
@@ -117,7 +124,7 @@ def follow_links(conn, urls):
 
 def measure(port, urls, requests):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    follow_links(conn, urls)
+    follow_links(lambda path: fetch(conn, path)[:2], urls)
     results = {}
     for name in PAGES:
         paths = urls.get(name) or []
@@ -143,9 +150,109 @@ def measure(port, urls, requests):
     return results
 
 
+def paired(sizes, requests):
+    """Both sizes in one run, in process (common.Timer): each request of each page type is
+    answered by the small archive and the large one in turn, so load falls on both alike.
+    {size: {page: {"wall": [...], "cpu": [...], "bad": n, "urls": n}}}"""
+    env = {"BROADSHEET_PAGECACHE": "false", "BROADSHEET_FRAGMENTS": "false"}
+    timers, urls = {}, {}
+    try:
+        for size in sizes:
+            data = common.seeded_dir(size)
+            urls[size] = discover(data)
+            timers[size] = timer = common.Timer(data, **env)
+
+            def get(path, timer=timer):
+                status, body = timer.ask(path=path, body=True)["result"]
+                return status, body.encode()
+
+            follow_links(get, urls[size])
+        results = {size: {} for size in sizes}
+        for name in PAGES:
+            for size in sizes:
+                paths = urls[size].get(name) or []
+                results[size][name] = {"wall": [], "cpu": [], "bad": 0, "urls": len(paths)}
+                for path in paths:  # warm-up: each URL once (compiled templates, caches of the database)
+                    results[size][name]["bad"] += timers[size].ask(path=path)["result"] != 200
+            if not all(urls[size].get(name) for size in sizes):
+                continue
+            for i in range(requests):
+                for size in sizes if i % 2 == 0 else sizes[::-1]:
+                    paths = urls[size][name]
+                    answer = timers[size].ask(path=paths[i % len(paths)])
+                    r = results[size][name]
+                    r["bad"] += answer["result"] != 200
+                    r["wall"].append(answer["wall"])
+                    r["cpu"].append(answer["cpu"])
+            print(f"  {name} measured (load {common.load():.1f})", flush=True)
+    finally:
+        for timer in timers.values():
+            timer.close()
+    return results
+
+
+def main_paired(sizes, requests):
+    print(
+        f"Every page rendered in full (page cache and fragment cache off) on {common.database_label()}, "
+        f"in process (Django's test client: the server's own time), {requests} requests per page type, "
+        "the sizes taking turns request by request",
+        flush=True,
+    )
+    loads = [common.load()]
+    results = paired(sizes, requests)
+    loads.append(common.load())
+    small, large = min(sizes), max(sizes)
+    rows = []
+
+    def p95(values):
+        ordered = sorted(values)
+        return ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+    for name in PAGES:
+        a, b = results[small].get(name), results[large].get(name)
+        if not a or not b or not a["wall"] or not b["wall"]:
+            continue
+        rows.append(
+            [
+                name,
+                f"{statistics.median(a['wall']):.1f} / {p95(a['wall']):.1f}",
+                f"{statistics.median(b['wall']):.1f} / {p95(b['wall']):.1f}",
+                f"{p95(b['wall']) / p95(a['wall']):.2f}x",
+                f"{statistics.median(a['cpu']):.1f} / {statistics.median(b['cpu']):.1f}",
+                f"{p95(a['cpu']):.1f} / {p95(b['cpu']):.1f}",
+                f"{p95(b['cpu']) / p95(a['cpu']):.2f}x",
+                a["bad"] + b["bad"],
+            ]
+        )
+    print()
+    print(
+        common.table(
+            [
+                "page",
+                f"{small:,} p50 / p95 ms",
+                f"{large:,} p50 / p95 ms",
+                "p95 ratio",
+                "CPU p50 ms",
+                "CPU p95 ms",
+                "CPU p95 ratio",
+                "not 200",
+            ],
+            rows,
+        )
+    )
+    print(
+        "(wall ms; CPU ms of the timing process and its PostgreSQL server process; "
+        f"load average {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} CPUs; "
+        "target: every page at the largest size within 1.5x of the smallest)"
+    )
+    return 0
+
+
 def main():
     sizes = common.env_list("BENCH_SCALE_SIZES", "10000,100000")
     requests = common.env_int("BENCH_SCALE_REQUESTS", 200)
+    if os.environ.get("BENCH_SCALE_MODE", "paired") == "paired":
+        return main_paired(sizes, requests)
     print(
         f"Every page rendered in full (page cache and fragment cache off) on {common.database_label()}, "
         f"granian with 2 workers, one client, {requests} requests per page type",

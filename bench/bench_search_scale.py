@@ -4,71 +4,52 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench BENCH_SEARCH_SIZES=10000,1000000 \\
         .venv/bin/python bench/bench_search_scale.py                    # PostgreSQL, 10k and 1M
 
-Each size is a seeded data folder (common.seeded_dir: made once, reused). From each archive
+Each size is a seeded data folder (common.seeded_dir: made once, reused; a folder's
+`database_url` file may name a database seeded before). From each archive
 SEARCH_QUERIES_STORIES (12) stories are drawn at random over every id, and from each a rare
 word, a quoted phrase, a name and two headline words (search_queries.py); every size runs the
-union of those queries. Sizes take turns, BENCH_SEARCH_ROUNDS (2) rounds, so a change in the
-machine's load falls on both. Each query is timed BENCH_SEARCH_RUNS (5) times after one warm-up:
-the service (services.search: index queries and the article fetch; wall and CPU, the CPU of
-the local PostgreSQL server process included) and the page (GET /search/?q= through Django's
-test client). Printed: p50/p95 by kind of query (the same queries at both sizes), and by how
-many stories a query matches at that size (the top bucket is the number ranked at most,
-BROADSHEET_SEARCH_MAX_CANDIDATES), with the ratio of the larger size to the smaller.
+union of those queries. BENCH_SEARCH_JSON=path also writes every timing there.
+
+Paired: one timing process per size (common.Timer, in process, page cache and fragment cache
+off) and, for every query and every run, both sizes answer it one right after the other (in
+alternating order), so a change in the machine's load falls on both alike. Each query is warmed
+up once, then timed BENCH_SEARCH_RUNS (5) times at each size, three ways: the service
+(services.search: index queries, the article fetch, highlights), the search page (GET
+/search/?q=) and the API (GET /api/articles?q=). Wall time, and CPU time of the timing process
+plus its PostgreSQL server process (steadier on a shared machine). Printed: p50/p95 by kind of
+query (the same queries at both sizes), and by how many stories a query matches at that size
+(the top bucket is the number ranked at most, BROADSHEET_SEARCH_MAX_CANDIDATES), with the ratio
+of the larger size to the smaller.
 """
 
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
+import urllib.parse
 from pathlib import Path
 
 import common
 import search_queries
 
-MEASURE = r"""
-import json, os, time
-from pathlib import Path
-from django.db import connection
-from django.test import Client
+SETUP = r"""
 from django.utils import timezone
 from broadsheet.search import conf, get_backend, services
 from broadsheet.search.base import Filters
 
-def server_cpu():
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-queries = json.loads(Path(os.environ["SEARCH_QUERIES_FILE"]).read_text())
-runs = int(os.environ.get("BENCH_SEARCH_RUNS", "5"))
-cap = conf.max_candidates()
-backend = get_backend()
-client = Client()
-out = []
-for kind, text in queries:
+def matches(text):
     outcome = services.search(text)
-    matches = len(backend.search(outcome.query, Filters(), now=timezone.now(), limit=cap, match=outcome.match)) if outcome.query else 0
-    service, cpu, page = [], [], []
-    services.search(text); client.get("/search/", {"q": text})
-    for _ in range(runs):
-        started, started_cpu = time.perf_counter(), time.process_time() + server_cpu()
-        services.search(text)
-        service.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() + server_cpu() - started_cpu) * 1000)
-        started = time.perf_counter()
-        client.get("/search/", {"q": text})
-        page.append((time.perf_counter() - started) * 1000)
-    out.append({"kind": kind, "text": text, "matches": matches, "service": service, "cpu": cpu, "page": page})
-print(json.dumps({"cap": cap, "vendor": connection.vendor, "results": out}))
+    if not outcome.query:
+        return 0
+    found = get_backend().search(outcome.query, Filters(), now=timezone.now(), limit=conf.max_candidates(), match=outcome.match)
+    return len(found)
 """
+
+WAYS = {
+    "service": "services.search",
+    "page": "GET /search/?q=",
+    "api": "GET /api/articles?q=",
+}
 
 
 def percentile(values, p):
@@ -76,48 +57,54 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def measure(data, queries_file):
-    env = common.data_env(data, SEARCH_QUERIES_FILE=str(queries_file), LOG_LEVEL="WARNING")
-    env["BROADSHEET_PLAIN_STATIC"] = "1"
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()\n" + MEASURE],
-        env=env,
-        cwd=common.ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        sys.stderr.write(result.stderr[-4000:])
-        raise SystemExit("measuring failed")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+def asks(text):
+    """The three ways of timing one query, as Timer requests."""
+    return {
+        "service": {"code": f"services.search({text!r})"},
+        "page": {"path": "/search/?" + urllib.parse.urlencode({"q": text})},
+        "api": {"path": "/api/articles?" + urllib.parse.urlencode({"q": text})},
+    }
 
 
-def row(label, small, large):
-    cells = [label]
-    for runs in (small, large):
-        cells.append(
-            f"{statistics.median(runs['service']):.1f} / {percentile(runs['service'], 95):.1f}"
-            f" (cpu {percentile(runs['cpu'], 95):.1f}; page {percentile(runs['page'], 95):.1f})"
-        )
-    ratio = percentile(large["service"], 95) / max(percentile(small["service"], 95), 1e-9)
-    page_ratio = percentile(large["page"], 95) / max(percentile(small["page"], 95), 1e-9)
-    cells += [f"{ratio:.2f}x", f"{page_ratio:.2f}x", f"{small['n']} / {large['n']}"]
-    return cells
+def row(label, small, large, way):
+    if small is None or large is None:
+        walls, cpus = [], []
+        for runs in (small, large):
+            walls.append(
+                "-"
+                if runs is None
+                else f"{statistics.median(runs[way]['wall']):.1f} / {percentile(runs[way]['wall'], 95):.1f}"
+            )
+            cpus.append("-" if runs is None else f"{percentile(runs[way]['cpu'], 95):.1f}")
+        counts = f"{small['n'] if small else 0} / {large['n'] if large else 0}"
+        return [label, *walls, "-", " / ".join(cpus), "-", counts]
+    wall = {size: runs[way]["wall"] for size, runs in (("s", small), ("l", large))}
+    cpu = {size: runs[way]["cpu"] for size, runs in (("s", small), ("l", large))}
+    return [
+        label,
+        f"{statistics.median(wall['s']):.1f} / {percentile(wall['s'], 95):.1f}",
+        f"{statistics.median(wall['l']):.1f} / {percentile(wall['l'], 95):.1f}",
+        f"{percentile(wall['l'], 95) / max(percentile(wall['s'], 95), 1e-9):.2f}x",
+        f"{percentile(cpu['s'], 95):.1f} / {percentile(cpu['l'], 95):.1f}",
+        f"{percentile(cpu['l'], 95) / max(percentile(cpu['s'], 95), 1e-9):.2f}x",
+        f"{small['n']} / {large['n']}",
+    ]
 
 
 def grouped(results, key):
     groups = {}
     for r in results:
-        g = groups.setdefault(key(r), {"service": [], "cpu": [], "page": [], "n": 0})
-        for name in ("service", "cpu", "page"):
-            g[name].extend(r[name])
+        g = groups.setdefault(key(r), {way: {"wall": [], "cpu": []} for way in WAYS} | {"n": 0})
+        for way in WAYS:
+            for name in ("wall", "cpu"):
+                g[way][name].extend(r[way][name])
         g["n"] += 1
     return groups
 
 
 def main():
     sizes = common.env_list("BENCH_SEARCH_SIZES", "10000,100000")
-    rounds = common.env_int("BENCH_SEARCH_ROUNDS", 2)
+    runs = common.env_int("BENCH_SEARCH_RUNS", 5)
     small, large = min(sizes), max(sizes)
     print(f"Search at {small:,} and {large:,} stories side by side ({common.database_label()})", flush=True)
     folders = {size: common.seeded_dir(size) for size in (small, large)}
@@ -129,56 +116,76 @@ def main():
     for kind, _ in queries:
         kinds[kind] = kinds.get(kind, 0) + 1
     print(f"  {len(queries)} queries drawn from both archives: {kinds}", flush=True)
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(queries, f)
-    merged = {size: {} for size in (small, large)}
-    cap = None
-    for turn in range(rounds):
-        for size in (small, large) if turn % 2 == 0 else (large, small):
-            answer = measure(folders[size], f.name)
-            cap = answer["cap"]
-            for r in answer["results"]:
-                kept = merged[size].setdefault(r["text"], r)
-                if kept is not r:
-                    for name in ("service", "cpu", "page"):
-                        kept[name] += r[name]
-            print(f"  round {turn + 1}: {size:,} measured (load {common.load():.1f})", flush=True)
-    os.unlink(f.name)
-    headers = [
-        "",
-        f"{small:,}: service p50 / p95 ms",
-        f"{large:,}: service p50 / p95 ms",
-        "service p95 ratio",
-        "page p95 ratio",
-        "queries",
-    ]
-    results = {size: list(merged[size].values()) for size in merged}
-    by_kind = {size: grouped(results[size], lambda r: r["kind"]) for size in merged}
-    everything = {size: grouped(results[size], lambda r: "all queries") for size in merged}
-    print("\nThe same queries at both sizes, by kind:")
-    rows = [row(k, by_kind[small][k], by_kind[large][k]) for k in by_kind[small] if k in by_kind[large]]
-    rows.append(row("all queries", everything[small]["all queries"], everything[large]["all queries"]))
-    print(common.table(headers, rows))
+    env = {"BROADSHEET_PAGECACHE": "false", "BROADSHEET_FRAGMENTS": "false"}
+    timers = {size: common.Timer(folders[size], SETUP, **env) for size in (small, large)}
+    results = {size: {} for size in (small, large)}
+    load_seen, failed = [common.load()], []
+    try:
+        cap = timers[small].ask(code="result = conf.max_candidates()")["result"]
+        for size, timer in timers.items():
+            for kind, text in queries:
+                r = results[size][text] = {"kind": kind, "text": text}
+                r["matches"] = timer.ask(code=f"result = matches({text!r})")["result"]
+                r.update({way: {"wall": [], "cpu": []} for way in WAYS})
+                for request in asks(text).values():  # warm-up
+                    timer.ask(**request)
+        for turn in range(runs):
+            for number, (_kind, text) in enumerate(queries):
+                order = (small, large) if (turn + number) % 2 == 0 else (large, small)
+                for way, request in asks(text).items():
+                    for size in order:
+                        answer = timers[size].ask(**request)
+                        if "path" in request and answer["result"] != 200:
+                            failed.append((size, request["path"], answer["result"]))
+                        results[size][text][way]["wall"].append(answer["wall"])
+                        results[size][text][way]["cpu"].append(answer["cpu"])
+            load_seen.append(common.load())
+            print(f"  run {turn + 1} of {runs} done (load {load_seen[-1]:.1f})", flush=True)
+    finally:
+        for timer in timers.values():
+            timer.close()
+    by_size = {size: list(results[size].values()) for size in results}
+    if os.environ.get("BENCH_SEARCH_JSON"):  # every timing, for a closer look afterwards
+        Path(os.environ["BENCH_SEARCH_JSON"]).write_text(json.dumps({"cap": cap, "results": by_size}))
 
     def bucket_of(r):
         return search_queries.bucket(r["matches"], cap)
 
-    by_bucket = {size: grouped(results[size], bucket_of) for size in merged}
+    by_kind = {size: grouped(by_size[size], lambda r: r["kind"]) for size in by_size}
+    everything = {size: grouped(by_size[size], lambda r: "all queries") for size in by_size}
+    by_bucket = {size: grouped(by_size[size], bucket_of) for size in by_size}
     order = ["0 matches", "1-20 matches", f"21-{cap - 1} matches", f"{cap}+ matches (ranked cap)"]
-    print("\nBy how many stories a query matches at that size (like for like):")
-    rows = [
-        row(b, by_bucket[small][b], by_bucket[large][b])
-        for b in order
-        if b in by_bucket[small] and b in by_bucket[large]
-    ]
-    print(common.table(headers, rows))
-    moved = sum(1 for text, r in merged[large].items() if bucket_of(r) != bucket_of(merged[small][text]))
+    for way, label in WAYS.items():
+        headers = [
+            label,
+            f"{small:,} p50 / p95 ms",
+            f"{large:,} p50 / p95 ms",
+            "p95 ratio",
+            "CPU p95 ms",
+            "CPU p95 ratio",
+            "queries",
+        ]
+        rows = [
+            row(k, by_kind[small][k], by_kind[large][k], way) for k in by_kind[small] if k in by_kind[large]
+        ]
+        rows.append(
+            row("all queries", everything[small]["all queries"], everything[large]["all queries"], way)
+        )
+        for b in order:  # a bucket found at one size only is shown with that size's figures alone
+            if b in by_bucket[small] or b in by_bucket[large]:
+                rows.append(row(f"{b} at that size", by_bucket[small].get(b), by_bucket[large].get(b), way))
+        print()
+        print(common.table(headers, rows))
+    for size, path, status in failed[:10]:
+        print(f"  {size:,}: {path} answered {status}")
+    moved = sum(1 for text, r in results[large].items() if bucket_of(r) != bucket_of(results[small][text]))
     print(
-        f"({moved} of {len(queries)} queries match more stories at {large:,} and moved up a bucket; "
-        f"cpu and page are p95 ms; target: p95 within 1.2x; load now {common.load():.1f}, "
+        f"\n({moved} of {len(queries)} queries match more stories at {large:,} and moved up a bucket; "
+        f"wall ms and CPU ms (the timing process and its PostgreSQL server process); "
+        f"target: p95 within 1.2x; load average {min(load_seen):.1f}-{max(load_seen):.1f}, "
         f"{os.cpu_count()} CPUs)"
     )
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

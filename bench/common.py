@@ -396,3 +396,99 @@ def table(headers, rows):
             )
         )
     return "\n".join(out)
+
+
+# --- paired, in-process timing ---------------------------------------------------------------
+
+# Run in a child with Django set up against one data folder: answers one JSON line per request
+# line. {"path": "/search/?q=..."} times a GET through the whole Django stack (test client, the
+# page cache and fragment cache off by the caller's env); {"code": "..."} times Python run with
+# `ns` (names the child's SETUP code left). Each answer: wall ms, CPU ms of this process and of
+# its PostgreSQL server process (read from /proc: steadier than wall time on a shared machine),
+# the status (or the code's `result`; with "body": true, [status, body]).
+TIMER = r"""
+import json, os, sys, time
+from pathlib import Path
+from django.db import connection
+from django.test import Client
+
+def server_cpu():
+    if connection.vendor != "postgresql":
+        return 0.0
+    connection.ensure_connection()
+    try:
+        return int(Path(f"/proc/{connection.connection.info.backend_pid}/schedstat").read_text().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+client = Client()
+ns = {}
+exec(os.environ.get("TIMER_SETUP", ""), ns)
+print(json.dumps({"ready": True}), flush=True)
+for line in sys.stdin:
+    ask = json.loads(line)
+    started_cpu = time.process_time() + server_cpu()
+    started = time.perf_counter()
+    if "path" in ask:
+        answer = client.get(ask["path"])
+        result = answer.status_code
+        if ask.get("body"):
+            content = b"".join(answer.streaming_content) if answer.streaming else answer.content
+            result = [result, content.decode("utf-8", "replace")]
+    else:
+        ns["result"] = None
+        exec(ask["code"], ns)
+        result = ns["result"]
+    wall = (time.perf_counter() - started) * 1000
+    cpu = (time.process_time() + server_cpu() - started_cpu) * 1000
+    print(json.dumps({"wall": wall, "cpu": cpu, "result": result}), flush=True)
+"""
+
+
+class Timer:
+    """A child process with Django set up against one data folder, timing requests one at a
+    time in process (no server, no network: the server's own time). Two of them, asked in
+    turn, time two archive sizes under the same load (see bench_scale.py, bench_search_scale.py)."""
+
+    def __init__(self, data_dir, setup="", **env):
+        env = data_env(data_dir, TIMER_SETUP=setup, LOG_LEVEL="WARNING", **env)
+        env.setdefault("BROADSHEET_PLAIN_STATIC", "1")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "import django; django.setup()\n" + TIMER],
+            env=env,
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self._read()
+
+    def _read(self):
+        import json
+
+        while True:  # lines that are not ours (a log line on stdout) are passed on
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("the timing process stopped (its error is above)")
+            if line.startswith("{"):
+                return json.loads(line)
+            sys.stdout.write(line)
+
+    def ask(self, **request):
+        """{"wall", "cpu", "result"} for one request: path=... or code=..."""
+        import json
+
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
