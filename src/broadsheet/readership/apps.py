@@ -7,9 +7,12 @@ class ReadershipConfig(AppConfig):
     verbose_name = "Readership"
 
     def ready(self):
+        from broadsheet.core import periodic
         from broadsheet.newsroom import slots
 
-        from . import blocks
+        from . import blocks, conf, services
+
+        periodic.register("readership-flush", services.flush, every=conf.flush_seconds)
 
         slots.register_article_block("read-beacon", blocks.beacon, order=90, shared=True)
         for place in ("home", "section"):
