@@ -306,26 +306,38 @@ def counts(newsletter):
 # --- automatic digests --------------------------------------------------------------------
 
 
-def build_digest(kind, *, now=None, limit=10):
-    """Today's (or this week's) digest from the published stories, queued to send; None when
-    there is nothing new or it was already built for this day."""
+def build_digest(kind, *, now=None, limit=None):
+    """The day's (or week's) digest from the stories published since the last one (at most a
+    day or a week back), queued to send. None, creating nothing, when there is no new story, no
+    reader of that list, or this day's digest was already built (by another worker, or before a
+    restart): the unique `automatic` label makes it once per day whatever runs it."""
     now = now or timezone.now()
     days = 7 if kind == Newsletter.Audience.WEEKLY else 1
+    since = now - datetime.timedelta(days=days)
+    previous = (
+        Newsletter.objects.filter(automatic__startswith=f"{kind}:", created_at__lte=now)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if previous is not None and previous > since:
+        since = previous
     stories = list(
         Article.objects.published(now)
-        .filter(publish_at__gte=now - datetime.timedelta(days=days))
+        .filter(publish_at__gt=since)
         .latest_first()
-        .only("pk")[:limit]
+        .only("pk")[: limit or conf.digest_stories()]
     )
-    if not stories:
+    if not stories or not Subscriber.objects.receiving(kind).exists():
         return None
-    label = now.date().isoformat()
+    day = timezone.localdate(now)
     with transaction.atomic():
         newsletter, created = Newsletter.objects.get_or_create(
-            automatic=f"{kind}:{label}",
+            automatic=f"{kind}:{day.isoformat()}",
             defaults={
-                "subject": f"Your {'weekly' if days == 7 else 'daily'} digest, {now:%-d %B %Y}",
+                "subject": f"Your {'weekly' if days == 7 else 'daily'} digest, {day:%-d %B %Y}",
                 "audience": kind,
+                "created_at": now,
             },
         )
         if not created:
@@ -333,3 +345,13 @@ def build_digest(kind, *, now=None, limit=10):
         set_stories(newsletter, stories)
         send_now(newsletter)
     return newsletter
+
+
+def send_daily_digest():
+    """The "newsletters-digest-daily" periodic job (at BROADSHEET_NEWSLETTERS_DIGEST_HOUR)."""
+    return build_digest(Newsletter.Audience.DAILY)
+
+
+def send_weekly_digest():
+    """The "newsletters-digest-weekly" periodic job (on BROADSHEET_NEWSLETTERS_WEEKLY_DAY)."""
+    return build_digest(Newsletter.Audience.WEEKLY)
