@@ -4,6 +4,7 @@ updates rendered without any cache.
 
     .venv/bin/python bench/bench_readers.py           # 100,000 subscribers
     BENCH_READERS_SUBSCRIBERS=10000 .venv/bin/python bench/bench_readers.py
+    BENCH_READERS_PARTS=newsletter .venv/bin/python bench/bench_readers.py   # or reads, live
 """
 
 import collections
@@ -23,6 +24,7 @@ import common  # noqa: E402
 
 SUBSCRIBERS = common.env_int("BENCH_READERS_SUBSCRIBERS", 100_000)
 LIVE_UPDATES = common.env_int("BENCH_READERS_LIVE_UPDATES", 1000)
+PARTS = [p.strip() for p in (os.environ.get("BENCH_READERS_PARTS") or "newsletter,reads,live").split(",")]
 
 SETUP = f"""
 from django.contrib.auth import get_user_model
@@ -89,7 +91,7 @@ def newsletter_figures(data_dir):
     total = first + second
     twice = sum(1 for c in received.values() if c > 1)
     print(f"  killed after {at_kill:,} messages ({first:.1f}s), resumed and finished in {second:.1f}s")
-    print(f"  total {total:.1f}s for {len(received):,} readers = {len(received) / total:,.0f} messages/s")
+    print(f"  total {total:.1f}s for {len(received):,} readers = {len(received) / total:,.0f} messages/s (load {common.load():.1f} at the end)")
     print(f"  readers who got it twice: {twice}; never: {SUBSCRIBERS - len(received)}  (db: {counts})")
     print(
         f"  CPU: sender {cpu1 + cpu2:.0f}s ({(cpu1 + cpu2) / len(received) * 1000:.2f} ms a message), "
@@ -164,19 +166,21 @@ def main():
     data_dir = common.fresh_dir("readers")
     print(f"Readers benchmark ({common.database_label()}, load {common.load():.1f})", flush=True)
     common.manage(data_dir, "migrate", "--noinput")
-    twice = newsletter_figures(data_dir)
-    print("Read counting (in process, per read):", flush=True)
-    print("  " + common.query(data_dir, READS))
+    twice = newsletter_figures(data_dir) if "newsletter" in PARTS else 0
+    if "reads" in PARTS:
+        print("Read counting (in process, per read):", flush=True)
+        print("  " + common.query(data_dir, READS))
     redis_url = os.environ.get("BENCH_REDIS_URL", "")
-    if redis_url:
+    if redis_url and "reads" in PARTS:
         os.environ["REDIS_URL"] = redis_url
         try:
             print("  " + common.query(data_dir, READS))
         finally:
             os.environ["REDIS_URL"] = ""
-    common.prepare_static(data_dir)
-    print("Live page:", flush=True)
-    print("  " + common.query(data_dir, LIVE))
+    if "live" in PARTS:
+        common.prepare_static(data_dir)
+        print("Live page:", flush=True)
+        print("  " + common.query(data_dir, LIVE))
     return 1 if twice else 0
 
 
