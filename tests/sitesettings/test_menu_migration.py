@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
 
 BEFORE = [("pages", "0001_initial"), ("sitesettings", "0001_initial")]
 AFTER = [("pages", "0002_footer_moves_to_site_menus"), ("sitesettings", "0002_menu_item_links_a_page")]

@@ -28,8 +28,8 @@ from broadsheet.newsroom.signals import articles_loaded
 from broadsheet.newsroom.text import clean_text
 from broadsheet.pages.models import Page
 from broadsheet.pages.services import save_page
-from broadsheet.sitesettings.services import add_page_to_menu
 from broadsheet.redirects.services import add_many
+from broadsheet.sitesettings.services import add_page_to_menu
 
 from . import conf
 from .content import PictureRef, convert
