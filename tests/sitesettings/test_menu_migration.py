@@ -7,7 +7,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 BEFORE = [("pages", "0001_initial"), ("sitesettings", "0001_initial")]
-AFTER = [("pages", "0002_footer_moves_to_site_menus"), ("sitesettings", "0002_menu_item_links_a_page")]
+AFTER = [("pages", "0002_footer_moves_to_site_menus"), ("sitesettings", "0003_footer_pages_into_menu")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,5 +1,5 @@
 """The footer's list of pages is now the site's footer menu (sitesettings): the pages were
-copied into it by sitesettings 0002, so the page's own footer fields go."""
+copied into it by sitesettings 0003, so the page's own footer fields go."""
 
 from django.db import migrations, models
 
@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pages', '0001_initial'),
-        ('sitesettings', '0002_menu_item_links_a_page'),
+        ('sitesettings', '0003_footer_pages_into_menu'),
     ]
 
     operations = [
