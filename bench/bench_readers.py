@@ -4,6 +4,7 @@ updates rendered without any cache.
 
     .venv/bin/python bench/bench_readers.py           # 100,000 subscribers
     BENCH_READERS_SUBSCRIBERS=10000 .venv/bin/python bench/bench_readers.py
+    BENCH_READERS_PARTS=newsletter .venv/bin/python bench/bench_readers.py   # or reads, live
 """
 
 import collections
@@ -23,6 +24,7 @@ import common  # noqa: E402
 
 SUBSCRIBERS = common.env_int("BENCH_READERS_SUBSCRIBERS", 100_000)
 LIVE_UPDATES = common.env_int("BENCH_READERS_LIVE_UPDATES", 1000)
+PARTS = [p.strip() for p in (os.environ.get("BENCH_READERS_PARTS") or "newsletter,reads,live").split(",")]
 
 SETUP = f"""
 from django.contrib.auth import get_user_model
@@ -89,7 +91,7 @@ def newsletter_figures(data_dir):
     total = first + second
     twice = sum(1 for c in received.values() if c > 1)
     print(f"  killed after {at_kill:,} messages ({first:.1f}s), resumed and finished in {second:.1f}s")
-    print(f"  total {total:.1f}s for {len(received):,} readers = {len(received) / total:,.0f} messages/s")
+    print(f"  total {total:.1f}s for {len(received):,} readers = {len(received) / total:,.0f} messages/s (load {common.load():.1f} at the end)")
     print(f"  readers who got it twice: {twice}; never: {SUBSCRIBERS - len(received)}  (db: {counts})")
     print(
         f"  CPU: sender {cpu1 + cpu2:.0f}s ({(cpu1 + cpu2) / len(received) * 1000:.2f} ms a message), "
@@ -139,6 +141,12 @@ from django.test import Client
 from broadsheet.live import services
 from broadsheet.newsroom.models import Article
 settings.BROADSHEET_FRAGMENTS = False
+from broadsheet.newsroom.models import Section
+from django.utils import timezone
+if Article.objects.count() < 2:
+    section = Section.objects.get_or_create(name="World")[0]
+    for n in range(2):
+        Article.objects.create(headline=f"Storm story {{n}}", summary="A summary.", body="Body.", section=section, status="published", publish_at=timezone.now())
 article = Article.objects.first()
 coverage = services.start(article)
 from broadsheet.live.models import LiveUpdate
@@ -146,17 +154,24 @@ LiveUpdate.objects.bulk_create([LiveUpdate(coverage=coverage, body=f"Update {{n}
 client = Client()
 url = article.get_absolute_url()
 client.get(url)
-times = []
+times, cpu = [], []
 for _ in range(15):
-    t = time.perf_counter(); response = client.get(url); times.append((time.perf_counter() - t) * 1000)
+    t, c = time.perf_counter(), time.process_time(); response = client.get(url); times.append((time.perf_counter() - t) * 1000); cpu.append((time.process_time() - c) * 1000)
 assert response.status_code == 200 and response.content.count(b'data-update=') == min({LIVE_UPDATES}, services.PAGE_UPDATES)
 t = time.perf_counter(); client.get(f"/live/{{article.pk}}/updates.json"); poll = (time.perf_counter() - t) * 1000
 plain_url = Article.objects.exclude(pk=article.pk).first().get_absolute_url()
 client.get(plain_url)
-plain = []
+plain, plain_cpu = [], []
 for _ in range(15):
-    t = time.perf_counter(); client.get(plain_url); plain.append((time.perf_counter() - t) * 1000)
-print(f"live page with {LIVE_UPDATES:,} updates (the newest 50 shown), no fragment or page cache: median {{statistics.median(times):.1f}} ms, best {{min(times):.1f}} ms ({{len(response.content)//1024}} KiB); the same page of a plain story: median {{statistics.median(plain):.1f}} ms, best {{min(plain):.1f}} ms; poll JSON {{poll:.1f}} ms")
+    t, c = time.perf_counter(), time.process_time(); client.get(plain_url); plain.append((time.perf_counter() - t) * 1000); plain_cpu.append((time.process_time() - c) * 1000)
+from django.test import RequestFactory
+from django.template.loader import render_to_string
+from broadsheet.live import blocks
+request = RequestFactory().get(url)
+block = []
+for _ in range(30):
+    c = time.process_time(); name, data = blocks.live_block(request, article); render_to_string(name, {{"data": data}}, request); block.append((time.process_time() - c) * 1000)
+print(f"live page with {LIVE_UPDATES:,} updates (the newest {{services.PAGE_UPDATES}} shown), no fragment or page cache: median {{statistics.median(times):.1f}} ms wall, {{statistics.median(cpu):.1f}} ms CPU, best {{min(times):.1f}} ms ({{len(response.content)//1024}} KiB); the same page of a plain story: median {{statistics.median(plain):.1f}} ms wall, {{statistics.median(plain_cpu):.1f}} ms CPU; the live block alone {{statistics.median(block):.1f}} ms CPU; poll JSON {{poll:.1f}} ms")
 """
 
 
@@ -164,19 +179,21 @@ def main():
     data_dir = common.fresh_dir("readers")
     print(f"Readers benchmark ({common.database_label()}, load {common.load():.1f})", flush=True)
     common.manage(data_dir, "migrate", "--noinput")
-    twice = newsletter_figures(data_dir)
-    print("Read counting (in process, per read):", flush=True)
-    print("  " + common.query(data_dir, READS))
+    twice = newsletter_figures(data_dir) if "newsletter" in PARTS else 0
+    if "reads" in PARTS:
+        print("Read counting (in process, per read):", flush=True)
+        print("  " + common.query(data_dir, READS))
     redis_url = os.environ.get("BENCH_REDIS_URL", "")
-    if redis_url:
+    if redis_url and "reads" in PARTS:
         os.environ["REDIS_URL"] = redis_url
         try:
             print("  " + common.query(data_dir, READS))
         finally:
             os.environ["REDIS_URL"] = ""
-    common.prepare_static(data_dir)
-    print("Live page:", flush=True)
-    print("  " + common.query(data_dir, LIVE))
+    if "live" in PARTS:
+        common.prepare_static(data_dir)
+        print("Live page:", flush=True)
+        print("  " + common.query(data_dir, LIVE))
     return 1 if twice else 0
 
 

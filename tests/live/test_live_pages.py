@@ -120,3 +120,31 @@ def test_a_long_live_page_shows_the_newest_updates_and_links_to_older_ones(clien
     assert "Update number 69." in second and "Update number 70." not in second and "Update number 19." not in second
     third = client.get(re.search(r'href="(\?before=\d+)"', second).group(1).join([older.split("?")[0], ""])).content.decode()
     assert "Update number 0." in third and "Older updates" not in third
+
+
+def test_a_live_page_reads_the_same_few_rows_however_many_updates_it_has(client, live_story):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from broadsheet.live.models import LiveUpdate
+
+    story, coverage = live_story
+
+    def add(count):
+        LiveUpdate.objects.bulk_create(
+            LiveUpdate(coverage=coverage, body="x", body_html="<p>Wind rising.</p>", key_point=n % 50 == 0) for n in range(count)
+        )
+
+    add(60)
+    client.get(story.get_absolute_url())
+    with CaptureQueriesContext(connection) as few:
+        client.get(story.get_absolute_url())
+    add(1000)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(story.get_absolute_url()).content.decode()
+    assert page.count("data-update=") == services.PAGE_UPDATES
+    assert len(many.captured_queries) == len(few.captured_queries), "no query per update"
+    live_queries = [q["sql"] for q in many.captured_queries if "live_" in q["sql"]]
+    assert len(live_queries) <= 3, live_queries
+    story_reads = [q["sql"] for q in many.captured_queries if q["sql"].startswith('SELECT "newsroom_article"."id", "newsroom_article"."headline"') and '"newsroom_article"."body"' in q["sql"]]
+    assert len(story_reads) <= 1, "the live block reuses the page's story"

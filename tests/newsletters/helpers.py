@@ -18,7 +18,7 @@ def form(email, **choices):
 
 
 def confirmed(email, **choices):
-    person = Subscriber.objects.create(email=email, daily=True, **choices)
+    person = Subscriber.objects.create(email=email, **{"daily": True, **choices})
     services.confirm(person)
     person.refresh_from_db()
     return person

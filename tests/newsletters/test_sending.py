@@ -155,3 +155,29 @@ def test_several_connections_side_by_side_send_each_reader_one_copy(smtp, settin
     assert sorted(m["To"] for m in smtp.messages) == sorted(p.email for p in people)
     letter.refresh_from_db()
     assert letter.status == "sent"
+
+
+def test_each_reader_gets_a_copy_of_their_own_from_the_one_prepared_message(smtp, django_capture_on_commit_callbacks):
+    ana, bo = confirmed("ana@example.org"), confirmed("bo@example.org")
+    confirmed("cy@bücher.example")  # an address that is not plain ASCII: built the slow way
+    letter = newsletter_with(make_article("Night buses return"))
+    with django_capture_on_commit_callbacks(execute=True):
+        sending.send_now(letter)
+    assert sorted(m["To"] for m in smtp.messages) == ["ana@example.org", "bo@example.org", "cy@xn--bcher-kva.example"]
+    ids = {m["Message-ID"] for m in smtp.messages}
+    assert len(ids) == 3, "a Message-ID of its own each"
+    for person in (ana, bo):
+        message = smtp.to(person.email)[0]
+        delivery = Delivery.objects.get(newsletter=letter, subscriber=person)
+        assert message["X-Broadsheet-Delivery"] == str(delivery.pk) and delivery.status == "sent" and delivery.sent_at
+        html = message.get_body(preferencelist=("html",)).get_content()
+        assert "Night buses return" in html and "@@" not in html and "mark" not in message.as_string()
+    unsubscribe = {m["To"]: m["List-Unsubscribe"].strip("<> ") for m in smtp.messages}
+    assert len(set(unsubscribe.values())) == 3
+    path = unsubscribe["bo@example.org"].split("://", 1)[1].split("/", 1)[1]
+    from django.test import Client
+
+    assert Client().post("/" + path, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    bo.refresh_from_db()
+    ana.refresh_from_db()
+    assert bo.status == "unsubscribed" and ana.status == "active", "each link acts for its own reader"

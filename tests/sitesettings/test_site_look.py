@@ -194,3 +194,22 @@ def test_the_breaking_banner_is_raised_and_lowered_site_wide(client):
 def test_svg_cleaning_keeps_a_plain_logo():
     cleaned = svg.clean(LOGO)
     assert cleaned.startswith("<svg") and "<rect" in cleaned and "ns0" not in cleaned
+
+
+def test_an_editor_links_a_page_from_the_footer_menu_in_the_back_office(editor_client, client):
+    from broadsheet.pages.models import Page
+
+    page = Page.objects.create(title="Corrections policy", slug="corrections")
+    data = admin_form(**{
+        "menu_items-TOTAL_FORMS": "1", "menu_items-0-menu": "footer", "menu_items-0-position": "0",
+        "menu_items-0-label": "", "menu_items-0-url": "", "menu_items-0-section": "", "menu_items-0-page": str(page.pk),
+    })
+    assert editor_client.post("/admin/sitesettings/sitesettings/1/change/", data).status_code == 302
+    assert 'href="/page/corrections/">Corrections policy<' in client.get("/").content.decode()
+
+    both = dict(data, **{"menu_items-0-url": "/elsewhere/"})
+    response = editor_client.post("/admin/sitesettings/sitesettings/1/change/", both)
+    text = response.content.decode()
+    assert response.status_code == 200 and "Choose one of a section, a page or a link" in text
+    assert 'value="/elsewhere/"' in text, "what was typed is kept"
+    assert MenuItem.objects.get().url == ""

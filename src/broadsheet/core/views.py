@@ -9,7 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from . import workers
+from . import periodic, workers
 
 RETRY_AFTER_SECONDS = 5
 API_PREFIX = "/api/"  # where urls.py mounts broadsheet.api
@@ -18,7 +18,8 @@ API_PREFIX = "/api/"  # where urls.py mounts broadsheet.api
 @never_cache
 def healthz(request):
     """200 when the database answers; the task worker's heartbeat is reported beside it (a
-    stopped worker does not stop the site, but mail and related updates wait)."""
+    stopped worker does not stop the site, but mail and related updates wait), and each periodic
+    job's last and next run (the last error's text for signed-in staff only)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -29,7 +30,11 @@ def healthz(request):
         worker = workers.status()
     except Exception:  # the heartbeat table may not be migrated yet
         worker = {"state": "unknown"}
-    return JsonResponse({"status": "ok", "database": "up", "worker": worker})
+    try:
+        jobs = periodic.status(with_errors=request.user.is_staff)
+    except Exception:  # the jobs' table may not be migrated yet
+        jobs = []
+    return JsonResponse({"status": "ok", "database": "up", "worker": worker, "jobs": jobs})
 
 
 @cache

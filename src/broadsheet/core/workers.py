@@ -14,17 +14,13 @@ import threading
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from . import conf, housekeeping
+from . import conf, periodic
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
-# Sent when `broadsheet worker` starts, before it takes tasks: apps queue their periodic work
-# (the wire's feed polling) here. No arguments.
-worker_started = Signal()
 
 
 def new_worker_id():
@@ -82,8 +78,8 @@ class Heartbeat(threading.Thread):
             try:
                 close_old_connections()
                 beat(self.worker_id)
+                periodic.renew_leases(worker=self.worker_id)
                 requeue_abandoned()
-                housekeeping.run_due()
             except Exception:  # the database may be restarting; try again at the next beat
                 logger.exception("Worker heartbeat failed")
             finally:
@@ -91,6 +87,29 @@ class Heartbeat(threading.Thread):
                     connection.close()
             self.stopped.wait(conf.worker_beat_seconds())
         connection.close()  # this thread's own connection: a stopped worker holds none open
+
+
+class PeriodicRunner(threading.Thread):
+    """Runs the due periodic jobs (core.periodic) beside the worker loop, in a thread of its
+    own so a long job never delays the heartbeat."""
+
+    def __init__(self, worker_id):
+        super().__init__(daemon=True, name="worker-periodic")
+        self.worker_id = worker_id
+        self.stopped = threading.Event()
+
+    def run(self):
+        while not self.stopped.is_set():
+            try:
+                close_old_connections()
+                periodic.run_due(worker=self.worker_id)
+            except Exception:  # the database may be restarting; try again at the next tick
+                logger.exception("Periodic jobs could not be run")
+            finally:
+                if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+                    connection.close()
+            self.stopped.wait(conf.worker_beat_seconds())
+        connection.close()
 
 
 def status(now=None):

@@ -11,6 +11,7 @@ def live_block(request, article):
     coverage = LiveCoverage.objects.filter(article=article).first()
     if coverage is None:
         return None
+    coverage.article = article  # the page's own, not a second read of the whole story
     data = services.page_data(coverage)
     data["json_ld"] = mark_safe(services.structured_data(coverage, data["updates"], settings.BROADSHEET_SITE_URL.rstrip("/")))
     data["updates_html"] = services.render_updates(data["updates"])

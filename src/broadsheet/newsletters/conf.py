@@ -9,6 +9,9 @@ BROADSHEET_NEWSLETTERS_WEBHOOK_SECRET  shared secret the bounce webhook requires
 BROADSHEET_NEWSLETTERS_FROM            From: address of newsletters (DEFAULT_FROM_EMAIL)
 BROADSHEET_NEWSLETTERS_ADDRESS_LIMIT   sign-ups for one address per hour (3)
 BROADSHEET_NEWSLETTERS_CLIENT_LIMIT    sign-ups from one network address per hour (20)
+BROADSHEET_NEWSLETTERS_DIGEST_HOUR     hour the daily and weekly digests go out, site time zone (7)
+BROADSHEET_NEWSLETTERS_WEEKLY_DAY      day the weekly digest goes out, 0 = Monday ... 6 = Sunday (0)
+BROADSHEET_NEWSLETTERS_DIGEST_STORIES  stories at most in a digest (10)
 """
 
 from django.conf import settings
@@ -50,6 +53,18 @@ def address_limit():
 
 def client_limit():
     return int(_get("CLIENT_LIMIT", 20))
+
+
+def digest_hour():
+    return min(23, max(0, int(_get("DIGEST_HOUR", 7))))
+
+
+def weekly_day():
+    return min(6, max(0, int(_get("WEEKLY_DAY", 0))))
+
+
+def digest_stories():
+    return max(1, int(_get("DIGEST_STORIES", 10)))
 
 
 def site_url():

@@ -14,6 +14,7 @@ Each reader gets a newsletter once, whatever happens:
 """
 
 import datetime
+import functools
 import logging
 import smtplib
 import threading
@@ -21,7 +22,7 @@ import threading
 from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db import connections as db_connections
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -220,39 +221,88 @@ def _deliver_loop(rendered, worker, *, stop_after=None):
 
 
 def _deliver_batch(rendered, ids, worker, smtp, *, stop_after=None):
+    """Send a claimed batch on one SMTP connection. One statement per message marks the one
+    being handed over "sending" and the one before it "sent", so at any moment at most one row
+    of this connection is in doubt, at the cost of one write per message, not two."""
     sent = 0
-    rows = Delivery.objects.filter(pk__in=ids, claimed_by=worker, status=Delivery.Status.CLAIMED).select_related(
-        "subscriber"
-    ).order_by("pk")
-    for delivery in rows:
-        if stop_after is not None and sent >= stop_after:
-            break
-        reader = delivery.subscriber
-        if not reader.is_active:
-            Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SKIPPED)
-            continue
-        if not Delivery.objects.filter(pk=delivery.pk, claimed_by=worker, status=Delivery.Status.CLAIMED).update(
-            status=Delivery.Status.SENDING, attempts=delivery.attempts + 1
-        ):
-            continue  # taken back after our claim went stale: someone else has it now
-        message = rendered.for_reader(reader, delivery_id=delivery.pk)
-        try:
-            # Opened here, not by send_messages: Django's backend closes a connection it opened
-            # itself after every call, which costs a connect and EHLO per message.
-            smtp.open()
-            smtp.send_messages([message])
-        except smtplib.SMTPRecipientsRefused as error:
-            _failed(delivery, error, permanent=_is_permanent(error))
-        except smtplib.SMTPResponseException as error:
-            _failed(delivery, error, permanent=500 <= error.smtp_code < 600)
-            smtp.close()
-        except (smtplib.SMTPException, OSError) as error:
-            _failed(delivery, error, permanent=False)
-            smtp.close()  # the next send opens a fresh connection
-        else:
-            Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SENT, sent_at=timezone.now())
-            sent += 1
+    rows = (
+        Delivery.objects.filter(pk__in=ids, claimed_by=worker, status=Delivery.Status.CLAIMED)
+        .select_related("subscriber")
+        .only("pk", "attempts", "subscriber__email", "subscriber__status", "subscriber__link_version")
+        .order_by("pk")
+    )
+    previous = None  # handed over, still "sending" until the next statement
+    try:
+        for delivery in rows:
+            if stop_after is not None and sent >= stop_after:
+                break
+            reader = delivery.subscriber
+            if not reader.is_active:
+                Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SKIPPED)
+                continue
+            taken = _hand_over(delivery.pk, previous, worker)
+            previous = None
+            if not taken:
+                continue  # taken back after our claim went stale: someone else has it now
+            built = rendered.for_reader_bytes(reader, delivery_id=delivery.pk)
+            try:
+                # Opened here, not by send_messages: Django's backend closes a connection it
+                # opened itself after every call, which costs a connect and EHLO per message.
+                smtp.open()
+                if built is None:
+                    smtp.send_messages([rendered.for_reader(reader, delivery_id=delivery.pk)])
+                else:
+                    smtp.connection.sendmail(rendered.from_address, [built[0]], built[1])
+            except smtplib.SMTPRecipientsRefused as error:
+                _failed(delivery, error, permanent=_is_permanent(error))
+            except smtplib.SMTPResponseException as error:
+                _failed(delivery, error, permanent=500 <= error.smtp_code < 600)
+                smtp.close()
+            except (smtplib.SMTPException, OSError) as error:
+                _failed(delivery, error, permanent=False)
+                smtp.close()  # the next send opens a fresh connection
+            else:
+                previous = delivery.pk
+                sent += 1
+    finally:
+        if previous is not None:
+            Delivery.objects.filter(pk=previous, claimed_by=worker, status=Delivery.Status.SENDING).update(
+                status=Delivery.Status.SENT, sent_at=timezone.now()
+            )
     return sent
+
+
+def _hand_over(pk, previous, worker):
+    """Mark `pk` "sending" (if it is still this worker's claim) and `previous` "sent", in one
+    statement. True when `pk` is ours to send.
+
+    Written as SQL: it runs once per message, and the ORM's Case/When cost more CPU to build
+    than the database takes to run it."""
+    if previous is None:
+        return bool(
+            Delivery.objects.filter(pk=pk, claimed_by=worker, status=Delivery.Status.CLAIMED).update(
+                status=Delivery.Status.SENDING, attempts=F("attempts") + 1
+            )
+        )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_hand_over_sql(), [pk, pk, pk, now, worker, pk, previous])
+        changed = cursor.rowcount
+    if changed == 2:
+        return True
+    return Delivery.objects.filter(pk=pk, claimed_by=worker, status=Delivery.Status.SENDING).exists()
+
+
+@functools.cache
+def _hand_over_sql():
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    return (
+        f"UPDATE {table} SET "
+        "status = CASE WHEN id = %s THEN 'sending' ELSE 'sent' END, "
+        "attempts = CASE WHEN id = %s THEN attempts + 1 ELSE attempts END, "
+        "sent_at = CASE WHEN id = %s THEN sent_at ELSE %s END "
+        "WHERE claimed_by = %s AND ((id = %s AND status = 'claimed') OR (id = %s AND status = 'sending'))"
+    )
 
 
 def _is_permanent(error):
@@ -306,26 +356,38 @@ def counts(newsletter):
 # --- automatic digests --------------------------------------------------------------------
 
 
-def build_digest(kind, *, now=None, limit=10):
-    """Today's (or this week's) digest from the published stories, queued to send; None when
-    there is nothing new or it was already built for this day."""
+def build_digest(kind, *, now=None, limit=None):
+    """The day's (or week's) digest from the stories published since the last one (at most a
+    day or a week back), queued to send. None, creating nothing, when there is no new story, no
+    reader of that list, or this day's digest was already built (by another worker, or before a
+    restart): the unique `automatic` label makes it once per day whatever runs it."""
     now = now or timezone.now()
     days = 7 if kind == Newsletter.Audience.WEEKLY else 1
+    since = now - datetime.timedelta(days=days)
+    previous = (
+        Newsletter.objects.filter(automatic__startswith=f"{kind}:", created_at__lte=now)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if previous is not None and previous > since:
+        since = previous
     stories = list(
         Article.objects.published(now)
-        .filter(publish_at__gte=now - datetime.timedelta(days=days))
+        .filter(publish_at__gt=since)
         .latest_first()
-        .only("pk")[:limit]
+        .only("pk")[: limit or conf.digest_stories()]
     )
-    if not stories:
+    if not stories or not Subscriber.objects.receiving(kind).exists():
         return None
-    label = now.date().isoformat()
+    day = timezone.localdate(now)
     with transaction.atomic():
         newsletter, created = Newsletter.objects.get_or_create(
-            automatic=f"{kind}:{label}",
+            automatic=f"{kind}:{day.isoformat()}",
             defaults={
-                "subject": f"Your {'weekly' if days == 7 else 'daily'} digest, {now:%-d %B %Y}",
+                "subject": f"Your {'weekly' if days == 7 else 'daily'} digest, {day:%-d %B %Y}",
                 "audience": kind,
+                "created_at": now,
             },
         )
         if not created:
@@ -333,3 +395,13 @@ def build_digest(kind, *, now=None, limit=10):
         set_stories(newsletter, stories)
         send_now(newsletter)
     return newsletter
+
+
+def send_daily_digest():
+    """The "newsletters-digest-daily" periodic job (at BROADSHEET_NEWSLETTERS_DIGEST_HOUR)."""
+    return build_digest(Newsletter.Audience.DAILY)
+
+
+def send_weekly_digest():
+    """The "newsletters-digest-weekly" periodic job (on BROADSHEET_NEWSLETTERS_WEEKLY_DAY)."""
+    return build_digest(Newsletter.Audience.WEEKLY)

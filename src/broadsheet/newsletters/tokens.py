@@ -6,7 +6,10 @@ replaying the one-click POST) only says "already unsubscribed". A changed charac
 makes the signature fail.
 """
 
+import functools
+
 from django.core import signing
+from django.urls import get_script_prefix
 
 from . import conf
 
@@ -48,9 +51,14 @@ _NAMES = {CONFIRM: "confirm", PREFERENCES: "preferences", UNSUBSCRIBE: "unsubscr
 
 
 def url(subscriber, purpose):
+    prefix, suffix = _around_token(purpose, get_script_prefix())
+    return conf.site_url() + prefix + make(subscriber, purpose) + suffix
+
+
+@functools.lru_cache(maxsize=16)
+def _around_token(purpose, script_prefix):
+    """The link's path before and after the token, reversed once (a newsletter makes two links
+    per reader)."""
     from django.urls import reverse
 
-    # Reversed once per purpose with a stand-in token: a newsletter makes two links per reader.
-    return conf.site_url() + reverse(f"newsletters:{_NAMES[purpose]}", args=["TOKEN"]).replace(
-        "TOKEN", make(subscriber, purpose)
-    )
+    return tuple(reverse(f"newsletters:{_NAMES[purpose]}", args=["TOKEN"]).split("TOKEN", 1))

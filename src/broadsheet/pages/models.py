@@ -1,4 +1,5 @@
-"""Static pages (About, Contact, Privacy...): edited in the back office, listed in the footer."""
+"""Static pages (About, Contact, Privacy...): edited in the back office, linked from the site's
+menus (site settings: a menu item names the page, so the link follows its slug)."""
 
 from django.db import models
 from django.urls import reverse
@@ -11,25 +12,19 @@ class PageQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
-    def in_footer(self):
-        """What the footer menu lists, in order."""
-        return self.published().filter(in_footer=True).order_by("position", "title")
-
 
 class Page(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True, help_text="Its address: /page/<slug>/.")
     body = models.TextField(blank=True, help_text="HTML in the story body vocabulary; anything else is removed.")
-    is_published = models.BooleanField(default=True)
-    in_footer = models.BooleanField(default=True, help_text="List it in the footer menu.")
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the footer menu.")
+    is_published = models.BooleanField(default=True, help_text="Unpublished: its address answers 404 and menus hide it.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = PageQuerySet.as_manager()
 
     class Meta:
-        ordering = ["position", "title"]
+        ordering = ["title"]
 
     def __str__(self):
         return self.title

@@ -7,7 +7,7 @@ from .models import Page
 
 
 @transaction.atomic
-def save_page(*, page_id: int | None, title: str, slug: str, body: str, is_published: bool, position: int = 0) -> Page:
+def save_page(*, page_id: int | None, title: str, slug: str, body: str, is_published: bool) -> Page:
     """Create a page, or update the one with page_id; the slug is made unique if taken."""
     page = Page.objects.filter(pk=page_id).first() if page_id else None
     if page is None:
@@ -18,6 +18,6 @@ def save_page(*, page_id: int | None, title: str, slug: str, body: str, is_publi
         n += 1
         candidate = f"{base}-{n}"
     page.title, page.slug, page.body = title[:200] or candidate, candidate, body
-    page.is_published, page.position = is_published, max(0, min(position, 32767))
+    page.is_published = is_published
     page.save()
     return page

@@ -7,10 +7,12 @@ class ReadershipConfig(AppConfig):
     verbose_name = "Readership"
 
     def ready(self):
-        from broadsheet.core import hooks
+        from broadsheet.core import hooks, periodic
         from broadsheet.newsroom import slots
 
-        from . import blocks
+        from . import blocks, conf, services
+
+        periodic.register("readership-flush", services.flush, every=conf.flush_seconds)
 
         hooks.register(slots.ARTICLE_BLOCK, blocks.beacon, order=90, name="read-beacon", shared=True)
         for hook_name in (slots.HOME_BLOCK, slots.SECTION_BLOCK):

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from broadsheet.core import antispam, workers
+from broadsheet.core import antispam
 from broadsheet.newsroom.models import Article
 
 from . import conf
@@ -30,7 +30,6 @@ ROBOTS = re.compile(
     r"axios|node-fetch|scrapy|phantom|lighthouse|facebookexternalhit|embedly|whatsapp|telegram",
     re.IGNORECASE,
 )
-FLUSH_FLAG = "readership:flush-queued"
 
 
 def is_robot(user_agent):
@@ -66,7 +65,6 @@ _rates = ClientRates()
 def forget_clients():
     """Start every client's count afresh (tests)."""
     _rates.__init__()
-_next_flush_ask = 0.0
 
 
 def count_read(article_id, *, request):
@@ -80,34 +78,11 @@ def count_read(article_id, *, request):
     except Exception:  # counting is never worth failing a request over
         logger.exception("readership: could not count a read")
         return False
-    _ask_for_flush()
     return True
 
 
-def _ask_for_flush():
-    """At most once per flush period, queue the worker's flush (a deferred task). Each process
-    asks the shared cache at most once a period too, so a read costs no cache round trip."""
-    global _next_flush_ask
-    from django.core.cache import cache
-
-    from .tasks import flush_task
-
-    if time.time() < _next_flush_ask:
-        return
-    _next_flush_ask = time.time() + min(conf.flush_seconds(), 10)
-    try:
-        if not cache.add(FLUSH_FLAG, 1, conf.flush_seconds()):
-            return
-        at = timezone.now() + datetime.timedelta(seconds=conf.flush_seconds())
-        # A task backend that cannot defer (the tests' immediate one) queues nothing:
-        # `broadsheet readership flush` then moves the counts.
-        workers.enqueue_at(flush_task, at)
-    except Exception:
-        logger.exception("readership: could not queue the flush")
-
-
 def flush():
-    """Move the counted reads to per-story per-hour rows: one statement per row touched,
+    """The "readership-flush" periodic job (see apps.py). Move the counted reads to per-story per-hour rows: one statement per row touched,
     never one per read. Returns the number of reads moved."""
     counter = get_counter()
     counts = counter.drain()

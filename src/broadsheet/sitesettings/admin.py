@@ -75,13 +75,16 @@ class SiteSettingsForm(forms.ModelForm):
 class MenuItemForm(forms.ModelForm):
     class Meta:
         model = MenuItem
-        fields = ["menu", "position", "section", "label", "url"]
+        fields = ["menu", "position", "section", "page", "label", "url"]
 
     def clean(self):
         data = super().clean()
         url = (data.get("url") or "").strip()
-        if not data.get("section") and not url:
-            raise ValidationError("Choose a section or give a link.")
+        chosen = [bool(data.get("section")), bool(data.get("page")), bool(url)]
+        if not any(chosen):
+            raise ValidationError("Choose a section or a page, or give a link.")
+        if sum(chosen) > 1:
+            raise ValidationError("Choose one of a section, a page or a link for each menu item.")
         if url and not (url.startswith("/") and not url.startswith("//") or url.startswith(("https://", "http://", "mailto:"))):
             self.add_error("url", "A link starts with / (a page of this site), https:// or mailto:.")
         return data

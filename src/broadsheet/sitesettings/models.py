@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from broadsheet.media.models import Picture
 from broadsheet.newsroom.models import Section
+from broadsheet.pages.models import Page
 
 
 class SiteSettings(models.Model):
@@ -53,14 +54,17 @@ class MenuItem(models.Model):
     menu = models.CharField(max_length=6, choices=Menu.choices, default=Menu.HEADER)
     position = models.PositiveSmallIntegerField(default=0)
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    label = models.CharField(max_length=60, blank=True, help_text="Empty: the section's name.")
-    url = models.CharField(max_length=500, blank=True, help_text="A page (/about/) or a link (https://...), when no section.")
+    # A static page by reference: the link follows its address if its slug changes, and the
+    # item is hidden while the page is unpublished.
+    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE, related_name="menu_items")
+    label = models.CharField(max_length=60, blank=True, help_text="Empty: the section's name or the page's title.")
+    url = models.CharField(max_length=500, blank=True, help_text="A link (/about/, https://...), when no section or page.")
 
     class Meta:
         ordering = ["menu", "position", "id"]
 
     def __str__(self):
-        return self.label or self.url or "Section link"
+        return self.label or self.url or ("Page link" if self.page_id else "Section link")
 
 
 class SocialLink(models.Model):

@@ -119,9 +119,13 @@ def build_look(row):
     elif row.favicon_picture_id:
         favicon = row.favicon_picture.file.url
     menus = {"header": [], "footer": []}
-    for item in row.menu_items.select_related("section").order_by("position", "id"):
+    for item in row.menu_items.select_related("section", "page").order_by("position", "id"):
         if item.section_id:
             entry = {"label": item.label or item.section.name, "url": item.section.get_absolute_url(), "section": item.section_id}
+        elif item.page_id:
+            if item.page is None or not item.page.is_published:  # unpublished, or being deleted
+                continue
+            entry = {"label": item.label or item.page.title, "url": item.page.get_absolute_url(), "section": None}
         else:
             entry = {"label": item.label or item.url, "url": item.url, "section": None}
         if entry["url"]:
@@ -152,6 +156,16 @@ def build_look(row):
         "home_layout": [[h.section_id, h.stories] for h in row.home_sections.order_by("position", "id")],
         "breaking": {"text": row.breaking_text, "url": row.breaking_url} if row.breaking_text else None,
     }
+
+
+@transaction.atomic
+def add_page_to_menu(page, *, menu="footer", position=0):
+    """Link `page` from a menu (once; the WordPress importer's pages go in the footer)."""
+    from .models import MenuItem
+
+    row = settings_row()
+    item, _ = MenuItem.objects.get_or_create(site=row, menu=menu, page=page, defaults={"position": position})
+    return item
 
 
 def settings_row():

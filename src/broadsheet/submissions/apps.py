@@ -7,12 +7,12 @@ class SubmissionsConfig(AppConfig):
     verbose_name = "Publish Your Article"
 
     def ready(self):
-        from broadsheet.core import hooks, housekeeping
+        from broadsheet.core import hooks, periodic
         from broadsheet.newsroom import signals, slots
 
         from . import pictures, receivers
 
-        housekeeping.register("submissions-held-pictures", pictures.purge_stale_held, every=600)
+        periodic.register("submissions-held-pictures", pictures.purge_stale_held, every=600)
 
         hooks.register(slots.DASHBOARD_PANEL, receivers.dashboard_counts, order=10, name="submissions")
         signals.article_changed.connect(receivers.article_changed, dispatch_uid="submissions-fingerprint")

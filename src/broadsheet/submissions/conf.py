@@ -51,7 +51,7 @@ def duplicate_matches():
 
 def held_picture_seconds():
     """Pictures held between a preview (or an error) and the final send are removed after this
-    long (by the task worker's housekeeping)."""
+    long (by the task worker's periodic job)."""
     return int(_get("HELD_PICTURE_SECONDS", 24 * 3600))
 
 

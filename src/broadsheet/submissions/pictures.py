@@ -3,7 +3,7 @@
 The form verifies and re-encodes an upload at once, keeps the clean copy under HELD_DIR and puts
 a signed reference to it in a hidden field; only a reference we signed can be used. Held
 pictures are bounded per client and in total, and the task worker removes those nobody came
-back for (core.housekeeping).
+back for (a periodic job, core.periodic).
 """
 
 import os

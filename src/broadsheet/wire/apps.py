@@ -9,19 +9,18 @@ class WireConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from broadsheet.core import hooks
-        from broadsheet.core.workers import worker_started
+        from broadsheet.core import hooks, periodic
         from broadsheet.newsroom import signals, slots
         from broadsheet.newsroom.models import Source
 
-        from . import outlets, receivers
+        from . import outlets, receivers, tasks
         from .models import SourceAlias
 
         hooks.register(slots.ARTICLE_BLOCK, receivers.provenance_block, order=5, name="provenance", shared=True)
         hooks.register(slots.DASHBOARD_PANEL, receivers.dashboard_counts, order=20, name="wire")
         signals.article_changed.connect(receivers.article_changed, dispatch_uid="wire.changed")
         signals.articles_loaded.connect(receivers.articles_loaded, dispatch_uid="wire.loaded")
-        worker_started.connect(receivers.worker_started, dispatch_uid="wire.worker_started")
+        periodic.register("wire-poll", tasks.poll_due_feeds, every=tasks.POLL_EVERY_SECONDS)
         for model in (Source, SourceAlias):
             for signal in (post_save, post_delete):
                 signal.connect(

@@ -29,11 +29,6 @@ def articles_loaded(sender, article_ids, in_process=False, **kwargs):
         logger.info("%s articles loaded: run `broadsheet wire cite` to find their citations", len(ids))
 
 
-def worker_started(sender, **kwargs):
-    """A worker is starting: make sure feed polling is queued (it then queues itself)."""
-    tasks.schedule_next_poll(seconds=0)
-
-
 def provenance_block(request, article):
     """ "Reporting cited: ..." under a story (newsroom.slots provider)."""
     cited = provenance.cited_sources(article)

@@ -1,43 +1,19 @@
-"""Background work: polling due feeds (a task that schedules its next run), finding provenance."""
+"""Background work: polling due feeds (a periodic job), finding provenance."""
 
-import datetime
 import logging
 
-from django.utils import timezone
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
 POLL_EVERY_SECONDS = 60
 
 
-@task()
 def poll_due_feeds() -> int:
-    """Poll the due feeds, then queue the next run. Safe to run twice: a feed polled a moment ago
-    is not due."""
+    """The "wire-poll" periodic job (see apps.py): poll the feeds that are due. Returns the new
+    items found."""
     from . import services
 
-    try:
-        results = services.poll_due()
-    finally:
-        schedule_next_poll()
-    return sum(r.new for r in results)
-
-
-def schedule_next_poll(seconds=POLL_EVERY_SECONDS):
-    """Queue poll_due_feeds to run in `seconds`, unless a run is already waiting."""
-    try:
-        from django_tasks import TaskResultStatus
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # another task backend: whoever runs it schedules polls
-        return
-    from django.conf import settings
-
-    if not settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db"):
-        return
-    name = f"{poll_due_feeds.module_path}"
-    waiting = DBTaskResult.objects.filter(task_path=name, status=TaskResultStatus.READY).exists()
-    if not waiting:
-        poll_due_feeds.using(run_after=timezone.now() + datetime.timedelta(seconds=seconds)).enqueue()
+    return sum(r.new for r in services.poll_due())
 
 
 @task()

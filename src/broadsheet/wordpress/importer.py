@@ -29,6 +29,7 @@ from broadsheet.newsroom.text import clean_text
 from broadsheet.pages.models import Page
 from broadsheet.pages.services import save_page
 from broadsheet.redirects.services import add_many
+from broadsheet.sitesettings.services import add_page_to_menu
 
 from . import conf
 from .content import PictureRef, convert
@@ -786,8 +787,9 @@ class Importer:
                     slug=unquote(item.post_name).lower(),
                     body=converted.body,
                     is_published=item.status == "publish",
-                    position=item.menu_order,
                 )
+                if not known:  # a new page goes in the footer menu, as on most WordPress themes
+                    add_page_to_menu(page, menu="footer", position=max(0, min(item.menu_order, 32767)))
                 self.remember(Kind.PAGE, item.wp_id, page.pk, item.fingerprint, wp_status=item.status)
             self.report.counts["pages created" if not known else "pages updated"] += 1
         url = page.get_absolute_url()

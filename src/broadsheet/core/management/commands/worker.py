@@ -1,13 +1,14 @@
 """`broadsheet worker`: run background tasks (related lists, search index, emails) as they arrive.
 
 A heartbeat thread beside the worker lets another worker requeue tasks this one leaves
-running if it is killed (see broadsheet.core.workers).
+running if it is killed (see broadsheet.core.workers); another thread runs the due periodic
+jobs (broadsheet.core.periodic). With --batch the due jobs run once, before the tasks.
 """
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from broadsheet.core import housekeeping, workers
+from broadsheet.core import periodic, workers
 
 
 class Command(BaseCommand):
@@ -23,10 +24,14 @@ class Command(BaseCommand):
         requeued = workers.requeue_abandoned()
         if requeued:
             self.stdout.write(f"Requeued {requeued} tasks left running by a worker that stopped.")
-        housekeeping.run_due()
-        workers.worker_started.send_robust(sender=self.__class__)
         heartbeat = workers.Heartbeat(worker_id)
         heartbeat.start()
+        runner = None
+        if options["batch"]:
+            periodic.run_due(worker=worker_id)
+        else:
+            runner = workers.PeriodicRunner(worker_id)
+            runner.start()
         extra = ["--batch"] if options["batch"] else []
         try:
             call_command(
@@ -42,5 +47,8 @@ class Command(BaseCommand):
                 *extra,
             )
         finally:
+            if runner is not None:
+                runner.stopped.set()
+                runner.join(timeout=30)
             heartbeat.stopped.set()
             heartbeat.join(timeout=10)

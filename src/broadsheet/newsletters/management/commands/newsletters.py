@@ -32,7 +32,7 @@ class Command(BaseCommand):
 
     def do_digest(self, kind, **_):
         newsletter = sending.build_digest(kind)
-        self.stdout.write(f"Queued {newsletter.subject!r}." if newsletter else "Nothing to send (no new stories, or already sent today).")
+        self.stdout.write(f"Queued {newsletter.subject!r}." if newsletter else "Nothing to send (no new stories, no readers of that list, or already built today).")
 
     def do_send(self, newsletter_id, stop_after, **_):
         newsletter = sending.start(newsletter_id)
