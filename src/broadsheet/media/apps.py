@@ -10,8 +10,10 @@ class MediaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from broadsheet.newsroom import slots
         from broadsheet.newsroom.text import register_body_filter
 
-        from .rendering import add_srcset
+        from .rendering import add_lead_pictures, add_srcset
 
         register_body_filter(add_srcset)
+        slots.register_listing_annotator("lead-pictures", add_lead_pictures)

@@ -116,11 +116,13 @@ def register_listing_annotator(name, annotator):
     _listing_annotators.append((name, annotator))
 
 
-def annotate_listing(articles):
+def annotate_listing(articles, *, only=None):
+    """Run the annotators (those named in `only`, when given) over a list of articles."""
     articles = [a for a in articles if a is not None]
     if articles:
-        for _name, annotator in _listing_annotators:
-            annotator(articles)
+        for name, annotator in _listing_annotators:
+            if only is None or name in only:
+                annotator(articles)
     return articles
 
 
