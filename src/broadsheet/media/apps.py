@@ -10,10 +10,20 @@ class MediaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from broadsheet.newsroom import slots
+        from broadsheet.newsroom import signals, slots
         from broadsheet.newsroom.text import register_body_filter
 
+        from . import embeds
         from .rendering import add_lead_pictures, add_srcset
 
         register_body_filter(add_srcset)
+        register_body_filter(embeds.add_thumbnails)
         slots.register_listing_annotator("lead-pictures", add_lead_pictures)
+        signals.article_changed.connect(queue_embed_thumbnails, dispatch_uid="media-embed-thumbnails")
+
+
+def queue_embed_thumbnails(sender, article, **kwargs):
+    """A story's body was saved: the worker fetches the thumbnails of embeds it has not seen."""
+    from . import embeds
+
+    embeds.queue_thumbnails(article.body)
