@@ -36,8 +36,9 @@ def _enqueue(article_ids):
         enqueue_or_log(fingerprint_articles, ids[start : start + CHUNK])
 
 
-def article_changed(sender, article, **kwargs):
-    _enqueue([article.pk])
+def article_changed(sender, article, seen_by_readers=True, **kwargs):
+    if seen_by_readers:  # a draft's autosaves are fingerprinted when it goes to review or out
+        _enqueue([article.pk])
 
 
 def articles_loaded(sender, article_ids, in_process=False, **kwargs):
