@@ -120,17 +120,19 @@ def test_the_server_killed_mid_edit_loses_nothing_and_the_story_is_published(bro
     ).inner_text()
     expect(page.locator("#save-state")).to_contain_text("Saved at", timeout=20_000)
 
-    # Killed again a moment after the last words, before any autosave could carry them.
+    # Killed again a moment after the last words, before any autosave could carry them: the
+    # editor keeps them, resyncs once the server is back, and a reload shows them.
     page.keyboard.type(" The last words before the second crash.")
     real_server.kill()
     time.sleep(0.5)
     real_server.start()
-    page.reload()
-    expect(text).to_contain_text("The last words before the second crash.")
-    expect(text).to_contain_text("Typed while the server was down.")
     assert wait_for(lambda: "second crash" in body_of(story.pk), timeout=60), page.locator(
         "#save-state"
     ).inner_text()
+    expect(page.locator("#save-state")).to_contain_text("Saved at", timeout=20_000)
+    page.reload()
+    expect(text).to_contain_text("The last words before the second crash.")
+    expect(text).to_contain_text("Typed while the server was down.")
 
     # Reopened from scratch, then published.
     page.reload()
