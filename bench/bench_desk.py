@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path("/tmp/bs-desk-bench")
+DATA = Path(os.environ.get("BENCH_DESK_DATA", "/tmp/bs-desk-bench"))
 BUNDLE = ROOT / "src" / "broadsheet" / "desk" / "static" / "desk" / "build"
 
 
@@ -91,7 +91,7 @@ def autosave(client, saves):
     article = Article.objects.create(headline="Autosave bench", section=section, body=paragraphs)
     url = reverse("desk:save", args=[article.pk])
     version = article.version
-    times = []
+    times, cpu = [], []
     for n in range(saves):
         fields = {
             "headline": "Autosave bench",
@@ -105,13 +105,15 @@ def autosave(client, saves):
             "comments_open": True,
         }
         body = json.dumps({"version": version, "fields": fields, "action": "save", "client": "bench"})
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.post(url, body, content_type="application/json")
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
         assert response.status_code == 200, response.content[:300]
         version = response.json()["story"]["version"]
     print(
-        f"Autosave round trip, server time ({saves} saves of a {len(paragraphs) // 1000} KB body): {summary(times)}"
+        f"Autosave round trip, server time ({saves} saves of a {len(paragraphs) // 1000} KB body): "
+        f"wall {summary(times)}; CPU {summary(cpu)}"
     )
 
 
@@ -206,6 +208,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pictures", type=int, default=100_000)
     parser.add_argument("--saves", type=int, default=200)
+    parser.add_argument("--only", choices=["autosave", "library", "renditions"], default=None)
     args = parser.parse_args()
     bundle_sizes()
     setup_django()
@@ -213,9 +216,12 @@ def main():
 
     print(f"Database: {connection.vendor}")
     client = editor_client()
-    autosave(client, args.saves)
-    library(client, args.pictures)
-    renditions()
+    if args.only in (None, "autosave"):
+        autosave(client, args.saves)
+    if args.only in (None, "library"):
+        library(client, args.pictures)
+    if args.only in (None, "renditions"):
+        renditions()
 
 
 if __name__ == "__main__":

@@ -28,6 +28,9 @@ STORAGES = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = DATA_DIR / "media"
+# No test asks a real provider for an embed's thumbnail; tests/media/test_embed_thumbnails.py
+# points the providers at a server of its own.
+BROADSHEET_OEMBED_ENDPOINTS: dict[str, str] = {}
 
 # Fragments are keyed on the page cache's generation, which moves when a transaction commits;
 # a TestCase never commits, so most tests render every page in full. tests/pagecache/

@@ -45,3 +45,46 @@ def test_contributor_sends_an_article_with_a_picture(page, tmp_path):
     page.get_by_role("link", name=submission.get_status_url(), exact=False).click()
     assert "Awaiting review" in page.locator(".submission-status").inner_text()
     assert "tobin.ash@example.net" not in page.content()
+
+
+def test_contributor_sees_the_editors_note_and_the_published_story_on_the_status_page(
+    page, django_user_model
+):
+    from pathlib import Path
+
+    from django.contrib.auth.models import Group
+    from playwright.sync_api import expect
+
+    from broadsheet.newsroom import services as newsroom
+    from broadsheet.submissions import services
+    from broadsheet.submissions.models import Submission
+    from broadsheet.submissions.services import create_submission
+
+    section = make_section("Community")
+    submission = create_submission(
+        data={
+            "headline": "Repair café needs a second workbench",
+            "summary": "Ninety items mended last month.",
+            "body": BODY,
+            "section": section,
+            "tags": "repair",
+            "contributor_name": "Tobin Ash",
+            "contributor_email": "tobin.ash@example.net",
+        }
+    )
+    editor = django_user_model.objects.create_user("eda", password="a-long-test-password", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editor"))
+    note = "Thank you, Tobin: we added a photo of the café and will run it on Saturday."
+    article = services.accept(submission, editor=editor, note=note)
+    newsroom.publish(article, by=editor)
+    assert Submission.objects.get(pk=submission.pk).published_at is not None  # told, by the worker's task
+
+    page.goto(submission.get_status_url())
+    expect(page.locator(".submission-status")).to_have_text("Status: Published")
+    expect(page.get_by_role("link", name="Repair café needs a second workbench")).to_have_attribute(
+        "href", article.get_absolute_url()
+    )
+    expect(page.locator(".editor-messages")).to_contain_text(note)
+    shots = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "submission-status-published.png"))

@@ -41,6 +41,15 @@ class StoryForm(forms.ModelForm):
         self.fields["section"].queryset = Section.objects.all()
         self.fields["section"].error_messages["required"] = "Choose the section the story belongs to."
 
+    def validate_unique(self):
+        # The slug's uniqueness is checked by clean_slug (with a message naming the other story).
+        exclude = self._get_validation_exclusions()
+        exclude.add("slug")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
     def clean_body(self):
         body = clean_text(self.cleaned_data.get("body") or "")
         if len(body) > MAX_BODY:

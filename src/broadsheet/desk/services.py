@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -51,9 +51,19 @@ def _picture_for(file_name):
     return Picture.objects.filter(file=file_name).first() if file_name else None
 
 
-def story_data(article):
-    """Everything the editor shows for a story, as JSON-ready values."""
-    last = article.revisions.select_related("created_by").first() if article.pk else None
+def _name_of(user):
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def story_data(article, *, tags=None, authors=None, saved_by=None):
+    """Everything the editor shows for a story, as JSON-ready values.
+
+    `tags` (names), `authors` (ids) and `saved_by` (a name), when the caller knows them (it just
+    saved them), spare the queries that would read them back.
+    """
+    if saved_by is None:
+        last = article.revisions.select_related("created_by").first() if article.pk else None
+        saved_by = _name_of(last.created_by) if last and last.created_by else ""
     return {
         "id": article.pk,
         "version": article.version,
@@ -62,8 +72,8 @@ def story_data(article):
         "body": article.body,
         "slug": article.slug,
         "section": article.section_id,
-        "tags": sorted(article.tags.values_list("name", flat=True)),
-        "authors": sorted(article.authors.values_list("pk", flat=True)),
+        "tags": sorted(article.tags.values_list("name", flat=True) if tags is None else tags),
+        "authors": sorted(article.authors.values_list("pk", flat=True) if authors is None else authors),
         "source_name": article.source.name if article.source_id else "",
         "source_url": article.source_url,
         "language": article.language,
@@ -79,9 +89,7 @@ def story_data(article):
         "url": article.get_absolute_url(),
         "preview_url": article.get_preview_url(),
         "saved_at": article.updated_at.isoformat() if article.updated_at else None,
-        "saved_by": (last.created_by.get_full_name() or last.created_by.get_username())
-        if last and last.created_by
-        else "",
+        "saved_by": saved_by,
     }
 
 
@@ -173,18 +181,40 @@ def save_story(article_id, changes, *, base_version, by, action="save", publish_
         media.set_lead_picture(article, lead)  # saves the article
     else:
         article.save()
-    article.tags.set(
-        [Tag.objects.filter(name__iexact=n).first() or Tag.objects.create(name=n) for n in data["tags"]]
-    )
+    article.tags.set(_tags_named(data["tags"]))
     article.authors.set(data["authors"])
     if _should_record_revision(article, by, action):
         newsroom.record_revision(article, by=by)
-    newsroom.announce(article)
+    # An autosave of a story readers never saw changes no page, feed, index or related list.
+    seen = was_published or article.status == Article.Status.PUBLISHED or action != "save"
+    newsroom.announce(article, seen_by_readers=seen)
     if was_published and article.slug != old_slug:
         keep_old_address(slug_url("newsroom:article", old_slug), article.get_absolute_url())
     if client:
         cache.set(_last_save_key(article.pk), (client, article.version, seq), 3600)
+    article.desk_saved = {"tags": data["tags"], "authors": [a.pk for a in data["authors"]], "by": by}
     return article
+
+
+def saved_story_data(article):
+    """story_data of a story save_story just saved, from what it saved (no reading back): its
+    tags and authors as sent, and its saver, whose save is the last revision or follows it
+    (a revision by anyone else is always recorded)."""
+    saved = article.desk_saved
+    return story_data(article, tags=saved["tags"], authors=saved["authors"], saved_by=_name_of(saved["by"]))
+
+
+def _tags_named(names):
+    """The tags with these names (any case), made when missing, in one query when all exist."""
+    if not names:
+        return []
+    query = Q()
+    for name in names:
+        query |= Q(name__iexact=name)
+    found = {}
+    for tag in Tag.objects.filter(query).order_by("pk"):
+        found.setdefault(tag.name.casefold(), tag)
+    return [found.get(n.casefold()) or Tag.objects.create(name=n) for n in names]
 
 
 def keep_old_address(old_path, new_path):

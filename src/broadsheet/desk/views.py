@@ -7,7 +7,7 @@ import json
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -104,7 +104,12 @@ def _error(status, message, **extra):
 
 @require_POST
 def save(request, pk):
-    article = _story_for(request, pk)
+    # The same checks as _story_for without reading the story: save_story reads it, locked.
+    if not Article.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise Http404("No story here.")
+    if not request.user.has_perm("newsroom.change_article"):
+        raise PermissionDenied
+    article = Article(pk=pk)
     try:
         data = _json_body(request)
         publish_at = parse_datetime(data.get("publish_at") or "") if data.get("publish_at") else None
@@ -131,7 +136,7 @@ def save(request, pk):
         return _error(400, "The editor sent a version that is not a number.")
     except PermissionDenied as refusal:
         return _error(403, str(refusal) or "You may not do this.")
-    return JsonResponse({"story": services.story_data(article)})
+    return JsonResponse({"story": services.saved_story_data(article)})
 
 
 @require_POST

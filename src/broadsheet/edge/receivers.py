@@ -14,9 +14,9 @@ from . import services
 logger = logging.getLogger(__name__)
 
 
-
-def on_article_changed(sender, article, **kwargs):
-    services.article_changed(article)
+def on_article_changed(sender, article, seen_by_readers=True, **kwargs):
+    if seen_by_readers:  # else no page showed it or shows it (the row's own save still purges)
+        services.article_changed(article)
 
 
 def on_articles_due(sender, article_ids, **kwargs):

@@ -11,8 +11,20 @@ class MediaConfig(AppConfig):
 
     def ready(self):
         from broadsheet.core import hooks
+        from broadsheet.newsroom import signals, slots
         from broadsheet.newsroom.text import BODY_FILTER
 
-        from .rendering import add_srcset
+        from . import embeds
+        from .rendering import add_lead_pictures, add_srcset
 
-        hooks.register(BODY_FILTER, add_srcset, name="srcset")
+        hooks.register(BODY_FILTER, add_srcset, order=0, name="srcset")
+        hooks.register(BODY_FILTER, embeds.add_thumbnails, order=10, name="embed-thumbnails")
+        hooks.register(slots.LISTING_ANNOTATOR, add_lead_pictures, name="lead-pictures")
+        signals.article_changed.connect(queue_embed_thumbnails, dispatch_uid="media-embed-thumbnails")
+
+
+def queue_embed_thumbnails(sender, article, **kwargs):
+    """A story's body was saved: the worker fetches the thumbnails of embeds it has not seen."""
+    from . import embeds
+
+    embeds.queue_thumbnails(article.body)

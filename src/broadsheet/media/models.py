@@ -78,3 +78,32 @@ class Picture(models.Model):
             for r in sorted(self.renditions, key=lambda r: r["width"])
             if r["format"] == format
         )
+
+
+class EmbedThumbnail(models.Model):
+    """The picture a provider shows for one embedded URL, fetched once by the worker through
+    the library's checks (verified, re-encoded, no metadata) and served from here, so a reader's
+    placeholder never loads anything from the provider."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting for the worker"
+        STORED = "stored", "Stored"
+        NONE = "none", "The provider gives no thumbnail"
+        FAILED = "failed", "Could not be fetched"
+
+    key = models.CharField(max_length=64, unique=True, editable=False, help_text="SHA-256 of the URL.")
+    url = models.CharField(max_length=2000)
+    provider = models.CharField(max_length=20)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    file = models.ImageField(
+        upload_to="embeds/%Y/%m/", blank=True, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    title = models.CharField(max_length=300, blank=True)
+    problem = models.CharField(max_length=300, blank=True)
+    tried_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.url

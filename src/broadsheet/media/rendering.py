@@ -1,5 +1,6 @@
-"""Pictures inside story bodies: each `<img data-picture-id>` is shown from the library with
-its renditions (srcset/sizes), its own width and height, and its current URL."""
+"""Pictures from the library as pages show them: each `<img data-picture-id>` in a story body,
+a story's lead picture and listing thumbnails, with their renditions (srcset/sizes), their own
+width and height, and their current URL."""
 
 import re
 
@@ -12,20 +13,49 @@ from .models import Picture
 _IMG = re.compile(r"<img\b[^>]*>")
 _ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
 SIZES = "(min-width: 48rem) 44rem, 100vw"
+# The story column is 42rem wide; a listing's big teaser about as wide, the others a grid cell.
+LEAD_SIZES = "(min-width: 44rem) 42rem, 100vw"
+TEASER_SIZES = "(min-width: 48rem) 22rem, 100vw"
+BIG_TEASER_SIZES = "(min-width: 48rem) 44rem, 100vw"
 
 
-def picture_html(picture, alt):
-    """<picture> with AVIF and WebP sources when renditions exist, else the original alone."""
+def picture_html(picture, alt, *, sizes=SIZES, loading="lazy"):
+    """<picture> with AVIF and WebP sources when renditions exist, else the original alone.
+    `alt` is HTML already (escaped)."""
     img = (
         f'<img src="{escape(picture.file.url)}" alt="{alt}" width="{picture.width}" '
-        f'height="{picture.height}" loading="lazy" decoding="async" data-picture-id="{picture.pk}">'
+        f'height="{picture.height}" loading="{loading}" decoding="async" data-picture-id="{picture.pk}">'
     )
     sources = "".join(
-        f'<source type="image/{fmt}" srcset="{escape(srcset)}" sizes="{SIZES}">'
+        f'<source type="image/{fmt}" srcset="{escape(srcset)}" sizes="{sizes}">'
         for fmt in ("avif", "webp")
         if (srcset := picture.srcset(fmt))
     )
     return f"<picture>{sources}{img}</picture>" if sources else img
+
+
+def add_lead_pictures(articles):
+    """Listing annotator: each article whose lead picture is in the library gets
+    `lead_picture_html` (the story page's, with its alt text, loaded at once) and
+    `teaser_picture_html` / `big_teaser_picture_html` (listings', decorative, lazy), in one query."""
+    names = {article.image.name for article in articles if article.image}
+    found = (
+        {
+            p.file.name: p
+            for p in Picture.objects.filter(file__in=names).only("file", "width", "height", "renditions")
+        }
+        if names
+        else {}
+    )
+    for article in articles:
+        picture = found.get(article.image.name) if article.image else None
+        if picture is None:
+            article.lead_picture_html = article.teaser_picture_html = article.big_teaser_picture_html = ""
+            continue
+        alt = escape(article.image_alt or article.image_caption or "")
+        article.lead_picture_html = picture_html(picture, alt, sizes=LEAD_SIZES, loading="eager")
+        article.teaser_picture_html = picture_html(picture, "", sizes=TEASER_SIZES)
+        article.big_teaser_picture_html = picture_html(picture, "", sizes=BIG_TEASER_SIZES)
 
 
 def add_srcset(html):

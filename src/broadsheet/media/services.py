@@ -143,13 +143,21 @@ def make_renditions(picture: Picture) -> list[dict]:
 
 
 def rerender_stories_showing(picture_id: int) -> None:
-    """Stories whose body shows this picture are saved again, so their pages pick up the change."""
+    """Stories whose body shows this picture are rendered again, and those that lead with it are
+    announced, so their pages pick up the change."""
     from broadsheet.newsroom.models import Article
     from broadsheet.newsroom.services import announce
 
     for article in Article.objects.filter(body__contains=f'data-picture-id="{picture_id}"'):
         Article.objects.filter(pk=article.pk).update(body_html=_rendered(article.body))
         announce(article)
+    # A lead picture is shown with its renditions too: its stories and listings are purged.
+    name = Picture.objects.filter(pk=picture_id).values_list("file", flat=True).first()
+    if name:
+        for article in Article.objects.filter(image=name).exclude(
+            body__contains=f'data-picture-id="{picture_id}"'
+        ):
+            announce(article)
 
 
 def _rendered(body: str) -> str:

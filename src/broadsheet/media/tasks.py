@@ -3,7 +3,7 @@
 from django_tasks import task
 
 from . import services
-from .models import Picture
+from .models import EmbedThumbnail, Picture
 
 
 @task()
@@ -12,3 +12,13 @@ def make_renditions_task(picture_id: int) -> int:
     if picture is None:
         return 0
     return len(services.make_renditions(picture))
+
+
+@task()
+def fetch_embed_thumbnail_task(thumbnail_id: int) -> str:
+    from . import embeds
+
+    thumbnail = EmbedThumbnail.objects.filter(pk=thumbnail_id).first()
+    if thumbnail is None:
+        return ""
+    return embeds.fetch_thumbnail(thumbnail).state

@@ -89,7 +89,7 @@ def placeholder_html(provider, url, title, caption):
     name = PROVIDERS[provider][0]
     player = reverse("newsroom:embed") + "?" + urlencode({"url": url}, quote_via=quote)
     return (
-        f'<figure class="embed" data-embed-provider="{provider}">'
+        f'<figure class="embed" data-embed-provider="{provider}" data-embed-url="{escape(url)}">'
         f'<div class="embed-placeholder"><p class="embed-provider">{escape(name)}</p>'
         f'<p class="embed-title"><a href="{escape(url)}" rel="noopener noreferrer">{title}</a></p>'
         f'<p><a class="embed-load" href="{escape(player)}" data-embed-player="{escape(player)}">'

@@ -25,9 +25,14 @@ def record_revision(article: Article, *, by: User | None = None) -> Revision:
     return Revision.objects.create(article=article, created_by=by, data=article.snapshot())
 
 
-def announce(article: Article) -> None:
-    """Tell the other apps (search, related, cache) that this article changed, once committed."""
-    transaction.on_commit(lambda: send_robustly(article_changed, article=article))
+def announce(article: Article, *, seen_by_readers: bool = True) -> None:
+    """Tell the other apps (search, related, cache) that this article changed, once committed.
+
+    seen_by_readers=False: the story was not public before this change and is not after it
+    (see signals.article_changed)."""
+    transaction.on_commit(
+        lambda: send_robustly(article_changed, article=article, seen_by_readers=seen_by_readers)
+    )
 
 
 def can_publish(user: Any) -> bool:

@@ -11,7 +11,10 @@ from django.dispatch import Signal
 log = logging.getLogger(__name__)
 
 # Sent after an article's words, status, tags or authors changed and were committed.
-# Arguments: article. Listeners check article.is_published() themselves.
+# Arguments: article, seen_by_readers. Listeners check article.is_published() themselves.
+# seen_by_readers is False for an edit of a story that readers could not see before it and
+# cannot see after it (the desk's autosave of a draft): no page, feed, index or related list
+# shows it, so listeners that keep those up to date have nothing to do.
 article_changed = Signal()
 # Sent after articles were removed. Arguments: article_ids.
 articles_deleted = Signal()

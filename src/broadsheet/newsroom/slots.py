@@ -131,11 +131,13 @@ def _may_see(user, url):
     return True
 
 
-def annotate_listing(articles):
+def annotate_listing(articles, *, only=None):
+    """Run the annotators (those named in `only`, when given) over a list of articles."""
     articles = [a for a in articles if a is not None]
     if articles:
-        for annotator in hooks.get_hooks(LISTING_ANNOTATOR):
-            annotator(articles)
+        for entry in hooks.get_entries(LISTING_ANNOTATOR):
+            if only is None or entry.name in only:
+                entry.fn(articles)
     return articles
 
 

@@ -85,6 +85,8 @@ def render_article(request, article, *, preview=False):
     def render_part(template_name):
         def build():
             prefetch_related_objects([article], *ARTICLE_RELATIONS)
+            if article.image:  # the lead picture's renditions, from the apps that keep them
+                slots.annotate_listing([article], only={"lead-pictures"})
             context = {"article": article, "preview": preview}
             return render_to_string(template_name, context, request)
 

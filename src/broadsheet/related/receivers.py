@@ -5,7 +5,9 @@ from django.db import transaction
 from . import conf, tasks
 
 
-def article_changed(sender, article, **kwargs):
+def article_changed(sender, article, seen_by_readers=True, **kwargs):
+    if not seen_by_readers:  # a draft's autosave: in no list before, in none after
+        return
     # The task looks at the article as it is when it runs: published -> listed, else removed.
     tasks.update_related.enqueue([article.pk])
 

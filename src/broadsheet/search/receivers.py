@@ -5,7 +5,9 @@ from broadsheet.newsroom.models import Article
 from . import services
 
 
-def article_changed(sender, article, **kwargs):
+def article_changed(sender, article, seen_by_readers=True, **kwargs):
+    if not seen_by_readers:  # a draft's autosave: it was not indexed and is not to be
+        return
     # Scheduled stories are indexed now and filtered by publish_at at query time, so they
     # appear at their time without another signal.
     if article.status == Article.Status.PUBLISHED and article.publish_at is not None:

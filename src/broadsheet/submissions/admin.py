@@ -47,7 +47,7 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         label="Message to the contributor",
-        help_text="Required to request changes or reject: the contributor reads it.",
+        help_text="Required to request changes or reject; optional when accepting. The contributor reads it.",
     )
 
 
@@ -61,7 +61,7 @@ DECISIONS = {
 
 def decide(submission, decision, *, editor, message=""):
     if decision == "accept":
-        return services.accept(submission, editor=editor)
+        return services.accept(submission, editor=editor, note=message)
     if decision == "changes":
         return services.request_changes(submission, editor=editor, message=message)
     if decision == "reject":

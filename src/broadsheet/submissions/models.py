@@ -52,6 +52,16 @@ class Guidelines(models.Model):
 
 
 class SubmissionQuerySet(models.QuerySet):
+    def live_but_not_told(self, now=None):
+        """Accepted submissions whose story is live and whose contributor was not told yet."""
+        now = now or timezone.now()
+        return self.filter(
+            status=Submission.Status.ACCEPTED,
+            published_at__isnull=True,
+            article__status=Article.Status.PUBLISHED,
+            article__publish_at__lte=now,
+        )
+
     def awaiting_review(self):
         return self.filter(status=Submission.Status.NEW)
 
@@ -111,6 +121,9 @@ class Submission(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the contributor was told their story is live: set once, by whoever claims the email
+    # first, so a re-publish or a second worker never sends it again.
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -149,6 +162,11 @@ class Submission(models.Model):
     def can_be_decided(self):
         return self.status in {self.Status.NEW, self.Status.CHANGES_REQUESTED}
 
+    def live_article(self):
+        """The story made of this submission when readers can see it now, else None."""
+        article = self.article if self.article_id else None
+        return article if article is not None and article.is_published() else None
+
 
 class SubmissionEvent(models.Model):
     """One step in a submission's life: sent, resent, changes requested, accepted, rejected..."""
@@ -160,7 +178,11 @@ class SubmissionEvent(models.Model):
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
         SPAM = "spam", "Marked as spam"
+        PUBLISHED = "published", "Published"
         NOTIFY_FAILED = "mail_failed", "Email could not be sent"
+
+    # What an acceptance says when the editor wrote no note of their own.
+    ACCEPTED_MESSAGE = "Accepted: an editor will prepare your article for publication."
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -21,6 +21,7 @@ MAILS = {
     "changes": [("submissions/mail/changes_requested.txt", "contributor")],
     "accepted": [("submissions/mail/accepted.txt", "contributor")],
     "rejected": [("submissions/mail/rejected.txt", "contributor")],
+    "published": [("submissions/mail/published.txt", "contributor")],
 }
 SUBJECTS = {
     "submissions/mail/received.txt": "We received your article: {headline}",
@@ -29,16 +30,20 @@ SUBJECTS = {
     "submissions/mail/changes_requested.txt": "Changes requested: {headline}",
     "submissions/mail/accepted.txt": "Your article was accepted: {headline}",
     "submissions/mail/rejected.txt": "About your article: {headline}",
+    "submissions/mail/published.txt": "Your story is live: {headline}",
 }
 
 
 def send(submission_id, kind):
     """Send the mails for one event. A failure is logged and noted; it never raises."""
-    submission = Submission.objects.filter(pk=submission_id).select_related("section").first()
+    submission = Submission.objects.filter(pk=submission_id).select_related("section", "article").first()
     if submission is None:  # deleted at the contributor's request before the mail went out
         return
+    article = submission.article if submission.article_id else None
     context = {
         "submission": submission,
+        "story_url": conf.site_url() + article.get_absolute_url() if article else "",
+        "headline": article.headline if article else submission.headline,
         "status_url": conf.site_url() + submission.get_status_url(),
         "admin_url": conf.site_url() + reverse("admin:submissions_submission_change", args=[submission.pk]),
         "message": (
@@ -50,12 +55,14 @@ def send(submission_id, kind):
             or ""
         ),
     }
+    if context["message"] == SubmissionEvent.ACCEPTED_MESSAGE:  # the mail says it already
+        context["message"] = ""
     for template, audience in MAILS.get(kind, []):
         recipients = [submission.contributor_email] if audience == "contributor" else conf.editor_emails()
         recipients = [r for r in recipients if r]
         if not recipients:
             continue
-        subject = SUBJECTS[template].format(headline=" ".join(submission.headline.split())[:120])
+        subject = SUBJECTS[template].format(headline=" ".join(context["headline"].split())[:120])
         try:
             send_mail(subject, render_to_string(template, context), None, recipients)
         except Exception as error:  # the submission is safe; an editor can see the failure in its history

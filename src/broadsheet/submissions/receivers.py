@@ -1,4 +1,5 @@
-"""How the submissions app hears from the newsroom: dashboard counts and article fingerprints."""
+"""How the submissions app hears from the newsroom: dashboard counts, article fingerprints and
+stories made of submissions going live (the contributor is told, once)."""
 
 from django.urls import reverse
 
@@ -35,8 +36,9 @@ def _enqueue(article_ids):
         enqueue_or_log(fingerprint_articles, ids[start : start + CHUNK])
 
 
-def article_changed(sender, article, **kwargs):
-    _enqueue([article.pk])
+def article_changed(sender, article, seen_by_readers=True, **kwargs):
+    if seen_by_readers:  # a draft's autosaves are fingerprinted when it goes to review or out
+        _enqueue([article.pk])
 
 
 def articles_loaded(sender, article_ids, in_process=False, **kwargs):
@@ -54,3 +56,27 @@ def articles_deleted(sender, article_ids, **kwargs):
     from .models import Fingerprint
 
     Fingerprint.objects.filter(article_id__in=list(article_ids)).delete()
+
+
+def _tell_contributors(article_ids):
+    from .models import Submission
+    from .tasks import tell_contributor_story_is_live
+
+    ids = list(
+        Submission.objects.live_but_not_told()
+        .filter(article_id__in=list(article_ids))
+        .values_list("article_id", flat=True)
+    )
+    for pk in ids:
+        enqueue_or_log(tell_contributor_story_is_live, pk)
+
+
+def story_published(sender, article, **kwargs):
+    """article_changed: a story that is live now may be a contributor's (a draft never is)."""
+    if article.is_published():
+        _tell_contributors([article.pk])
+
+
+def stories_due(sender, article_ids, **kwargs):
+    """articles_due: scheduled stories reached their time."""
+    _tell_contributors(article_ids)

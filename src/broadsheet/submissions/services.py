@@ -178,14 +178,18 @@ def _tags(names: Iterable[str]) -> list[Tag]:
 
 
 @transaction.atomic
-def accept(submission: Submission, *, editor: User) -> Article:
-    """Make a draft article of the submission, credited to the contributor as a guest author."""
+def accept(submission: Submission, *, editor: User, note: str = "") -> Article:
+    """Make a draft article of the submission, credited to the contributor as a guest author.
+
+    `note` is the editor's word to the contributor; it is kept in the submission's history,
+    sent with the acceptance email and shown on the status page, before and after publication.
+    """
     submission = _decide(
         submission,
         editor=editor,
         status=Submission.Status.ACCEPTED,
         kind=SubmissionEvent.Kind.ACCEPTED,
-        message="Accepted: an editor will prepare your article for publication.",
+        message=clean_text(note or "").strip() or SubmissionEvent.ACCEPTED_MESSAGE,
         mail="accepted",
     )
     author = _guest_author(submission)
@@ -263,3 +267,36 @@ def delete_for_contributor(submission: Submission) -> None:
     submission.delete()
     if picture:
         transaction.on_commit(lambda: default_storage.delete(picture))
+
+
+def tell_contributor_story_is_live(*, article_id: int) -> int:
+    """The story made of a submission is live: tell its contributor, once ever.
+
+    Safe to call for any article, any number of times, from any process: the first caller
+    claims the notice with one conditional UPDATE and only that caller sends the email (a
+    re-publish, a second worker or a second signal finds it claimed). Returns how many
+    contributors were told (0 or 1 in practice).
+    """
+    told = 0
+    now = timezone.now()
+    for submission in Submission.objects.live_but_not_told(now).filter(article_id=article_id):
+        claimed = Submission.objects.filter(pk=submission.pk, published_at__isnull=True).update(
+            published_at=now
+        )
+        if not claimed:
+            continue
+        SubmissionEvent.objects.create(
+            submission=submission, kind=SubmissionEvent.Kind.PUBLISHED, shown_to_contributor=False
+        )
+        from .notifications import send
+
+        send(submission.pk, "published")
+        told += 1
+    return told
+
+
+def tell_contributors_of_due_stories() -> int:
+    """Worker chore: catch stories that went live at their scheduled time with nobody noticing
+    (no reader visit rolled the page cache over); returns how many contributors were told."""
+    ids = list(Submission.objects.live_but_not_told().values_list("article_id", flat=True)[:200])
+    return sum(tell_contributor_story_is_live(article_id=pk) for pk in ids)

@@ -1,8 +1,9 @@
-"""Background work: emails about submissions, fingerprints of articles for the duplicate check."""
+"""Background work: emails about submissions (their story going live too), fingerprints of
+articles for the duplicate check."""
 
 from django_tasks import task
 
-from . import duplicates, notifications
+from . import duplicates, notifications, services
 
 
 @task()
@@ -13,3 +14,8 @@ def send_submission_mail(submission_id, kind):
 @task()
 def fingerprint_articles(article_ids):
     duplicates.fingerprint_articles(article_ids)
+
+
+@task()
+def tell_contributor_story_is_live(article_id):
+    services.tell_contributor_story_is_live(article_id=article_id)

@@ -101,7 +101,7 @@ def _already_sent(request):
 def _by_token(token):
     if not token or len(token) > 64:
         raise Http404("No submission at this address.")
-    return get_object_or_404(Submission.objects.select_related("section"), token=token)
+    return get_object_or_404(Submission.objects.select_related("section", "article"), token=token)
 
 
 @never_cache
@@ -119,6 +119,7 @@ def status(request, token):
         "messages_for_contributor": [e for e in events if e.shown_to_contributor and e.message],
         "events": events,
         "body_html": render_markdown(submission.body),
+        "live_article": submission.live_article(),
     }
     return _private(render(request, "submissions/status.html", context))
 
@@ -132,7 +133,11 @@ def edit(request, token):
     if request.method == "POST":
         previewing = "preview" in request.POST
         form = ResendForm(
-            request.POST, request.FILES, submission=submission, previewing=previewing, client=client_ip(request)
+            request.POST,
+            request.FILES,
+            submission=submission,
+            previewing=previewing,
+            client=client_ip(request),
         )
         if previewing:
             preview_html = _preview(request, form)

@@ -9,7 +9,9 @@ from .cache import articles_changed, site_changed
 from .sitemaps import ArticleSitemap
 
 
-def article_saved(sender, instance=None, article=None, **kwargs):
+def article_saved(sender, instance=None, article=None, seen_by_readers=True, **kwargs):
+    if not seen_by_readers:  # in no feed or sitemap before or after
+        return
     article = article or instance
     articles_changed([article.pk], ArticleSitemap.limit)
 

@@ -11,7 +11,9 @@ from .models import WireItem
 logger = logging.getLogger(__name__)
 
 
-def article_changed(sender, article, **kwargs):
+def article_changed(sender, article, seen_by_readers=True, **kwargs):
+    if not seen_by_readers:  # provenance is shown for public stories; found again when it is
+        return
     tasks.refresh_provenance.enqueue([article.pk])
 
 
