@@ -71,7 +71,30 @@ class ResilientRedisCache(RedisCache):
         return result
 
     def clear(self):
-        return self._guard(False, super().clear)
+        """Empty this site's keys only. Several sites, or the processes of a parallel test run,
+        may share one Redis database under different key prefixes, and FLUSHDB would empty
+        theirs too; without a prefix the whole database is this site's."""
+        if not self.key_prefix:
+            return self._guard(False, super().clear)
+        return self._guard(False, self._clear_prefix)
+
+    def _clear_prefix(self):
+        client = self._cache.get_client(None, write=True)
+        pattern = _glob_escape(self.key_prefix) + ":*"
+        batch = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                client.unlink(*batch)
+                batch = []
+        if batch:
+            client.unlink(*batch)
+        return True
+
+
+def _glob_escape(text):
+    """`text` as a Redis MATCH pattern that matches only itself."""
+    return "".join("\\" + ch if ch in "*?[]\\" else ch for ch in text)
 
 
 def count_hit(cache, key, *, timeout):
