@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from broadsheet.newsroom.models import Author, Source
-from broadsheet.newsroom.views import PAGE_SIZE
+from broadsheet.newsroom.conf import page_size
 from broadsheet.syndication import conf
 from tests.conftest import make_article, make_section, picture_bytes
 
@@ -199,7 +199,7 @@ def test_tag_author_and_source_pages_link_their_feeds(client, kind):
 
 def test_paginated_listing_is_its_own_canonical(client):
     world = make_section("World")
-    for n in range(PAGE_SIZE + 1):
+    for n in range(page_size() + 1):
         make_article(f"World story {n}", section=world)
     _, html = read_head(client, "/section/world/")
     older = re.search(r'href="\?before=([0-9-]+)"', html).group(1)

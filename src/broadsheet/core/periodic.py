@@ -106,9 +106,9 @@ def registered() -> dict[str, Job]:
 
 def lease_seconds() -> float:
     """How long a taken job stays taken without its worker's heartbeat renewing it."""
-    from . import workers
+    from . import conf
 
-    return max(2.0, 2.0 * workers.STALE_SECONDS)
+    return max(2.0, 2.0 * conf.worker_stale_seconds())
 
 
 def ensure_rows(now=None):
