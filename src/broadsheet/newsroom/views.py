@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from broadsheet.core import surrogates
 
 from . import embeds, slots
+from .context_processors import navigation
 from .models import Article, Author, Correction, Section, Source, Tag
 from .pagination import keyset_page
 
@@ -25,9 +26,10 @@ def paginate(request, queryset):
     return keyset_page(queryset, request.GET, PAGE_SIZE)
 
 
-def front_page(layout=None):
+def front_page(layout=None, sections=None):
     """The lead story, the latest stories and a block per section, none shown twice.
-    `layout` ([(section id, stories)]) is the editors' choice of sections, order and sizes.
+    `layout` ([(section id, stories)]) is the editors' choice of sections, order and sizes;
+    without one, a block for each of `sections` (the navigation's, by default).
 
     Three queries whatever the number of sections (besides the sections themselves): the
     newest ids overall and per section at once, the chosen stories, their comment counts."""
@@ -35,7 +37,9 @@ def front_page(layout=None):
         found = Section.objects.in_bulk([section_id for section_id, _ in layout])
         plan = [(found[section_id], size) for section_id, size in layout if section_id in found]
     else:
-        plan = [(section, SECTION_BLOCK_SIZE) for section in Section.objects.navigation()]
+        if sections is None:
+            sections = Section.objects.navigation()
+        plan = [(section, SECTION_BLOCK_SIZE) for section in sections]
     depth = 13 + max((size for _section, size in plan), default=0)
     newest = Article.objects.published().newest_ids(depth, sections=[section.pk for section, _size in plan])
     latest_ids = newest[None][:13]
@@ -65,7 +69,9 @@ def home(request):
         request,
         "home",
         "",
-        lambda: render_to_string("newsroom/_home.html", front_page(layout), request),
+        lambda: render_to_string(
+            "newsroom/_home.html", front_page(layout, navigation(request)["nav_sections"]), request
+        ),
         keys=[surrogates.HOME],
     )
     return render(
