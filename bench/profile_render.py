@@ -26,7 +26,15 @@ sys.path.insert(0, str(ROOT / "src"))
 def main():
     articles = common.env_int("BENCH_EDGE_ARTICLES", 1000)
     data = Path(sys.argv[1]) if len(sys.argv) > 1 else common.seeded_dir(articles)
-    os.environ.update(common.data_env(data, BROADSHEET_FRAGMENTS="false", BROADSHEET_PLAIN_STATIC="1", LOG_LEVEL="WARNING", DEBUG="false"))
+    os.environ.update(
+        common.data_env(
+            data,
+            BROADSHEET_FRAGMENTS="false",
+            BROADSHEET_PLAIN_STATIC="1",
+            LOG_LEVEL="WARNING",
+            DEBUG="false",
+        )
+    )
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     import django
 
@@ -48,9 +56,17 @@ def main():
         for _ in range(10):  # warm: templates compiled, connections open
             client.get(path)
         queries = []
-        with connection.execute_wrapper(lambda execute, sql, params, many, context: (queries.append(sql), execute(sql, params, many, context))[1]):
+
+        def count(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
             response = client.get(path)
-        print("   ", {k: v for k, v in response.items() if k.lower() in ("cache-control", "x-cache", "surrogate-key")})
+        print(
+            "   ",
+            {k: v for k, v in response.items() if k.lower() in ("cache-control", "x-cache", "surrogate-key")},
+        )
         started = time.process_time()
         for _ in range(count):
             client.get(path)
