@@ -57,11 +57,11 @@ def main():
             client.get(path)
         queries = []
 
-        def count(execute, sql, params, many, context, queries=queries):
+        def record(execute, sql, params, many, context, queries=queries):
             queries.append(sql)
             return execute(sql, params, many, context)
 
-        with connection.execute_wrapper(count):
+        with connection.execute_wrapper(record):
             response = client.get(path)
         print(
             "   ",
