@@ -166,7 +166,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         _create_owner_only(DATABASES["default"]["NAME"])
     # WAL lets readers run beside a writer; IMMEDIATE transactions and a busy timeout make
     # concurrent writers queue instead of failing with "database is locked".
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Each server thread keeps its connection (opening one and setting its pragmas cost about
+    # as much as rendering a page); core.sqlite keeps the planner's statistics fresh on it.
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,
         "transaction_mode": "IMMEDIATE",

@@ -189,3 +189,17 @@ def test_a_slow_purger_never_holds_up_the_editor(purge_api, settings):
     assert sending.pending() > 0
     purge_api.hold.set()
     assert wait_for(lambda: sending.pending() == 0, timeout=15)
+
+
+def test_a_process_that_ends_sends_what_it_queued_first(purge_api, settings):
+    import threading
+
+    settings.BROADSHEET_EDGE_PURGERS = [{"kind": "varnish", "url": purge_api.url}]
+    purge_api.hold.clear()  # the purger answers after a moment
+    story = published("Night ferry cancelled")
+    assert sending.pending() > 0
+    threading.Timer(0.5, purge_api.hold.set).start()
+    # What runs as the process exits (a command or script that published and ended at once):
+    # it waits for the sender, so the story's page is purged now, not with the next change.
+    assert sending.finish(timeout=10)
+    assert sending.pending() == 0 and surrogates.story(story.pk) in purge_api.keys()

@@ -54,6 +54,31 @@ def test_home_page_has_lead_latest_and_section_blocks(client):
     assert 'href="/section/world/"' in html and 'href="/section/sport/"' in html
 
 
+def test_home_page_queries_do_not_grow_with_sections(client, settings):
+    settings.BROADSHEET_FRAGMENTS = False  # every request renders the page in full
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get("/", HTTP_COOKIE="bs_nocache=1").content.decode()
+        return len(ctx.captured_queries), html
+
+    for name in ("World", "Sport"):
+        section = make_section(name)
+        for i in range(20):
+            make_article(f"{name} story {i:02d}", section=section)
+    few, html = count()
+    # The newest 13 lead the page (World 00-12); each section's block shows its next four.
+    assert html.count(">World story 12<") == 1 and ">World story 16<" in html and "World story 17" not in html
+    assert ">Sport story 00<" in html and ">Sport story 03<" in html and "Sport story 04" not in html
+    for name in ("Science", "Culture", "Travel", "Money"):
+        section = make_section(name)
+        for i in range(6):
+            make_article(f"{name} story {i:02d}", section=section)
+    more, html = count()
+    assert more == few
+    assert "Science story 03" in html and "Science story 04" not in html
+
+
 def test_listing_pages_are_paginated(client, settings):
     import re
 

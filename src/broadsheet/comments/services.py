@@ -71,13 +71,17 @@ def discussion(
     page_number: int | str = 1,
     mine_ids: Iterable[int] = (),
     rules: ModerationSettings | None = None,
+    approved: int | None = None,
 ) -> Page:
     """One page of threads: top-level comments with their replies nested as `.children`.
 
     The reader's own pending comments (ids from their signed cookie) are included, marked
     `.awaiting`. Three queries: the count, the page of top-level comments, their replies.
+    `approved`, the story's approved comments as its tally says, saves the count when they
+    all fit on one page, and every query when there are none (most stories).
     """
     rules = rules or ModerationSettings.load()
+    per_page = max(rules.per_page, 1)
     shown = _visible(mine_ids)
     roots = (
         Comment.objects.filter(article=article, parent__isnull=True)
@@ -85,13 +89,21 @@ def discussion(
         .defer(*PRIVATE_FIELDS)
         .order_by(*_root_order(rules))
     )
-    page = Paginator(roots, max(rules.per_page, 1)).get_page(page_number)
+    if approved is not None and not mine_ids and approved <= per_page:
+        # Top-level comments are some of the approved ones: one page holds them all.
+        page = Paginator(list(roots[:per_page]) if approved else [], per_page).get_page(1)
+    else:
+        page = Paginator(roots, per_page).get_page(page_number)
     top = list(page.object_list)
-    replies = list(
-        Comment.objects.filter(thread_id__in=[c.pk for c in top])
-        .filter(shown)
-        .defer(*PRIVATE_FIELDS)
-        .order_by("created_at", "id")
+    replies = (
+        list(
+            Comment.objects.filter(thread_id__in=[c.pk for c in top])
+            .filter(shown)
+            .defer(*PRIVATE_FIELDS)
+            .order_by("created_at", "id")
+        )
+        if top
+        else []
     )
     by_id = {c.pk: c for c in top}
     for comment in [*top, *replies]:

@@ -244,12 +244,13 @@ def article_block(request, article):
     page_number = _page_number(request)
 
     def render_thread():
-        page = services.discussion(article, page_number=page_number, rules=rules)
+        count = services.approved_count(article)
+        page = services.discussion(article, page_number=page_number, rules=rules, approved=count)
         data = {
             "article": article,
             "page": page,
             "threads": page.object_list,
-            "count": services.approved_count(article),
+            "count": count,
             "closed_reason": closed_reason,
         }
         return render_to_string("comments/_thread.html", {"data": data}, request)

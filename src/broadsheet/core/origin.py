@@ -37,7 +37,7 @@ def cross_origin_protected(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD", "OPTIONS") and is_cross_origin(request):
-            return render(request, "403_csrf.html", status=403)
+            return render(request, "403_cross_site.html", status=403)
         return view(request, *args, **kwargs)
 
     return csrf_exempt(wrapper)

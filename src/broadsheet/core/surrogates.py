@@ -20,6 +20,7 @@ SEARCH = "search"
 ARCHIVE = "archive"
 SITEMAP = "sitemap"  # sitemap index, news sitemap, sections and tags sitemaps
 API = "api"
+PUBLISH = "publish"  # the "Publish Your Article" form page (its guidelines)
 MISSING = "missing"  # any 404: a story published at a slug that was missing must appear
 
 

@@ -59,3 +59,5 @@ PRIVATE_PATHS = (
 )
 # ...except these under them, the same for everyone.
 PUBLIC_UNDER_PRIVATE = ("/comments/feed/",)
+# ...and these exact paths (the form page of "Publish Your Article"; not what lies under it).
+PUBLIC_PATHS = ("/publish/",)

@@ -38,7 +38,11 @@ class SharedCacheHeaders:
         if response.status_code not in PUBLIC_STATUSES or response.cookies or response.streaming:
             return False
         path = request.path_info
-        if path.startswith(conf.PRIVATE_PATHS) and not path.startswith(conf.PUBLIC_UNDER_PRIVATE):
+        if (
+            path.startswith(conf.PRIVATE_PATHS)
+            and not path.startswith(conf.PUBLIC_UNDER_PRIVATE)
+            and path not in conf.PUBLIC_PATHS
+        ):
             return False
         if self.session_cookie in request.COOKIES or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             return False

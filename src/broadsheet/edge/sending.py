@@ -4,9 +4,12 @@
 process's sender thread, which sends them at once, batched per purger. A purger that is down or
 slow leaves its keys queued: the sender tries again with a growing pause (at most a minute), and
 the task worker does the same (`drain_purges`), so the queue drains when the purger is back even
-if this process has gone.
+if this process has gone. A process that ends (a command, a script) first lets its sender finish
+what it was sending, for at most the purge timeout; and the worker is asked to look at the queue
+a few seconds after each change, in case this process is stopped before it could send.
 """
 
+import atexit
 import logging
 import threading
 import time
@@ -21,6 +24,7 @@ from .purgers.base import PurgeFailed
 logger = logging.getLogger(__name__)
 BATCH = 500
 MAX_PAUSE = 60.0
+FALLBACK_AFTER = 5.0  # seconds: when the worker looks at the queue after a change, in any case
 
 
 def queue(keys):
@@ -40,6 +44,7 @@ def queue(keys):
         logger.exception("edge: could not queue %d purges", len(rows))
         return
     kick()
+    _ask_the_worker(FALLBACK_AFTER)
 
 
 def drain():
@@ -99,10 +104,16 @@ _running = False
 _again = False
 
 
+_exit_hook = False
+
+
 def kick():
     """Wake this process's sender (start it if it is not running)."""
-    global _running, _again
+    global _running, _again, _exit_hook
     with _lock:
+        if not _exit_hook:
+            atexit.register(finish)
+            _exit_hook = True
         if _running:
             _again = True
             return
@@ -111,8 +122,26 @@ def kick():
     threading.Thread(target=_send_until_empty, name="edge-purge-sender", daemon=True).start()
 
 
+def finish(timeout=None):
+    """Wait (at most the purge timeout, by default) until this process's sender has nothing left
+    to send now; True if it has finished. Run as the process exits: a script that published a
+    story and ended at once has still purged it, not left it for the next change to send."""
+    from . import conf
+
+    deadline = time.monotonic() + (conf.purge_timeout() + 1 if timeout is None else timeout)
+    while time.monotonic() < deadline:
+        with _lock:
+            if not _running or _waiting:
+                return not _running
+        time.sleep(0.02)
+    return False
+
+
+_waiting = False  # the sender is pausing before a retry: nothing can be sent now
+
+
 def _send_until_empty():
-    global _running, _again
+    global _running, _again, _waiting
     try:
         while True:
             wait = None
@@ -128,11 +157,14 @@ def _send_until_empty():
                 if wait is None:
                     _running = False
                     return
+                _waiting = True
             time.sleep(min(wait, MAX_PAUSE))
+            with _lock:
+                _waiting = False
     finally:
         connections.close_all()
         with _lock:
-            _running = False
+            _running = _waiting = False
 
 
 def pending():

@@ -75,10 +75,21 @@ def cached_fragment(request, name, key, build, *, keys=()):
 
 def cached_value(request, name, key, build, *, size=1000, keys=()):
     """A value every reader shares until what it shows changes (the sections, the comment
-    rules); `size` is roughly its bytes in memory; `keys` may be a function of the value."""
+    rules); `size` is roughly its bytes in memory; `keys` may be a function of the value.
+    Within one request a value is looked up once, whoever asks (the site's look is wanted by
+    the page, its promo and its share links), even with the fragment cache off."""
+    seen = getattr(request, "_slot_values", None) if request is not None else None
+    if seen is not None and (name, key) in seen:
+        return seen[name, key]
     if _fragment_cache is None:
-        return build()
-    return _fragment_cache.value(request, name, key, build, size=size, keys=keys)
+        found = build()
+    else:
+        found = _fragment_cache.value(request, name, key, build, size=size, keys=keys)
+    if request is not None:
+        if seen is None:
+            seen = request._slot_values = {}
+        seen[name, key] = found
+    return found
 
 
 def render_block(request, article, provider):

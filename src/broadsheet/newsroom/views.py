@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from broadsheet.core import surrogates
 
 from . import conf, embeds, slots
+from .context_processors import navigation
 from .models import Article, Author, Correction, Section, Source, Tag
 from .pagination import keyset_page
 
@@ -23,29 +24,37 @@ def paginate(request, queryset):
     return keyset_page(queryset, request.GET, conf.page_size())
 
 
-def front_page(layout=None):
+def front_page(layout=None, sections=None):
     """The lead story, the latest stories and a block per section, none shown twice.
-    `layout` ([(section id, stories)]) is the editors' choice of sections, order and sizes."""
-    latest = list(Article.objects.published().for_listing().latest_first()[:13])
-    lead, latest = (latest[0], latest[1:]) if latest else (None, [])
-    shown = {a.pk for a in latest} | ({lead.pk} if lead else set())
-    blocks = []
+    `layout` ([(section id, stories)]) is the editors' choice of sections, order and sizes;
+    without one, a block for each of `sections` (the navigation's, by default).
+
+    Three queries whatever the number of sections (besides the sections themselves): the
+    newest ids overall and per section at once, the chosen stories, their comment counts."""
     if layout:
         found = Section.objects.in_bulk([section_id for section_id, _ in layout])
         plan = [(found[section_id], size) for section_id, size in layout if section_id in found]
     else:
-        plan = [(section, SECTION_BLOCK_SIZE) for section in Section.objects.navigation()]
+        if sections is None:
+            sections = Section.objects.navigation()
+        plan = [(section, SECTION_BLOCK_SIZE) for section in sections]
+    depth = 13 + max((size for _section, size in plan), default=0)
+    newest = Article.objects.published().newest_ids(depth, sections=[section.pk for section, _size in plan])
+    latest_ids = newest[None][:13]
+    shown = set(latest_ids)
+    chosen = {}
     for section, size in plan:
-        stories = [
-            a
-            for a in Article.objects.published()
-            .for_listing()
-            .in_section(section)
-            .latest_first()[: size + len(shown)]
-            if a.pk not in shown
-        ][:size]
-        if stories:
-            blocks.append({"section": section, "stories": stories})
+        chosen[section.pk] = [pk for pk in newest[section.pk] if pk not in shown][:size]
+    stories = Article.objects.for_listing().in_bulk(
+        [*latest_ids, *(pk for pks in chosen.values() for pk in pks)]
+    )
+    latest = [stories[pk] for pk in latest_ids if pk in stories]
+    lead, latest = (latest[0], latest[1:]) if latest else (None, [])
+    blocks = []
+    for section, _size in plan:
+        listed = [stories[pk] for pk in chosen[section.pk] if pk in stories]
+        if listed:
+            blocks.append({"section": section, "stories": listed})
     slots.annotate_listing([lead, *latest, *(a for b in blocks for a in b["stories"])])
     return {"lead": lead, "latest": latest, "blocks": blocks}
 
@@ -58,11 +67,15 @@ def home(request):
         request,
         "home",
         "",
-        lambda: render_to_string("newsroom/_home.html", front_page(layout), request),
+        lambda: render_to_string(
+            "newsroom/_home.html", front_page(layout, navigation(request)["nav_sections"]), request
+        ),
         keys=[surrogates.HOME],
     )
     return render(
-        request, "newsroom/home.html", {"content_html": content, "page_blocks": slots.page_blocks(request, "home")}
+        request,
+        "newsroom/home.html",
+        {"content_html": content, "page_blocks": slots.page_blocks(request, "home")},
     )
 
 

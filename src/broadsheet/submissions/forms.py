@@ -90,6 +90,27 @@ class SubmissionForm(SpamDefenceMixin, forms.Form):
         if not self.held_picture_name and not (submission and submission.image):
             del self.fields["remove_picture"]
 
+    @classmethod
+    def shared(cls):
+        """The blank form as every reader gets it (a shared cache may keep its page): no stamp
+        and no key of its own, which publish.js fills in from the form-state endpoint."""
+        form = cls()
+        form.initial["form_stamp"] = ""
+        form.initial.pop("form_key", None)
+        return form
+
+    def refresh_stamp(self):
+        """Shown again: a stamp of now, and a key for the send if the page had none (no script)."""
+        super().refresh_stamp()
+        if (
+            self.is_bound
+            and "form_key" in self.fields
+            and not _FORM_KEY.match(self.data.get("form_key") or "")
+        ):
+            data = self.data.copy()
+            data["form_key"] = secrets.token_urlsafe(24)
+            self.data = data
+
     # --- one field at a time ---
 
     def _text(self, name):

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from broadsheet.core import surrogates
 from broadsheet.core.text import clean_text
 from broadsheet.newsroom.models import Article, Author, Section
 from broadsheet.newsroom.text import render_markdown
@@ -41,6 +42,7 @@ class Guidelines(models.Model):
         self.text = clean_text(self.text)
         self.text_html = render_markdown(self.text)
         super().save(*args, **kwargs)
+        surrogates.request_purge(surrogates.PUBLISH)  # the form's page shows them
 
     @classmethod
     def load(cls):

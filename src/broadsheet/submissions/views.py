@@ -1,10 +1,16 @@
 """Public pages of "Publish Your Article": the form, thank-you, status, resend, deletion."""
 
-from django.http import Http404
+import secrets
+
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 
-from broadsheet.core.antispam import client_ip, hit_rate_limit
+from broadsheet.core import surrogates
+from broadsheet.core.antispam import client_ip, hit_rate_limit, make_stamp
+from broadsheet.core.origin import cross_origin_protected
 from broadsheet.newsroom.text import render_markdown
 
 from . import conf, services
@@ -54,8 +60,13 @@ def _rate_limited(request, form):
     return False
 
 
-@never_cache
+@cross_origin_protected
 def submit(request):
+    """The "Publish Your Article" form. Its page is the same for every reader, so a shared cache
+    may keep it: no CSRF token (a POST is refused when a browser says another site sent it, as
+    for the comment form) and no stamp or key of the reader's own; publish.js fetches those from
+    form_state, and without JavaScript the first send comes back asking to send again, with the
+    text kept and a stamp of that moment."""
     preview_html, status = "", 200
     if request.method == "POST":
         previewing = "preview" in request.POST
@@ -81,14 +92,28 @@ def submit(request):
                 return redirect(submission.get_thanks_url())
         form.refresh_stamp()
     else:
-        form = SubmissionForm()
+        form = SubmissionForm.shared()
+        surrogates.declare(request, surrogates.PUBLISH)
     context = {
         "form": form,
         "preview_html": preview_html,
         "guidelines": Guidelines.load(),
         "held_picture": form.held_picture_name,
+        "tokenless": True,
+        "state_url": reverse("submissions:form-state"),
     }
-    return render(request, "submissions/submit.html", context, status=status)
+    response = render(request, "submissions/submit.html", context, status=status)
+    if request.method == "POST":
+        add_never_cache_headers(response)  # it holds what this reader typed
+    return response
+
+
+@never_cache
+def form_state(request):
+    """What the form needs of this reader's own, fetched by publish.js: a stamp of this moment
+    (a send is refused until a few seconds after it, and each stamp works once) and a key that
+    makes sending twice (a double click, a reload) store one submission."""
+    return JsonResponse({"stamp": make_stamp(), "form_key": secrets.token_urlsafe(24)})
 
 
 def _already_sent(request):

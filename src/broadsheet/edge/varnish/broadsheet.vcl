@@ -61,7 +61,8 @@ sub vcl_recv {
         set req.url = regsub(req.url, "[?&]+$", "");
         set req.url = std.querysort(req.url);
     }
-    if (req.url ~ "^/(admin|accounts|preview|publish|healthz|comments/(post|held|state|unsubscribe))") {
+    # /publish/ itself (the form's page) is the same for everyone; what lies under it is not.
+    if (req.url ~ "^/(admin|accounts|preview|publish/.|healthz|comments/(post|held|state|unsubscribe))") {
         return (pass);
     }
     if (req.http.Authorization || req.http.Cookie ~ "(^|;\s*)(sessionid|bs_read_primary|bs_nocache[^=]*)=") {
