@@ -8,8 +8,8 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from broadsheet.newsroom.models import Author, Source
 from broadsheet.newsroom.conf import page_size
+from broadsheet.newsroom.models import Author, Source
 from broadsheet.syndication import conf
 from tests.conftest import make_article, make_section, picture_bytes
 
