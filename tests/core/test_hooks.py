@@ -149,7 +149,7 @@ def test_the_apps_blocks_and_panels_come_through_the_registry_in_page_order():
     assert [h.name for h in hooks.get_entries(slots.SECTION_BLOCK)] == ["most-read"]
     assert [name for name, _step in slots.seed_steps()] == ["comments"]
     assert len(hooks.get_hooks(slots.HOME_LAYOUT)) == 1
-    assert len(hooks.get_hooks(slots.LISTING_ANNOTATOR)) == 1
+    assert [h.name for h in hooks.get_entries(slots.LISTING_ANNOTATOR)] == ["comments", "lead-pictures"]
 
 
 def test_a_body_filter_registered_for_a_while_changes_what_a_body_shows():
