@@ -260,3 +260,14 @@ def test_interrupted_import_resumes_without_duplicates(tmp_path):
     output = run("--uploads", str(UPLOADS))
     assert Article.objects.count() == 10 and Comment.objects.count() == 6
     assert "posts unchanged" in output
+
+
+def test_sticky_post_leads_the_home_page(imported, client):
+    sticky = Article.objects.get(headline="Şehir meclisi köprü için oy kullandı")
+    newer = Article.objects.published().exclude(pk=sticky.pk).latest_first().first()
+    assert newer.publish_at > sticky.publish_at  # without the pin, another story would lead
+    assert sticky.is_pinned() and Article.objects.filter(pinned_at__isnull=False).count() == 1
+    html = client.get("/").content.decode()
+    front = re.search(r'<section class="front".*?</section>', html, re.S).group(0)
+    assert sticky.headline in front and newer.headline not in front
+    assert "sticky posts: 1" in imported

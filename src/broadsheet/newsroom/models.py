@@ -161,6 +161,10 @@ class ArticleQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-publish_at", "-id")
 
+    def pinned(self):
+        """Stories pinned as the home page's lead, the one pinned last first."""
+        return self.filter(pinned_at__isnull=False).order_by("-pinned_at", "-publish_at", "-id")
+
     def for_listing(self):
         """What a list of teasers shows: no bodies, the section and source in the same query."""
         return self.select_related("section", "source").defer("body", "body_html")
@@ -213,6 +217,12 @@ class Article(models.Model):
         help_text="The story this one translates: readers and search engines are pointed between them.",
     )
     comments_open = models.BooleanField(default=True)
+    pinned_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the story was pinned as the home page's lead (the one pinned last leads while published).",
+    )
     external_id = models.CharField(max_length=200, null=True, blank=True, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -233,6 +243,9 @@ class Article(models.Model):
             models.Index(fields=["status", "-publish_at", "-id"], name="article_public_idx"),
             models.Index(fields=["section", "status", "-publish_at"], name="article_section_idx"),
             models.Index(fields=["source", "status", "-publish_at"], name="article_source_idx"),
+            models.Index(
+                fields=["-pinned_at"], name="article_pinned_idx", condition=models.Q(pinned_at__isnull=False)
+            ),
             # Everything an article sitemap page reads, so it is read from the index alone.
             models.Index(
                 fields=["id", "status", "publish_at", "slug", "updated_at"], name="article_sitemap_idx"
@@ -287,6 +300,9 @@ class Article(models.Model):
             and self.updated_at
             and self.updated_at - self.publish_at > timezone.timedelta(minutes=5)
         )
+
+    def is_pinned(self):
+        return self.pinned_at is not None
 
     def is_republished(self):
         return self.source_id is not None or bool(self.source_url)

@@ -28,8 +28,14 @@ def paginate(request, queryset):
 def front_page(layout=None):
     """The lead story, the latest stories and a block per section, none shown twice.
     `layout` ([(section id, stories)]) is the editors' choice of sections, order and sizes."""
-    latest = list(Article.objects.published().for_listing().latest_first()[:13])
-    lead, latest = (latest[0], latest[1:]) if latest else (None, [])
+    published = Article.objects.published().for_listing()
+    # An editor's pinned story leads (the one pinned last); otherwise the latest story does.
+    lead = published.pinned().first()
+    if lead is None:
+        latest = list(published.latest_first()[:13])
+        lead, latest = (latest[0], latest[1:]) if latest else (None, [])
+    else:
+        latest = list(published.latest_first().exclude(pk=lead.pk)[:12])
     shown = {a.pk for a in latest} | ({lead.pk} if lead else set())
     blocks = []
     if layout:

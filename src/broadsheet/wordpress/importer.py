@@ -23,7 +23,7 @@ from broadsheet.comments.text import clean_comment_text, render_comment
 from broadsheet.media.models import Picture
 from broadsheet.media.services import add_picture, set_lead_picture
 from broadsheet.newsroom.models import SLUG_MAX, Article, Author, Section, Source, Tag, unique_slug
-from broadsheet.newsroom.services import record_revision
+from broadsheet.newsroom.services import record_revision, set_lead
 from broadsheet.newsroom.signals import articles_loaded
 from broadsheet.newsroom.text import clean_text
 from broadsheet.pages.models import Page
@@ -509,6 +509,7 @@ class Importer:
             article.source, article.source_url = self.source_for(item)
             article.slug = self.slug_for(item, post.headline, article, post.notes, taken=taken)
             taken.add(article.slug)
+            self.pin_if_sticky(article, post)
             picture = self.featured_picture(item)
             if picture is not None:
                 set_lead_picture(article, picture)  # saves the story
@@ -550,6 +551,7 @@ class Importer:
         article.section = self.section_for(item)
         article.source, article.source_url = self.source_for(item)
         article.slug = self.slug_for(item, headline, article, notes)
+        self.pin_if_sticky(article, _Post(item, headline, body, status, published, modified, notes))
         picture = self.featured_picture(item)
         if picture is not None:
             set_lead_picture(article, picture)  # saves the story: one save either way
@@ -566,6 +568,16 @@ class Importer:
             stamp["created_at"] = published
         Article.objects.filter(pk=article.pk).update(**stamp)
         return article, created
+
+    def pin_if_sticky(self, article, post):
+        """A sticky post leads the home page, as it topped the old site's front page: pinned at
+        its own date, so of several sticky posts the newest leads, and an editor's later pin
+        still wins. A post no longer sticky loses the pin the import gave it (not an editor's)."""
+        pinned_by_import = post.published or article.created_at
+        if post.item.is_sticky:
+            set_lead(article, pinned=True, at=pinned_by_import, save=False)
+        elif article.pinned_at is not None and article.pinned_at == pinned_by_import:
+            set_lead(article, pinned=False, save=False)
 
     def tags_for(self, item, section):
         """The post's tags and its categories other than the one that became its section."""
