@@ -182,7 +182,8 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
 
     headline = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=SLUG_MAX, unique=True, blank=True)
+    # Unicode letters are welcome (a Turkish or Greek story keeps its own words in its address).
+    slug = models.SlugField(max_length=SLUG_MAX, unique=True, blank=True, allow_unicode=True)
     summary = models.TextField(blank=True, max_length=1000)
     body = models.TextField(blank=True, help_text="HTML in the story body format (docs/body-format.md).")
     body_html = models.TextField(blank=True, editable=False)
