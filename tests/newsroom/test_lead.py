@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from broadsheet.core import surrogates
 from broadsheet.newsroom import services
 from broadsheet.newsroom.models import Article
 from tests.conftest import make_article
 from tests.desk.conftest import save
 from tests.newsroom.test_back_office import article_form
+from tests.pagecache.conftest import Reader, committed, site  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,20 +29,45 @@ def home_lead(client):
     return front.group(0) if front else ""
 
 
-def test_latest_story_leads_until_one_is_pinned(client, editor, settings, django_capture_on_commit_callbacks):
-    settings.BROADSHEET_FRAGMENTS = True  # the home page is kept: pinning must purge it
-    older = make_article("Older harbour story", publish_at=ago(5))
-    make_article("Newest tram story", publish_at=ago(1))
-    assert "Newest tram story" in home_lead(client)  # and the home page is now in the fragment cache
-    with django_capture_on_commit_callbacks(execute=True):
+def front(html):
+    found = re.search(r'<section class="front".*?</section>', html, re.S)
+    return found.group(0) if found else ""
+
+
+def test_latest_story_leads_until_one_is_pinned_and_caches_follow(site, committed, editor):
+    with committed():
+        older = make_article("Older harbour story", publish_at=ago(5))
+        make_article("Newest tram story", publish_at=ago(1))
+    reader = Reader(site)  # an anonymous reader: the page cache and the fragments keep home
+    assert "Newest tram story" in front(reader.get("/").text)
+    with committed():
         assert services.set_lead(older, pinned=True, by=editor)
-    lead = home_lead(client)
-    assert "Older harbour story" in lead and "Newest tram story" not in lead
-    html = client.get("/").content.decode()
-    assert html.count("Older harbour story") == 1  # not shown twice
-    with django_capture_on_commit_callbacks(execute=True):
+    page = reader.get("/").text
+    assert "Older harbour story" in front(page) and "Newest tram story" not in front(page)
+    assert page.count("Older harbour story") == 1  # not shown twice
+    with committed():
         assert services.set_lead(older, pinned=False, by=editor)
-    assert "Newest tram story" in home_lead(client)
+    assert "Newest tram story" in front(reader.get("/").text)
+
+
+def test_pinning_purges_the_home_page(committed, editor):
+    story = make_article("A story to pin")
+    asked = []
+
+    def listen(sender, keys, **kwargs):
+        asked.extend(keys)
+
+    surrogates.purge_requested.connect(listen)
+    try:
+        with committed():
+            services.set_lead(story, pinned=True, by=editor)
+        assert surrogates.HOME in asked
+        asked.clear()
+        with committed():
+            assert not services.set_lead(story, pinned=True, by=editor)  # already pinned: nothing to purge
+        assert asked == []
+    finally:
+        surrogates.purge_requested.disconnect(listen)
 
 
 def test_the_story_pinned_last_leads_and_an_unpublished_one_never(client, editor):
