@@ -257,6 +257,13 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        self.prepare_for_save(update_fields=kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def prepare_for_save(self, *, update_fields=None):
+        """What every save does to the story before it is written (clean text, a slug, the body
+        in its format and rendered, times and version); a bulk writer calls it for each story
+        before bulk_create, so its stories obey the same rules (the WordPress import)."""
         for field in self._meta.concrete_fields:
             if isinstance(field, models.CharField | models.TextField) and isinstance(
                 getattr(self, field.attname), str
@@ -272,12 +279,10 @@ class Article(models.Model):
             self.external_id = None
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
-        update_fields = kwargs.get("update_fields")
         if update_fields is None or "updated_at" in update_fields:
             self.updated_at = timezone.now()
         if update_fields is None or "version" in update_fields:
             self.version = (self.version or 0) + 1
-        super().save(*args, **kwargs)
 
     # --- questions about one article ---
 
@@ -366,14 +371,16 @@ class Article(models.Model):
         "seo_description",
     )
 
-    def snapshot(self):
+    def snapshot(self, *, tags=None, authors=None):
+        """The story as a revision keeps it; `tags` (names) and `authors` (ids) when the caller
+        knows them already (a bulk writer), else they are read."""
         data = {}
         for name in self.REVISION_FIELDS:
             value = getattr(self, name)
             data[name] = value.isoformat() if hasattr(value, "isoformat") else value
         if self.pk:
-            data["tags"] = sorted(self.tags.values_list("name", flat=True))
-            data["authors"] = sorted(self.authors.values_list("pk", flat=True))
+            data["tags"] = sorted(tags if tags is not None else self.tags.values_list("name", flat=True))
+            data["authors"] = sorted(authors if authors is not None else self.authors.values_list("pk", flat=True))
         return data
 
 

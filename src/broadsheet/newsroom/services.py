@@ -28,6 +28,14 @@ def record_revision(article: Article, *, by: User | None = None) -> Revision:
     return Revision.objects.create(article=article, created_by=by, data=article.snapshot())
 
 
+def record_revisions(stories: list[tuple[Article, list[str], list[int]]], *, by: User | None = None) -> None:
+    """The first revision of many stories written in bulk: [(article, tag names, author ids)]."""
+    Revision.objects.bulk_create(
+        [Revision(article=a, created_by=by, data=a.snapshot(tags=t, authors=au)) for a, t, au in stories],
+        batch_size=500,
+    )
+
+
 def announce(article: Article) -> None:
     """Tell the other apps (search, related, cache) that this article changed, once committed."""
     transaction.on_commit(lambda: send_robustly(article_changed, article=article))

@@ -23,7 +23,7 @@ from broadsheet.comments.text import clean_comment_text, render_comment
 from broadsheet.media.models import Picture
 from broadsheet.media.services import add_picture, set_lead_picture
 from broadsheet.newsroom.models import SLUG_MAX, Article, Author, Section, Source, Tag, unique_slug
-from broadsheet.newsroom.services import record_revision, set_lead
+from broadsheet.newsroom.services import record_revision, record_revisions, set_lead
 from broadsheet.newsroom.signals import articles_loaded
 from broadsheet.newsroom.text import clean_text
 from broadsheet.pages.models import Page
@@ -53,7 +53,7 @@ COMMENT_STATUSES = {
     "post-trashed": Comment.Status.TRASH,
 }
 EARLIEST, LATEST = 1900, 2200
-BATCH = 100  # items a transaction: fewer commits, and a short write lock on SQLite
+BATCH = 250  # items a transaction: fewer commits, and a short write lock on SQLite
 
 
 @dataclass
@@ -488,12 +488,13 @@ class Importer:
             self.post_stored(post.item, article, True)
 
     def insert_posts(self, posts):
-        """Each story saved once (through Article.save or set_lead_picture, so the newsroom's
-        own rules apply); their tags, authors and mappings written together."""
+        """The group's stories prepared by the newsroom's own rules (Article.prepare_for_save)
+        and written in one INSERT, with their tags, authors, first revisions, comments and
+        mappings in a few more: no per-story save, signal or purge. The other apps hear of
+        them once, at the end of the import (articles_loaded), and index them in bulk."""
         wanted = [wanted_slug(p.item, p.headline) for p in posts]
         taken = set(Article.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-        tag_rows, author_rows, stored = [], [], []
-        Tags, Authors = Article.tags.through, Article.authors.through
+        articles, links = [], []
         for post in posts:
             item = post.item
             article = Article(
@@ -512,27 +513,33 @@ class Importer:
             self.pin_if_sticky(article, post)
             picture = self.featured_picture(item)
             if picture is not None:
-                set_lead_picture(article, picture)  # saves the story
-            else:
-                article.save()
-            tag_rows += [Tags(article_id=article.pk, tag_id=t) for t in sorted({t.pk for t in self.tags_for(item, article.section)})]
+                set_lead_picture(article, picture, save=False)
+            article.prepare_for_save()
+            # WordPress's own dates, not the import's: no "Updated <import day>".
+            article.created_at = post.published or article.created_at
+            article.updated_at = post.modified or post.published or article.updated_at
+            articles.append(article)
+            tags = {t.pk: t.name for t in self.tags_for(item, article.section)}
             author = self.authors.get(item.creator)
-            if author:
-                author_rows.append(Authors(article_id=article.pk, author_id=author))
-            stored.append((post, article))
-        Tags.objects.bulk_create(tag_rows)
-        Authors.objects.bulk_create(author_rows)
+            links.append((tags, [author] if author else []))
+        Article.objects.bulk_create(articles)
+        Tags, Authors = Article.tags.through, Article.authors.through
+        Tags.objects.bulk_create(
+            [Tags(article_id=a.pk, tag_id=t) for a, (tags, _au) in zip(articles, links) for t in sorted(tags)],
+            batch_size=500,
+        )
+        Authors.objects.bulk_create(
+            [Authors(article_id=a.pk, author_id=au) for a, (_t, authors) in zip(articles, links) for au in authors],
+            batch_size=500,
+        )
+        record_revisions([(a, list(tags.values()), authors) for a, (tags, authors) in zip(articles, links)])
+        stored = list(zip(posts, articles))
+        self.take_new_comments([(post.item, article) for post, article in stored])
         for post, article in stored:
-            record_revision(article)
-            self.take_comments(post.item, article, new_article=True)
             self.remember(
                 Kind.POST, post.item.wp_id, article.pk, post.item.fingerprint,
                 wp_status=post.item.status, is_sticky=post.item.is_sticky,
             )  # fmt: skip
-            # WordPress's own dates, not the import's: no "Updated <import day>".
-            article.created_at = post.published or article.created_at
-            article.updated_at = post.modified or post.published or article.updated_at
-        Article.objects.bulk_update([a for _p, a in stored], ["created_at", "updated_at"])
         return stored
 
     def store_article(self, item, headline, body, status, published, modified, notes):
@@ -597,7 +604,11 @@ class Importer:
         if ref is None:
             self.report.notes.append((f"post {item.wp_id}", f"featured picture {thumbnail} was not imported"))
             return None
-        return Picture.objects.filter(pk=ref.picture_id).first()
+        # What set_lead_picture reads, from what the import already knows (no query a post).
+        return Picture(
+            pk=ref.picture_id, file=ref.name, width=ref.width, height=ref.height,
+            alt_text=ref.alt, caption=ref.caption, credit=ref.credit,
+        )  # fmt: skip
 
     def slug_for(self, item, headline, article, notes, *, taken=None):
         """The post's own slug, or the first free `slug-N`. `taken`: slugs known to be in use
@@ -696,41 +707,78 @@ class Importer:
     def take_comments(self, item, article, *, new_article=False):
         """Every comment of a post, stored a thread level at a time (parents before replies);
         a comment seen before is updated in place."""
+        if new_article:  # a story made just now has no comments yet
+            self.take_new_comments([(item, article)])
+            return
         by_id = {c["wp_id"]: c for c in item.comments if c["wp_id"]}
         if not by_id:
             return
-        ours = {}  # wp id -> Comment
-        known, seen = {}, set()
-        if not new_article:  # a story made just now has no comments yet
-            mapped = [self.mapped.get((Kind.COMMENT, str(w)), (None,))[0] for w in by_id]
-            known = {c.pk: c for c in Comment.objects.filter(pk__in=[o for o in mapped if o], article=article)}
-            seen = set(Comment.objects.filter(article=article).values_list("author_email", "fingerprint"))
-        level = [c for c in by_id.values() if not c["parent"] or c["parent"] not in by_id]
-        handled = set()
-        while level:
+        mapped = [self.mapped.get((Kind.COMMENT, str(w)), (None,))[0] for w in by_id]
+        known = {c.pk: c for c in Comment.objects.filter(pk__in=[o for o in mapped if o], article=article)}
+        seen = set(Comment.objects.filter(article=article).values_list("author_email", "fingerprint"))
+        if self.store_threads([_Threads(article, by_id, known, seen)]):
+            CommentTally.recount(article.pk)
+
+    def take_new_comments(self, stories):
+        """The comments of stories made just now ([(item, article)]), all their threads written
+        together a level at a time, and each story's count of approved ones."""
+        threads = []
+        for item, article in stories:
+            by_id = {c["wp_id"]: c for c in item.comments if c["wp_id"]}
+            if by_id:
+                threads.append(_Threads(article, by_id, {}, set()))
+        if not self.store_threads(threads):
+            return
+        ids = [t.article.pk for t in threads if t.ours]
+        counts = dict(
+            Comment.objects.approved()
+            .filter(article_id__in=ids)
+            .values("article_id")
+            .annotate(n=models.Count("id"))
+            .values_list("article_id", "n")
+        )
+        CommentTally.objects.bulk_create(
+            [CommentTally(article_id=i, approved=counts.get(i, 0)) for i in ids],
+            update_conflicts=True,
+            unique_fields=["article"],
+            update_fields=["approved"],
+            batch_size=500,
+        )
+
+    def store_threads(self, threads):
+        """Write the comments of each _Threads, parents before replies; True if any was stored."""
+        for t in threads:
+            t.level = [c for c in t.by_id.values() if not c["parent"] or c["parent"] not in t.by_id]
+        stored = False
+        while any(t.level for t in threads):
             new, changed = [], []
-            for data in sorted(level, key=lambda c: c["wp_id"]):
-                handled.add(data["wp_id"])
-                # A reply to a comment left out (a pingback, an empty one) joins the thread above it.
-                parent = by_id.get(data["parent"])
-                while parent is not None and parent["wp_id"] not in ours:
-                    parent = by_id.get(parent["parent"])
-                comment = self.build_comment(data, article, ours.get(parent["wp_id"]) if parent else None, known, seen)
-                if comment is None:
-                    continue
-                ours[data["wp_id"]] = comment
-                (changed if comment.pk else new).append((data, comment))
-            Comment.objects.bulk_create([c for _d, c in new])  # as they are: no per-comment signal
+            for t in threads:
+                for data in sorted(t.level, key=lambda c: c["wp_id"]):
+                    t.handled.add(data["wp_id"])
+                    # A reply to a comment left out (a pingback, an empty one) joins the thread above it.
+                    parent = t.by_id.get(data["parent"])
+                    while parent is not None and parent["wp_id"] not in t.ours:
+                        parent = t.by_id.get(parent["parent"])
+                    comment = self.build_comment(
+                        data, t.article, t.ours.get(parent["wp_id"]) if parent else None, t.known, t.seen
+                    )
+                    if comment is None:
+                        continue
+                    t.ours[data["wp_id"]] = comment
+                    (changed if comment.pk else new).append((data, comment))
+            Comment.objects.bulk_create([c for _d, c in new], batch_size=500)  # as they are: no per-comment signal
             for _data, comment in changed:
                 models.Model.save(comment)
             for data, comment in new + changed:
                 self.remember(Kind.COMMENT, data["wp_id"], comment.pk)
                 self.report.counts[f"comments {comment.status}"] += 1
-            level = [c for c in by_id.values() if c["parent"] in handled and c["wp_id"] not in handled]
-        for wp_id in sorted(by_id.keys() - handled):
-            self.report.skipped.append((f"comment {wp_id}", "its thread loops back on itself"))
-        if ours:
-            CommentTally.recount(article.pk)
+                stored = True
+            for t in threads:
+                t.level = [c for c in t.by_id.values() if c["parent"] in t.handled and c["wp_id"] not in t.handled]
+        for t in threads:
+            for wp_id in sorted(t.by_id.keys() - t.handled):
+                self.report.skipped.append((f"comment {wp_id}", "its thread loops back on itself"))
+        return stored
 
     def build_comment(self, data, article, parent, known, seen):
         what = f"comment {data['wp_id']}"
@@ -879,6 +927,19 @@ class _Skip(Exception):
 
 
 @dataclass
+class _Threads:
+    """One story's comments on their way in: by WordPress id, ours so far, what is known."""
+
+    article: Article
+    by_id: dict
+    known: dict  # our comment id -> Comment, for comments imported before
+    seen: set  # (email, fingerprint) already on the story
+    ours: dict = field(default_factory=dict)  # wp id -> Comment
+    handled: set = field(default_factory=set)
+    level: list = field(default_factory=list)
+
+
+@dataclass
 class _Post:
     """A post checked and converted, ready to be stored."""
 
@@ -914,6 +975,7 @@ class _Progress:
 def _ref(picture):
     return PictureRef(
         picture_id=picture.pk,
+        name=picture.file.name,
         url=picture.file.url,
         width=picture.width,
         height=picture.height,
