@@ -14,7 +14,10 @@ from broadsheet.newsroom.models import Article
 from tests.conftest import make_article
 from tests.desk.conftest import save
 from tests.newsroom.test_back_office import article_form
-from tests.pagecache.conftest import Reader, committed, site  # noqa: F401 (fixtures)
+from tests.pagecache import conftest as pagecache
+from tests.pagecache.conftest import Reader
+
+site, committed = pagecache.site, pagecache.committed  # the page cache's fixtures, used here too
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,11 @@ class MediaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from broadsheet.newsroom.exporting import register_part
         from broadsheet.newsroom.text import register_body_filter
 
+        from .portable import Pictures
         from .rendering import add_srcset
 
         register_body_filter(add_srcset)
+        register_part(Pictures())  # pictures travel in our own export and come back on import

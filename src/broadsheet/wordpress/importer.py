@@ -527,15 +527,15 @@ class Importer:
         Article.objects.bulk_create(articles)
         Tags, Authors = Article.tags.through, Article.authors.through
         Tags.objects.bulk_create(
-            [Tags(article_id=a.pk, tag_id=t) for a, (tags, _au) in zip(articles, links) for t in sorted(tags)],
+            [Tags(article_id=a.pk, tag_id=t) for a, (tags, _au) in zip(articles, links, strict=True) for t in sorted(tags)],
             batch_size=500,
         )
         Authors.objects.bulk_create(
-            [Authors(article_id=a.pk, author_id=au) for a, (_t, authors) in zip(articles, links) for au in authors],
+            [Authors(article_id=a.pk, author_id=au) for a, (_t, authors) in zip(articles, links, strict=True) for au in authors],
             batch_size=500,
         )
-        record_revisions([(a, list(tags.values()), authors) for a, (tags, authors) in zip(articles, links)])
-        stored = list(zip(posts, articles))
+        record_revisions([(a, list(tags.values()), authors) for a, (tags, authors) in zip(articles, links, strict=True)])
+        stored = list(zip(posts, articles, strict=True))
         self.take_new_comments([(post.item, article) for post, article in stored])
         for post, article in stored:
             self.remember(
