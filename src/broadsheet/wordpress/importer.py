@@ -162,10 +162,10 @@ class Importer:
                 articles_loaded.send(sender=Article, article_ids=ids)
         return self.report
 
-    def events(self):
+    def events(self, only=None):
         with open(self.path, "rb") as handle:
             reader = _Progress(handle, self.progress)
-            yield from read(reader)
+            yield from read(reader, only=only)
 
     def in_batches(self, events, size=BATCH):
         """The events in groups, each group handled in one transaction (one commit per group, a
@@ -187,7 +187,7 @@ class Importer:
                 return
 
     def first_pass(self):
-        for group in self.in_batches(self.events()):
+        for group in self.in_batches(self.events(only={"attachment"})):  # posts are read in the second
             for kind, value in group:
                 self.take_header_or_picture(kind, value)
 
