@@ -271,3 +271,16 @@ def test_sticky_post_leads_the_home_page(imported, client):
     front = re.search(r'<section class="front".*?</section>', html, re.S).group(0)
     assert sticky.headline in front and newer.headline not in front
     assert "sticky posts: 1" in imported
+
+
+def test_changed_comment_is_updated_in_place(imported, tmp_path):
+    before = Comment.objects.count()
+    old = Comment.objects.get(body__contains="Will the buses really fit?")
+    text = EXPORT_TEXT.replace("Will the buses really fit?", "Will the long buses really fit?")
+    changed = tmp_path / "changed.xml"
+    changed.write_text(text, encoding="utf-8")
+    run("--uploads", str(UPLOADS), export=changed)
+    assert Comment.objects.count() == before
+    comment = Comment.objects.get(pk=old.pk)
+    assert "the long buses" in comment.body
+    assert Comment.objects.filter(parent=comment).count() == Comment.objects.filter(parent=old).count()

@@ -139,8 +139,13 @@ class Importer:
     def run(self) -> Report:
         if self.uploads.problem:
             self.report.notes.append(("pictures", self.uploads.problem))
+        # Comments are not kept here (three or more a post: memory would grow with the site);
+        # a post's are read when the post changed (take_comments).
         self.mapped = {
-            (k, w): (o, f) for k, w, o, f in WordPressItem.objects.values_list("kind", "wp_id", "object_id", "fingerprint")
+            (k, w): (o, f)
+            for k, w, o, f in WordPressItem.objects.exclude(kind=Kind.COMMENT).values_list(
+                "kind", "wp_id", "object_id", "fingerprint"
+            )
         }
         self.load_known_pictures()
         try:
@@ -271,7 +276,8 @@ class Importer:
     def flush_remembered(self):
         rows, self.remembered = self.remembered, []
         for row in rows:
-            self.mapped[(row.kind, row.wp_id)] = (row.object_id, row.fingerprint)
+            if row.kind != Kind.COMMENT:
+                self.mapped[(row.kind, row.wp_id)] = (row.object_id, row.fingerprint)
         WordPressItem.objects.bulk_create(
             rows,
             update_conflicts=True,
@@ -725,8 +731,14 @@ class Importer:
         by_id = {c["wp_id"]: c for c in item.comments if c["wp_id"]}
         if not by_id:
             return
-        mapped = [self.mapped.get((Kind.COMMENT, str(w)), (None,))[0] for w in by_id]
-        known = {c.pk: c for c in Comment.objects.filter(pk__in=[o for o in mapped if o], article=article)}
+        mapped = dict(
+            WordPressItem.objects.filter(kind=Kind.COMMENT, wp_id__in=[str(w) for w in by_id]).values_list(
+                "object_id", "wp_id"
+            )
+        )
+        known = {
+            int(mapped[c.pk]): c for c in Comment.objects.filter(pk__in=[o for o in mapped if o], article=article)
+        }  # WordPress comment id -> ours
         seen = set(Comment.objects.filter(article=article).values_list("author_email", "fingerprint"))
         if self.store_threads([_Threads(article, by_id, known, seen)]):
             CommentTally.recount(article.pk)
@@ -810,8 +822,7 @@ class Importer:
         if not body:
             self.report.skipped.append((what, "empty comment"))
             return None
-        mapped = self.mapped.get((Kind.COMMENT, str(data["wp_id"])))
-        comment = known.get(mapped[0]) if mapped else None
+        comment = known.get(data["wp_id"])
         if comment is None:
             comment = Comment(article=article)
         comment.parent = parent
@@ -944,7 +955,7 @@ class _Threads:
 
     article: Article
     by_id: dict
-    known: dict  # our comment id -> Comment, for comments imported before
+    known: dict  # WordPress comment id -> our Comment, for comments imported before
     seen: set  # (email, fingerprint) already on the story
     ours: dict = field(default_factory=dict)  # wp id -> Comment
     handled: set = field(default_factory=set)
