@@ -260,3 +260,27 @@ def test_interrupted_import_resumes_without_duplicates(tmp_path):
     output = run("--uploads", str(UPLOADS))
     assert Article.objects.count() == 10 and Comment.objects.count() == 6
     assert "posts unchanged" in output
+
+
+def test_sticky_post_leads_the_home_page(imported, client):
+    sticky = Article.objects.get(headline="Şehir meclisi köprü için oy kullandı")
+    newer = Article.objects.published().exclude(pk=sticky.pk).latest_first().first()
+    assert newer.publish_at > sticky.publish_at  # without the pin, another story would lead
+    assert sticky.is_pinned() and Article.objects.filter(pinned_at__isnull=False).count() == 1
+    html = client.get("/").content.decode()
+    front = re.search(r'<section class="front".*?</section>', html, re.S).group(0)
+    assert sticky.headline in front and newer.headline not in front
+    assert "sticky posts: 1" in imported
+
+
+def test_changed_comment_is_updated_in_place(imported, tmp_path):
+    before = Comment.objects.count()
+    old = Comment.objects.get(body__contains="Will the buses really fit?")
+    text = EXPORT_TEXT.replace("Will the buses really fit?", "Will the long buses really fit?")
+    changed = tmp_path / "changed.xml"
+    changed.write_text(text, encoding="utf-8")
+    run("--uploads", str(UPLOADS), export=changed)
+    assert Comment.objects.count() == before
+    comment = Comment.objects.get(pk=old.pk)
+    assert "the long buses" in comment.body
+    assert Comment.objects.filter(parent=comment).count() == Comment.objects.filter(parent=old).count()

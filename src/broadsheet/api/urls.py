@@ -14,5 +14,6 @@ urlpatterns = [
     path("tags", views.tags, name="tags"),
     path("sources", views.sources, name="sources"),
     path("authors", views.authors, name="authors"),
+    path("export/articles.jsonl", views.export_articles, name="export-articles"),
     re_path(r"^(?P<path>.*)$", views.not_found),
 ]

@@ -4,9 +4,11 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 
+from broadsheet.newsroom import exporting
 from broadsheet.newsroom.models import Article, Author, Section, Source, Tag
 from broadsheet.related.services import related_for
 from broadsheet.search.services import day_end, day_start
@@ -14,6 +16,7 @@ from broadsheet.wire.provenance import article_facts
 
 from . import params, services
 from . import representations as show
+from .auth import staff_user
 from .http import BadParameter, NotFound, api_view, json_response
 from .schema import openapi_schema
 
@@ -118,3 +121,35 @@ authors = _named_list(Author, show.author, "authors")
 def not_found(request: HttpRequest, path: str = "") -> HttpResponseBase:
     """Anything else under /api/: a JSON 404 rather than the site's HTML page."""
     raise NotFound("No such endpoint; the endpoints are listed in /api/openapi.json.")
+
+
+EXPORT_PAGE = 1000
+EXPORT_PAGE_MAX = 5000
+
+
+@api_view
+def export_articles(request: HttpRequest) -> HttpResponseBase:
+    """Our own export (the JSON Lines `broadsheet export-articles` writes), for staff: a page of
+    lines oldest first, streamed; the `Link: <…>; rel="next"` header names the next page."""
+    staff_user(request)
+    limit = params.integer(request, "limit", default=EXPORT_PAGE, minimum=1, maximum=EXPORT_PAGE_MAX)
+    found = params.cursor(request)
+    stories = exporting.exported()
+    if found is not None:
+        data, bad = found
+        when = parse_datetime(str(data.get("t", ""))) if isinstance(data.get("t"), str) else None
+        pk = data.get("i")
+        if when is None or not isinstance(pk, int):
+            raise bad
+        stories = exporting.after(stories, (when, pk))
+    page = list(stories.values_list("publish_at", "id")[: limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
+    lines = exporting.export_lines(queryset=exporting.exported().filter(id__in=[pk for _t, pk in page]))
+    response = StreamingHttpResponse(lines, content_type="application/jsonl; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    if more:
+        when, pk = page[-1]
+        cursor = params.encode_cursor({"t": when.isoformat(), "i": pk})
+        response["Link"] = f'<{_next_url(request, "api:export-articles", {"cursor": cursor})}>; rel="next"'
+    return response

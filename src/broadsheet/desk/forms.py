@@ -60,7 +60,7 @@ class StoryForm(forms.ModelForm):
         return body
 
     def clean_slug(self):
-        slug = slugify(self.cleaned_data.get("slug") or "")
+        slug = slugify(self.cleaned_data.get("slug") or "", allow_unicode=True)
         if slug and Article.objects.exclude(pk=self.instance.pk).filter(slug=slug).exists():
             other = Article.objects.filter(slug=slug).values_list("headline", flat=True).first()
             raise ValidationError(f"“{other}” already uses this address. Choose another slug.")

@@ -80,6 +80,7 @@ def story_data(article, *, tags=None, authors=None, saved_by=None):
         "seo_title": article.seo_title,
         "seo_description": article.seo_description,
         "comments_open": article.comments_open,
+        "pinned": article.is_pinned(),
         "lead_picture": picture_data(_picture_for(article.image.name)),
         "social_picture": picture_data(_picture_for(article.social_image.name)),
         "status": article.status,
@@ -176,6 +177,8 @@ def save_story(article_id, changes, *, base_version, by, action="save", publish_
         article.status = Article.Status.DRAFT
     else:
         newsroom.check_can_save(article, by=by)
+    if "pinned" in changes and bool(changes["pinned"]) != article.is_pinned():
+        newsroom.set_lead(article, pinned=bool(changes["pinned"]), by=by, save=False)  # saved below
     lead = data["lead_picture"]
     if lead or article.image:
         media.set_lead_picture(article, lead)  # saves the article

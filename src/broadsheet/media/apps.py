@@ -12,14 +12,18 @@ class MediaConfig(AppConfig):
     def ready(self):
         from broadsheet.core import hooks
         from broadsheet.newsroom import signals, slots
+        from broadsheet.newsroom.exporting import EXPORT_PART
         from broadsheet.newsroom.text import BODY_FILTER
 
         from . import embeds
+        from .portable import Pictures
         from .rendering import add_lead_pictures, add_srcset
 
         hooks.register(BODY_FILTER, add_srcset, order=0, name="srcset")
         hooks.register(BODY_FILTER, embeds.add_thumbnails, order=10, name="embed-thumbnails")
         hooks.register(slots.LISTING_ANNOTATOR, add_lead_pictures, name="lead-pictures")
+        # Pictures travel in our own export and come back on import.
+        hooks.register(EXPORT_PART, Pictures(), name="pictures")
         signals.article_changed.connect(queue_embed_thumbnails, dispatch_uid="media-embed-thumbnails")
 
 

@@ -166,11 +166,11 @@ def _rendered(body: str) -> str:
     return render_body(body)
 
 
-def set_lead_picture(article: Article, picture: Picture | None) -> None:
+def set_lead_picture(article: Article, picture: Picture | None, *, save: bool = True) -> None:
     """Make a library picture the story's lead picture (caption, credit and alt text with it).
 
     The one way other apps set a lead picture, so the story's link to the library can change
-    shape without them changing.
+    shape without them changing. `save=False`: the caller writes the story (in bulk).
     """
     if picture is None:
         article.image = ""
@@ -180,4 +180,5 @@ def set_lead_picture(article: Article, picture: Picture | None) -> None:
         article.image_caption = picture.caption[:300]
         article.image_credit = picture.credit[:200]
         article.image_alt = picture.alt_text[: article._meta.get_field("image_alt").max_length]
-    article.save()
+    if save:
+        article.save()

@@ -42,6 +42,11 @@ class CleanImageMixin:
 
 class ArticleForm(CleanImageMixin, forms.ModelForm):
     image_fields = ("image",)
+    is_lead = forms.BooleanField(
+        label="Lead story on the home page",
+        required=False,
+        help_text="The published story pinned last leads the home page; with none pinned, the latest one does.",
+    )
 
     class Meta:
         model = Article
@@ -50,6 +55,9 @@ class ArticleForm(CleanImageMixin, forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["is_lead"].initial = self.instance.is_pinned()
+        if user is not None and not user.has_perm("newsroom.publish_article"):
+            self.fields["is_lead"].disabled = True
         if user is not None and not user.has_perm("newsroom.publish_article") and "status" in self.fields:
             self.fields["status"].choices = [
                 c for c in Article.Status.choices if c[0] != Article.Status.PUBLISHED
@@ -100,7 +108,7 @@ class ScheduleForm(forms.Form):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
-    list_display = ("headline", "desk_link", "state", "section", "source", "publish_at", "updated_at")
+    list_display = ("headline", "desk_link", "state", "lead", "section", "source", "publish_at", "updated_at")
     list_filter = ("status", "section", ("publish_at", admin.DateFieldListFilter), "authors", "source")
     list_select_related = ("section", "source")
     date_hierarchy = "publish_at"
@@ -111,10 +119,17 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("headline",)}
     readonly_fields = ("desk_link", "preview_link", "revision_link", "created_at")
     inlines = [CorrectionInline]
-    actions = ["publish_selected", "unpublish_selected", "send_to_review_selected", "schedule_selected"]
+    actions = [
+        "publish_selected",
+        "unpublish_selected",
+        "send_to_review_selected",
+        "schedule_selected",
+        "make_lead",
+        "take_off_lead",
+    ]
     fieldsets = (
         (None, {"fields": ("desk_link", "headline", "slug", "summary", "body")}),
-        ("Workflow", {"fields": ("status", "publish_at", "preview_link", "revision_link", "created_at")}),
+        ("Workflow", {"fields": ("status", "publish_at", "is_lead", "preview_link", "revision_link", "created_at")}),
         ("Filing", {"fields": ("section", "authors", "tags", "language", "comments_open", "external_id")}),
         ("Picture", {"fields": ("image", "image_caption", "image_credit", "image_alt")}),
         ("Republished from", {"fields": ("source", "source_url")}),
@@ -135,7 +150,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_actions(self, request):
         actions = super().get_actions(request)
         if not request.user.has_perm("newsroom.publish_article"):
-            for name in ("publish_selected", "unpublish_selected", "schedule_selected"):
+            for name in ("publish_selected", "unpublish_selected", "schedule_selected", "make_lead", "take_off_lead"):
                 actions.pop(name, None)
         return actions
 
@@ -144,6 +159,10 @@ class ArticleAdmin(admin.ModelAdmin):
         if obj.is_scheduled():
             return format_html('<span title="{}">Scheduled</span>', obj.publish_at)
         return obj.get_status_display()
+
+    @admin.display(description="Lead", boolean=True, ordering="pinned_at")
+    def lead(self, obj):
+        return obj.is_pinned()
 
     @admin.display(description="Desk")
     def desk_link(self, obj):
@@ -179,6 +198,8 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         services.check_can_save(obj, by=request.user)
+        if "is_lead" in form.changed_data:
+            services.set_lead(obj, pinned=form.cleaned_data["is_lead"], by=request.user, save=False)
         obj.save()
 
     def save_related(self, request, form, formsets, change):
@@ -199,6 +220,22 @@ class ArticleAdmin(admin.ModelAdmin):
         for article in queryset:
             services.unpublish(article, by=request.user)
         self.message_user(request, f"Unpublished {stories(queryset.count())}.", messages.SUCCESS)
+
+    @admin.action(description="Make the selected story the home page's lead")
+    def make_lead(self, request, queryset):
+        articles = list(queryset[:2])
+        if len(articles) != 1:
+            self.message_user(request, "Choose one story to lead the home page.", messages.ERROR)
+            return
+        article = articles[0]
+        services.set_lead(article, pinned=True, by=request.user)
+        note = "" if article.is_published() else " It leads once it is published."
+        self.message_user(request, f"“{article.headline}” now leads the home page.{note}", messages.SUCCESS)
+
+    @admin.action(description="Take selected stories off the home page's lead")
+    def take_off_lead(self, request, queryset):
+        changed = sum(services.set_lead(a, pinned=False, by=request.user) for a in queryset.filter(pinned_at__isnull=False))
+        self.message_user(request, f"Took {stories(changed)} off the lead.", messages.SUCCESS)
 
     @admin.action(description="Send selected stories to review")
     def send_to_review_selected(self, request, queryset):

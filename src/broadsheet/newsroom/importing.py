@@ -31,6 +31,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     errors: list = field(default_factory=list)  # (line number, message)
+    notes: list = field(default_factory=list)  # (line number, message): imported, with a problem
     article_ids: list = field(default_factory=list)
 
 
@@ -103,6 +104,7 @@ def parse_record(line):
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise BadLine("'tags' must be a list of text")
     values["tags"] = [t for t in (clean_text(t).strip()[:120] for t in tags) if t][:30]
+    values["record"] = record  # what the registered parts read (pictures...)
     return values
 
 
@@ -121,9 +123,11 @@ def parse_updated(record):
 
 
 @transaction.atomic
-def import_record(values, *, announce_change=True):
+def import_record(values, *, announce_change=True, media=None, notes=None):
     """Create or update one article from parsed values. Returns (article, created).
-    announce_change=False leaves telling the other apps to the caller (see import_lines)."""
+    announce_change=False leaves telling the other apps to the caller (see import_lines).
+    `media`: the folder an export wrote its files to (pictures); `notes` collects problems
+    that did not stop the story (a picture that could not be taken)."""
     section = Section.objects.find_or_create(values["section"])
     source = Source.objects.find_or_create(values["source"])
     article = Article.objects.filter(external_id=values["external_id"]).first()
@@ -132,6 +136,12 @@ def import_record(values, *, announce_change=True):
         article = Article(external_id=values["external_id"], status=Article.Status.PUBLISHED)
     article.headline = values["headline"]
     article.summary = values["summary"]
+    from .exporting import parts
+
+    for part in parts():  # the media library takes the record's pictures (and rewrites the body)
+        found = part.take(values.get("record") or {}, values, article, media=media)
+        if notes is not None:
+            notes.extend(found)
     article.body = render_markdown(values["body"])  # the import format's body is Markdown
     article.section = section
     article.source = source
@@ -158,13 +168,13 @@ def import_record(values, *, announce_change=True):
     return article, created
 
 
-def import_lines(lines, *, progress=None):
+def import_lines(lines, *, progress=None, media=None):
     """Import every good line; collect every bad one with its line number. The other apps hear
     of the imported articles once, at the end, as one bulk load (articles_loaded): a large
     import is indexed in bulk instead of one background task per article."""
     report = ImportReport()
     try:
-        _import_lines(lines, report, progress)
+        _import_lines(lines, report, progress, media)
     finally:  # even when stopped halfway, what was stored is announced
         if report.article_ids:
             ids = list(dict.fromkeys(report.article_ids))
@@ -172,7 +182,7 @@ def import_lines(lines, *, progress=None):
     return report
 
 
-def _import_lines(lines, report, progress):
+def _import_lines(lines, report, progress, media=None):
     for number, raw in enumerate(lines, start=1):
         if progress:
             progress.update(1)
@@ -183,7 +193,9 @@ def _import_lines(lines, report, progress):
             continue
         try:
             values = parse_record(line)
-            article, created = import_record(values, announce_change=False)
+            notes = []
+            article, created = import_record(values, announce_change=False, media=media, notes=notes)
+            report.notes += [(number, note) for note in notes]
         except BadLine as error:
             report.errors.append((number, str(error)))
             continue

@@ -182,6 +182,10 @@ class ArticleQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-publish_at", "-id")
 
+    def pinned(self):
+        """Stories pinned as the home page's lead, the one pinned last first."""
+        return self.filter(pinned_at__isnull=False).order_by("-pinned_at", "-publish_at", "-id")
+
     def for_listing(self):
         """What a list of teasers shows: no bodies, the section and source in the same query."""
         return self.select_related("section", "source").defer("body", "body_html")
@@ -221,7 +225,8 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
 
     headline = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=SLUG_MAX, unique=True, blank=True)
+    # Unicode letters are welcome (a Turkish or Greek story keeps its own words in its address).
+    slug = models.SlugField(max_length=SLUG_MAX, unique=True, blank=True, allow_unicode=True)
     summary = models.TextField(blank=True, max_length=1000)
     body = models.TextField(blank=True, help_text="HTML in the story body format (docs/body-format.md).")
     body_html = models.TextField(blank=True, editable=False)
@@ -256,6 +261,12 @@ class Article(models.Model):
         help_text="The story this one translates: readers and search engines are pointed between them.",
     )
     comments_open = models.BooleanField(default=True)
+    pinned_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the story was pinned as the home page's lead (the one pinned last leads while published).",
+    )
     external_id = models.CharField(max_length=200, null=True, blank=True, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -276,6 +287,9 @@ class Article(models.Model):
             models.Index(fields=["status", "-publish_at", "-id"], name="article_public_idx"),
             models.Index(fields=["section", "status", "-publish_at"], name="article_section_idx"),
             models.Index(fields=["source", "status", "-publish_at"], name="article_source_idx"),
+            models.Index(
+                fields=["-pinned_at"], name="article_pinned_idx", condition=models.Q(pinned_at__isnull=False)
+            ),
             # Everything an article sitemap page reads, so it is read from the index alone.
             models.Index(
                 fields=["id", "status", "publish_at", "slug", "updated_at"], name="article_sitemap_idx"
@@ -286,6 +300,13 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        self.prepare_for_save(update_fields=kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def prepare_for_save(self, *, update_fields=None):
+        """What every save does to the story before it is written (clean text, a slug, the body
+        in its format and rendered, times and version); a bulk writer calls it for each story
+        before bulk_create, so its stories obey the same rules (the WordPress import)."""
         for field in self._meta.concrete_fields:
             if isinstance(field, models.CharField | models.TextField) and isinstance(
                 getattr(self, field.attname), str
@@ -301,12 +322,10 @@ class Article(models.Model):
             self.external_id = None
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
-        update_fields = kwargs.get("update_fields")
         if update_fields is None or "updated_at" in update_fields:
             self.updated_at = timezone.now()
         if update_fields is None or "version" in update_fields:
             self.version = (self.version or 0) + 1
-        super().save(*args, **kwargs)
 
     # --- questions about one article ---
 
@@ -330,6 +349,9 @@ class Article(models.Model):
             and self.updated_at
             and self.updated_at - self.publish_at > timezone.timedelta(minutes=5)
         )
+
+    def is_pinned(self):
+        return self.pinned_at is not None
 
     def is_republished(self):
         return self.source_id is not None or bool(self.source_url)
@@ -392,14 +414,16 @@ class Article(models.Model):
         "seo_description",
     )
 
-    def snapshot(self):
+    def snapshot(self, *, tags=None, authors=None):
+        """The story as a revision keeps it; `tags` (names) and `authors` (ids) when the caller
+        knows them already (a bulk writer), else they are read."""
         data = {}
         for name in self.REVISION_FIELDS:
             value = getattr(self, name)
             data[name] = value.isoformat() if hasattr(value, "isoformat") else value
         if self.pk:
-            data["tags"] = sorted(self.tags.values_list("name", flat=True))
-            data["authors"] = sorted(self.authors.values_list("pk", flat=True))
+            data["tags"] = sorted(tags if tags is not None else self.tags.values_list("name", flat=True))
+            data["authors"] = sorted(authors if authors is not None else self.authors.values_list("pk", flat=True))
         return data
 
 

@@ -13,6 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from broadsheet.core import surrogates
+from broadsheet.core.surrogates import request_purge
+
 from .models import Article, Revision
 from .signals import article_changed, send_robustly
 
@@ -23,6 +26,14 @@ if TYPE_CHECKING:
 def record_revision(article: Article, *, by: User | None = None) -> Revision:
     """Keep a copy of the article as it is now."""
     return Revision.objects.create(article=article, created_by=by, data=article.snapshot())
+
+
+def record_revisions(stories: list[tuple[Article, list[str], list[int]]], *, by: User | None = None) -> None:
+    """The first revision of many stories written in bulk: [(article, tag names, author ids)]."""
+    Revision.objects.bulk_create(
+        [Revision(article=a, created_by=by, data=a.snapshot(tags=t, authors=au)) for a, t, au in stories],
+        batch_size=500,
+    )
 
 
 def announce(article: Article, *, seen_by_readers: bool = True) -> None:
@@ -54,6 +65,28 @@ def check_can_save(article: Article, *, by: Any, status: str | None = None) -> N
         )
     if (status or article.status) == Article.Status.PUBLISHED:
         raise PermissionDenied("Only editors can publish. Send the story to review instead.")
+
+
+def set_lead(
+    article: Article, *, pinned: bool, by: Any = None, at: datetime.datetime | None = None, save: bool = True
+) -> bool:
+    """Pin a story as the home page's lead, or take it off; returns whether anything changed.
+
+    The published story pinned last leads the home page (pinning another one takes the lead from
+    it, and unpinning that one gives it back); with none pinned, the latest story leads. `at` is
+    the pin's time (an import keeps its site's order); `save=False` leaves saving to the caller,
+    who is saving the story anyway. Only an editor who may publish chooses the lead. The home
+    page is purged once the change commits.
+    """
+    if not can_publish(by):
+        raise PermissionDenied("Only editors who publish can choose the home page's lead story.")
+    if pinned == article.is_pinned() and (not pinned or at is None or article.pinned_at == at):
+        return False
+    article.pinned_at = (at or timezone.now()) if pinned else None
+    if save and article.pk:
+        Article.objects.filter(pk=article.pk).update(pinned_at=article.pinned_at)
+    request_purge(surrogates.HOME)
+    return True
 
 
 @transaction.atomic

@@ -29,8 +29,11 @@ def front_page(layout=None, sections=None):
     `layout` ([(section id, stories)]) is the editors' choice of sections, order and sizes;
     without one, a block for each of `sections` (the navigation's, by default).
 
-    Three queries whatever the number of sections (besides the sections themselves): the
-    newest ids overall and per section at once, the chosen stories, their comment counts."""
+    An editor's pinned story leads (the one pinned last); otherwise the latest story does.
+
+    Four queries whatever the number of sections (besides the sections themselves): the
+    pinned lead's id, the newest ids overall and per section at once, the chosen stories,
+    their comment counts."""
     if layout:
         found = Section.objects.in_bulk([section_id for section_id, _ in layout])
         plan = [(found[section_id], size) for section_id, size in layout if section_id in found]
@@ -40,7 +43,10 @@ def front_page(layout=None, sections=None):
         plan = [(section, SECTION_BLOCK_SIZE) for section in sections]
     depth = 13 + max((size for _section, size in plan), default=0)
     newest = Article.objects.published().newest_ids(depth, sections=[section.pk for section, _size in plan])
+    pinned = Article.objects.published().pinned().values_list("pk", flat=True).first()
     latest_ids = newest[None][:13]
+    if pinned is not None:
+        latest_ids = [pinned, *[pk for pk in newest[None] if pk != pinned][:12]]
     shown = set(latest_ids)
     chosen = {}
     for section, size in plan:

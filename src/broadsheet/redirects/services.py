@@ -67,8 +67,9 @@ def normalise_old_path(value: str) -> str:
 
 
 def add_many(rules, *, origin: str = "", replace_others: bool = False) -> int:
-    """Add or update (old_path, new_url, match) rules in one pass. Rules an editor made by hand
-    (another origin) are kept unless replace_others; a rule that would point at itself is left out."""
+    """Add or update (old_path, new_url, match) rules in one pass; returns how many were written.
+    Rules an editor made by hand (another origin) are kept unless replace_others; a rule that
+    would point at itself is left out, and one already as asked is not written again."""
     wanted = {}
     for old_path, new_url, match in rules:
         old_path = normalise_old_path(old_path)
@@ -76,11 +77,15 @@ def add_many(rules, *, origin: str = "", replace_others: bool = False) -> int:
             wanted[old_path] = (new_url, match or Redirect.Match.EXACT)
     if not wanted:
         return 0
-    if not replace_others:
-        for taken in (
-            Redirect.objects.filter(old_path__in=list(wanted)).exclude(origin=origin).values_list("old_path", flat=True)
-        ):
-            wanted.pop(taken, None)
+    for path, new_url, match, their_origin in Redirect.objects.filter(old_path__in=list(wanted)).values_list(
+        "old_path", "new_url", "match", "origin"
+    ):
+        if their_origin != origin and not replace_others:
+            wanted.pop(path, None)  # an editor's own rule stays
+        elif (new_url, match) == wanted.get(path) and their_origin == origin:
+            wanted.pop(path, None)  # already so: nothing to write (a second import run)
+    if not wanted:
+        return 0
     Redirect.objects.bulk_create(
         [Redirect(old_path=p, new_url=u, match=m, origin=origin) for p, (u, m) in wanted.items()],
         update_conflicts=True,

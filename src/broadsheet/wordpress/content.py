@@ -30,6 +30,7 @@ class PictureRef:
     alt: str = ""
     caption: str = ""
     credit: str = ""
+    name: str = ""  # the file's name in storage
 
 
 # resolve(attachment_id or None, src or "") -> PictureRef | None

@@ -23,7 +23,7 @@ from broadsheet.comments.text import clean_comment_text, render_comment
 from broadsheet.media.models import Picture
 from broadsheet.media.services import add_picture, set_lead_picture
 from broadsheet.newsroom.models import SLUG_MAX, Article, Author, Section, Source, Tag, unique_slug
-from broadsheet.newsroom.services import record_revision
+from broadsheet.newsroom.services import record_revision, record_revisions, set_lead
 from broadsheet.newsroom.signals import articles_loaded
 from broadsheet.newsroom.text import clean_text
 from broadsheet.pages.models import Page
@@ -54,7 +54,7 @@ COMMENT_STATUSES = {
     "post-trashed": Comment.Status.TRASH,
 }
 EARLIEST, LATEST = 1900, 2200
-BATCH = 100  # items a transaction: fewer commits, and a short write lock on SQLite
+BATCH = 250  # items a transaction: fewer commits, and a short write lock on SQLite
 
 
 @dataclass
@@ -130,6 +130,7 @@ class Importer:
         self.used_categories = set()
         self.used_tags = set()
         self.remembered = []
+        self.unchanged_posts = []  # (item, article id): their old addresses, once the group is read
         self.sections = {}
         self.tags = {}
         self.sources = {}
@@ -139,8 +140,13 @@ class Importer:
     def run(self) -> Report:
         if self.uploads.problem:
             self.report.notes.append(("pictures", self.uploads.problem))
+        # Comments are not kept here (three or more a post: memory would grow with the site);
+        # a post's are read when the post changed (take_comments).
         self.mapped = {
-            (k, w): (o, f) for k, w, o, f in WordPressItem.objects.values_list("kind", "wp_id", "object_id", "fingerprint")
+            (k, w): (o, f)
+            for k, w, o, f in WordPressItem.objects.exclude(kind=Kind.COMMENT).values_list(
+                "kind", "wp_id", "object_id", "fingerprint"
+            )
         }
         self.load_known_pictures()
         try:
@@ -162,10 +168,10 @@ class Importer:
                 articles_loaded.send(sender=Article, article_ids=ids)
         return self.report
 
-    def events(self):
+    def events(self, only=None):
         with open(self.path, "rb") as handle:
             reader = _Progress(handle, self.progress)
-            yield from read(reader)
+            yield from read(reader, only=only)
 
     def in_batches(self, events, size=BATCH):
         """The events in groups, each group handled in one transaction (one commit per group, a
@@ -187,7 +193,7 @@ class Importer:
                 return
 
     def first_pass(self):
-        for group in self.in_batches(self.events()):
+        for group in self.in_batches(self.events(only={"attachment"})):  # posts are read in the second
             for kind, value in group:
                 self.take_header_or_picture(kind, value)
 
@@ -229,6 +235,7 @@ class Importer:
             new_posts = [p for p in new_posts if p is not None]
             if new_posts:
                 self.store_new_posts(new_posts)
+            self.unchanged_post_redirects()
 
     def guard(self, what, take, item):
         """One item, all or nothing; whatever goes wrong is a report line, never a stop."""
@@ -270,7 +277,8 @@ class Importer:
     def flush_remembered(self):
         rows, self.remembered = self.remembered, []
         for row in rows:
-            self.mapped[(row.kind, row.wp_id)] = (row.object_id, row.fingerprint)
+            if row.kind != Kind.COMMENT:
+                self.mapped[(row.kind, row.wp_id)] = (row.object_id, row.fingerprint)
         WordPressItem.objects.bulk_create(
             rows,
             update_conflicts=True,
@@ -407,7 +415,7 @@ class Importer:
             raise _Skip(f"status {item.status or 'none'!r} is not imported")
         if self.unchanged(Kind.POST, item):
             self.report.counts["posts unchanged"] += 1
-            self.post_redirects(item, self.mapped[(Kind.POST, str(item.wp_id))][0])
+            self.unchanged_posts.append((item, self.mapped[(Kind.POST, str(item.wp_id))][0]))
             return None
         notes = []
         status = STATUSES[item.status]
@@ -489,12 +497,13 @@ class Importer:
             self.post_stored(post.item, article, True)
 
     def insert_posts(self, posts):
-        """Each story saved once (through Article.save or set_lead_picture, so the newsroom's
-        own rules apply); their tags, authors and mappings written together."""
+        """The group's stories prepared by the newsroom's own rules (Article.prepare_for_save)
+        and written in one INSERT, with their tags, authors, first revisions, comments and
+        mappings in a few more: no per-story save, signal or purge. The other apps hear of
+        them once, at the end of the import (articles_loaded), and index them in bulk."""
         wanted = [wanted_slug(p.item, p.headline) for p in posts]
         taken = set(Article.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-        tag_rows, author_rows, stored = [], [], []
-        Tags, Authors = Article.tags.through, Article.authors.through
+        articles, links = [], []
         for post in posts:
             item = post.item
             article = Article(
@@ -510,29 +519,36 @@ class Importer:
             article.source, article.source_url = self.source_for(item)
             article.slug = self.slug_for(item, post.headline, article, post.notes, taken=taken)
             taken.add(article.slug)
+            self.pin_if_sticky(article, post)
             picture = self.featured_picture(item)
             if picture is not None:
-                set_lead_picture(article, picture)  # saves the story
-            else:
-                article.save()
-            tag_rows += [Tags(article_id=article.pk, tag_id=t) for t in sorted({t.pk for t in self.tags_for(item, article.section)})]
+                set_lead_picture(article, picture, save=False)
+            article.prepare_for_save()
+            # WordPress's own dates, not the import's: no "Updated <import day>".
+            article.created_at = post.published or article.created_at
+            article.updated_at = post.modified or post.published or article.updated_at
+            articles.append(article)
+            tags = {t.pk: t.name for t in self.tags_for(item, article.section)}
             author = self.authors.get(item.creator)
-            if author:
-                author_rows.append(Authors(article_id=article.pk, author_id=author))
-            stored.append((post, article))
-        Tags.objects.bulk_create(tag_rows)
-        Authors.objects.bulk_create(author_rows)
+            links.append((tags, [author] if author else []))
+        Article.objects.bulk_create(articles)
+        Tags, Authors = Article.tags.through, Article.authors.through
+        Tags.objects.bulk_create(
+            [Tags(article_id=a.pk, tag_id=t) for a, (tags, _au) in zip(articles, links, strict=True) for t in sorted(tags)],
+            batch_size=500,
+        )
+        Authors.objects.bulk_create(
+            [Authors(article_id=a.pk, author_id=au) for a, (_t, authors) in zip(articles, links, strict=True) for au in authors],
+            batch_size=500,
+        )
+        record_revisions([(a, list(tags.values()), authors) for a, (tags, authors) in zip(articles, links, strict=True)])
+        stored = list(zip(posts, articles, strict=True))
+        self.take_new_comments([(post.item, article) for post, article in stored])
         for post, article in stored:
-            record_revision(article)
-            self.take_comments(post.item, article, new_article=True)
             self.remember(
                 Kind.POST, post.item.wp_id, article.pk, post.item.fingerprint,
                 wp_status=post.item.status, is_sticky=post.item.is_sticky,
             )  # fmt: skip
-            # WordPress's own dates, not the import's: no "Updated <import day>".
-            article.created_at = post.published or article.created_at
-            article.updated_at = post.modified or post.published or article.updated_at
-        Article.objects.bulk_update([a for _p, a in stored], ["created_at", "updated_at"])
         return stored
 
     def store_article(self, item, headline, body, status, published, modified, notes):
@@ -551,6 +567,7 @@ class Importer:
         article.section = self.section_for(item)
         article.source, article.source_url = self.source_for(item)
         article.slug = self.slug_for(item, headline, article, notes)
+        self.pin_if_sticky(article, _Post(item, headline, body, status, published, modified, notes))
         picture = self.featured_picture(item)
         if picture is not None:
             set_lead_picture(article, picture)  # saves the story: one save either way
@@ -567,6 +584,16 @@ class Importer:
             stamp["created_at"] = published
         Article.objects.filter(pk=article.pk).update(**stamp)
         return article, created
+
+    def pin_if_sticky(self, article, post):
+        """A sticky post leads the home page, as it topped the old site's front page: pinned at
+        its own date, so of several sticky posts the newest leads, and an editor's later pin
+        still wins. A post no longer sticky loses the pin the import gave it (not an editor's)."""
+        pinned_by_import = post.published or article.created_at
+        if post.item.is_sticky:
+            set_lead(article, pinned=True, at=pinned_by_import, save=False)
+        elif article.pinned_at is not None and article.pinned_at == pinned_by_import:
+            set_lead(article, pinned=False, save=False)
 
     def tags_for(self, item, section):
         """The post's tags and its categories other than the one that became its section."""
@@ -586,7 +613,11 @@ class Importer:
         if ref is None:
             self.report.notes.append((f"post {item.wp_id}", f"featured picture {thumbnail} was not imported"))
             return None
-        return Picture.objects.filter(pk=ref.picture_id).first()
+        # What set_lead_picture reads, from what the import already knows (no query a post).
+        return Picture(
+            pk=ref.picture_id, file=ref.name, width=ref.width, height=ref.height,
+            alt_text=ref.alt, caption=ref.caption, credit=ref.credit,
+        )  # fmt: skip
 
     def slug_for(self, item, headline, article, notes, *, taken=None):
         """The post's own slug, or the first free `slug-N`. `taken`: slugs known to be in use
@@ -658,6 +689,16 @@ class Importer:
                 self.sources[name.lower()] = source
         return source, url
 
+    def unchanged_post_redirects(self):
+        """The old addresses of the group's unchanged posts, their stories read in one query."""
+        waiting, self.unchanged_posts = self.unchanged_posts, []
+        if not waiting:
+            return
+        found = Article.objects.filter(pk__in=[pk for _item, pk in waiting]).only("slug").in_bulk()
+        for item, pk in waiting:
+            if pk in found:
+                self.post_redirects(item, pk, found[pk])
+
     def post_redirects(self, item, article_id, article=None):
         if item.status not in ("publish", "future"):  # never public on the old site: no old address
             return
@@ -685,41 +726,84 @@ class Importer:
     def take_comments(self, item, article, *, new_article=False):
         """Every comment of a post, stored a thread level at a time (parents before replies);
         a comment seen before is updated in place."""
+        if new_article:  # a story made just now has no comments yet
+            self.take_new_comments([(item, article)])
+            return
         by_id = {c["wp_id"]: c for c in item.comments if c["wp_id"]}
         if not by_id:
             return
-        ours = {}  # wp id -> Comment
-        known, seen = {}, set()
-        if not new_article:  # a story made just now has no comments yet
-            mapped = [self.mapped.get((Kind.COMMENT, str(w)), (None,))[0] for w in by_id]
-            known = {c.pk: c for c in Comment.objects.filter(pk__in=[o for o in mapped if o], article=article)}
-            seen = set(Comment.objects.filter(article=article).values_list("author_email", "fingerprint"))
-        level = [c for c in by_id.values() if not c["parent"] or c["parent"] not in by_id]
-        handled = set()
-        while level:
+        mapped = dict(
+            WordPressItem.objects.filter(kind=Kind.COMMENT, wp_id__in=[str(w) for w in by_id]).values_list(
+                "object_id", "wp_id"
+            )
+        )
+        known = {
+            int(mapped[c.pk]): c for c in Comment.objects.filter(pk__in=[o for o in mapped if o], article=article)
+        }  # WordPress comment id -> ours
+        seen = set(Comment.objects.filter(article=article).values_list("author_email", "fingerprint"))
+        if self.store_threads([_Threads(article, by_id, known, seen)]):
+            CommentTally.recount(article.pk)
+
+    def take_new_comments(self, stories):
+        """The comments of stories made just now ([(item, article)]), all their threads written
+        together a level at a time, and each story's count of approved ones."""
+        threads = []
+        for item, article in stories:
+            by_id = {c["wp_id"]: c for c in item.comments if c["wp_id"]}
+            if by_id:
+                threads.append(_Threads(article, by_id, {}, set()))
+        if not self.store_threads(threads):
+            return
+        ids = [t.article.pk for t in threads if t.ours]
+        counts = dict(
+            Comment.objects.approved()
+            .filter(article_id__in=ids)
+            .values("article_id")
+            .annotate(n=models.Count("id"))
+            .values_list("article_id", "n")
+        )
+        CommentTally.objects.bulk_create(
+            [CommentTally(article_id=i, approved=counts.get(i, 0)) for i in ids],
+            update_conflicts=True,
+            unique_fields=["article"],
+            update_fields=["approved"],
+            batch_size=500,
+        )
+
+    def store_threads(self, threads):
+        """Write the comments of each _Threads, parents before replies; True if any was stored."""
+        for t in threads:
+            t.level = [c for c in t.by_id.values() if not c["parent"] or c["parent"] not in t.by_id]
+        stored = False
+        while any(t.level for t in threads):
             new, changed = [], []
-            for data in sorted(level, key=lambda c: c["wp_id"]):
-                handled.add(data["wp_id"])
-                # A reply to a comment left out (a pingback, an empty one) joins the thread above it.
-                parent = by_id.get(data["parent"])
-                while parent is not None and parent["wp_id"] not in ours:
-                    parent = by_id.get(parent["parent"])
-                comment = self.build_comment(data, article, ours.get(parent["wp_id"]) if parent else None, known, seen)
-                if comment is None:
-                    continue
-                ours[data["wp_id"]] = comment
-                (changed if comment.pk else new).append((data, comment))
-            Comment.objects.bulk_create([c for _d, c in new])  # as they are: no per-comment signal
+            for t in threads:
+                for data in sorted(t.level, key=lambda c: c["wp_id"]):
+                    t.handled.add(data["wp_id"])
+                    # A reply to a comment left out (a pingback, an empty one) joins the thread above it.
+                    parent = t.by_id.get(data["parent"])
+                    while parent is not None and parent["wp_id"] not in t.ours:
+                        parent = t.by_id.get(parent["parent"])
+                    comment = self.build_comment(
+                        data, t.article, t.ours.get(parent["wp_id"]) if parent else None, t.known, t.seen
+                    )
+                    if comment is None:
+                        continue
+                    t.ours[data["wp_id"]] = comment
+                    (changed if comment.pk else new).append((data, comment))
+            Comment.objects.bulk_create([c for _d, c in new], batch_size=500)  # as they are: no per-comment signal
             for _data, comment in changed:
                 models.Model.save(comment)
             for data, comment in new + changed:
                 self.remember(Kind.COMMENT, data["wp_id"], comment.pk)
                 self.report.counts[f"comments {comment.status}"] += 1
-            level = [c for c in by_id.values() if c["parent"] in handled and c["wp_id"] not in handled]
-        for wp_id in sorted(by_id.keys() - handled):
-            self.report.skipped.append((f"comment {wp_id}", "its thread loops back on itself"))
-        if ours:
-            CommentTally.recount(article.pk)
+                stored = True
+            for t in threads:
+                t.level = [c for c in t.by_id.values() if c["parent"] in t.handled and c["wp_id"] not in t.handled]
+        for t in threads:
+            for wp_id in sorted(t.by_id.keys() - t.handled):
+                self.report.skipped.append((f"comment {wp_id}", "its thread loops back on itself"))
+        return stored
 
     def build_comment(self, data, article, parent, known, seen):
         what = f"comment {data['wp_id']}"
@@ -739,8 +823,7 @@ class Importer:
         if not body:
             self.report.skipped.append((what, "empty comment"))
             return None
-        mapped = self.mapped.get((Kind.COMMENT, str(data["wp_id"])))
-        comment = known.get(mapped[0]) if mapped else None
+        comment = known.get(data["wp_id"])
         if comment is None:
             comment = Comment(article=article)
         comment.parent = parent
@@ -869,6 +952,19 @@ class _Skip(Exception):
 
 
 @dataclass
+class _Threads:
+    """One story's comments on their way in: by WordPress id, ours so far, what is known."""
+
+    article: Article
+    by_id: dict
+    known: dict  # WordPress comment id -> our Comment, for comments imported before
+    seen: set  # (email, fingerprint) already on the story
+    ours: dict = field(default_factory=dict)  # wp id -> Comment
+    handled: set = field(default_factory=set)
+    level: list = field(default_factory=list)
+
+
+@dataclass
 class _Post:
     """A post checked and converted, ready to be stored."""
 
@@ -904,6 +1000,7 @@ class _Progress:
 def _ref(picture):
     return PictureRef(
         picture_id=picture.pk,
+        name=picture.file.name,
         url=picture.file.url,
         width=picture.width,
         height=picture.height,

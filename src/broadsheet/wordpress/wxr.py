@@ -50,8 +50,20 @@ def _local(tag):
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+_prefixes: dict = {}  # tag -> prefix: an export has a few dozen tags, read millions of times
+
+
 def _prefix(tag):
     """'wp', 'content', 'excerpt', 'dc' or '' for an element's namespace."""
+    found = _prefixes.get(tag)
+    if found is None:
+        found = _prefix_of(tag)
+        if len(_prefixes) < 1000:  # a hostile file with endless namespaces does not grow it
+            _prefixes[tag] = found
+    return found
+
+
+def _prefix_of(tag):
     if not isinstance(tag, str) or not tag.startswith("{"):
         return ""
     uri = tag[1:].split("}", 1)[0]
@@ -119,6 +131,13 @@ _WP_FIELDS = {
 }
 
 
+def _post_type(element):
+    for child in element:
+        if _local(child.tag) == "post_type" and _prefix(child.tag) == "wp":
+            return (child.text or "").strip()
+    return ""
+
+
 def _item(element) -> Item:
     item = Item(wp_id=0, post_type="")
     item.fingerprint = hashlib.blake2b(etree.tostring(element), digest_size=16).hexdigest()
@@ -162,10 +181,11 @@ class Site:
     version: str = ""
 
 
-def read(path_or_file) -> Iterator[tuple[str, object]]:
+def read(path_or_file, *, only=None) -> Iterator[tuple[str, object]]:
     """Yield ("site", Site) once the channel header is read, then ("author", dict),
     ("category", dict), ("tag", dict) and ("item", Item) in file order. Raises ExportError
-    (with the line) when the file is not a readable export; what came before was yielded."""
+    (with the line) when the file is not a readable export; what came before was yielded.
+    `only`: the post types whose items are wanted (the others are passed over unread)."""
     context = etree.iterparse(
         path_or_file,
         events=("start", "end"),
@@ -200,7 +220,8 @@ def read(path_or_file) -> Iterator[tuple[str, object]]:
                 continue
             prefix, name = _prefix(element.tag), _local(element.tag)
             if name == "item" and prefix == "":
-                yield "item", _item(element)
+                if only is None or _post_type(element) in only:
+                    yield "item", _item(element)
             elif prefix == "wp" and name == "wxr_version":
                 site.version = _text(element)
             elif prefix == "wp" and name == "base_site_url":

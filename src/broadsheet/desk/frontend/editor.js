@@ -63,6 +63,7 @@ function start() {
     headline: $("headline"), summary: $("summary"), slug: $("slug"), section: $("section"),
     language: $("language"), source_name: $("source-name"), source_url: $("source-url"),
     seo_title: $("seo-title"), seo_description: $("seo-description"), comments_open: $("comments-open"),
+    pinned: $("pinned"),
   };
   for (const [value, label] of options.sections) fields.section.append(el("option", { value, text: label }));
   for (const [value, label] of options.languages) fields.language.append(el("option", { value, text: label }));
@@ -84,6 +85,7 @@ function start() {
     fields.seo_title.value = data.seo_title;
     fields.seo_description.value = data.seo_description;
     fields.comments_open.checked = data.comments_open;
+    fields.pinned.checked = data.pinned;
     authorsBox.querySelectorAll("input").forEach((box) => { box.checked = data.authors.includes(Number(box.value)); });
     state.tags = [...data.tags];
     state.lead = data.lead_picture;
@@ -102,6 +104,7 @@ function start() {
       section: fields.section.value, language: fields.language.value, source_name: fields.source_name.value,
       source_url: fields.source_url.value, seo_title: fields.seo_title.value, seo_description: fields.seo_description.value,
       comments_open: fields.comments_open.checked, tags: state.tags,
+      ...(options.can_publish ? { pinned: fields.pinned.checked } : {}),
       authors: Array.from(authorsBox.querySelectorAll("input:checked")).map((box) => Number(box.value)),
       lead_picture: state.lead ? state.lead.id : "", social_picture: state.social ? state.social.id : "",
     };
@@ -120,6 +123,7 @@ function start() {
     $("action-publish").textContent = data.is_published ? "Update" : "Publish";
     $("action-publish").hidden = !options.can_publish;
     $("schedule-box").hidden = !options.can_publish;
+    $("lead-box").hidden = !options.can_publish;
     $("action-unpublish").hidden = !options.can_publish || !data.is_published;
     $("action-review").hidden = data.status === "review" || (data.is_published && !options.can_publish);
     if (!slugTouched && !data.is_published) fields.slug.value = data.slug;
