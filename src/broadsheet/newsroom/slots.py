@@ -73,9 +73,10 @@ def cached_fragment(request, name, key, build, *, keys=()):
     return _fragment_cache.cached(request, name, key, build, keys=keys)
 
 
-def cached_value(request, name, key, build, *, size=1000, keys=()):
+def cached_value(request, name, key, build, *, size=1000, keys=(), site=False):
     """A value every reader shares until what it shows changes (the sections, the comment
     rules); `size` is roughly its bytes in memory; `keys` may be a function of the value.
+    `site=True` for a site-wide value that changes rarely: kept even with fragments off.
     Within one request a value is looked up once, whoever asks (the site's look is wanted by
     the page, its promo and its share links), even with the fragment cache off."""
     seen = getattr(request, "_slot_values", None) if request is not None else None
@@ -84,7 +85,7 @@ def cached_value(request, name, key, build, *, size=1000, keys=()):
     if _fragment_cache is None:
         found = build()
     else:
-        found = _fragment_cache.value(request, name, key, build, size=size, keys=keys)
+        found = _fragment_cache.value(request, name, key, build, size=size, keys=keys, site=site)
     if request is not None:
         if seen is None:
             seen = request._slot_values = {}

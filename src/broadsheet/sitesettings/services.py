@@ -210,7 +210,7 @@ def current(request=None):
         return load()
     from broadsheet.newsroom import slots
 
-    return slots.cached_value(request, "site-look", "", load, size=4000)
+    return slots.cached_value(request, "site-look", "", load, size=4000, site=True)
 
 
 @transaction.atomic
