@@ -97,9 +97,11 @@ def render_article(request, article, *, preview=False):
 
     def render_part(template_name):
         def build():
-            prefetch_related_objects([article], *ARTICLE_RELATIONS)
-            if article.image:  # the lead picture's renditions, from the apps that keep them
-                slots.annotate_listing([article], only={"lead-pictures"})
+            if not getattr(article, "_relations_loaded", False):  # once for the story and its meta
+                prefetch_related_objects([article], *ARTICLE_RELATIONS)
+                if article.image:  # the lead picture's renditions, from the apps that keep them
+                    slots.annotate_listing([article], only={"lead-pictures"})
+                article._relations_loaded = True
             context = {"article": article, "preview": preview}
             return render_to_string(template_name, context, request)
 
@@ -213,7 +215,9 @@ def author_detail(request, slug):
 
 
 def source_detail(request, slug):
-    source = slots.cached_value(request, "source", slug, lambda: get_object_or_404(Source.objects.select_related("logo"), slug=slug))
+    source = slots.cached_value(
+        request, "source", slug, lambda: get_object_or_404(Source.objects.select_related("logo"), slug=slug)
+    )
     description = ", ".join(x for x in [source.country, source.homepage] if x)
     return listing(
         request,

@@ -220,7 +220,10 @@ def value(request, name, key, build, *, size=1000, keys=(), site=False):
     copy, so a request that changes it (prefetching, say) never changes another thread's.
     `site`: a site-wide value that changes rarely (sections, look, rules), kept even when the
     fragment cache is off (BROADSHEET_FRAGMENTS), stale exactly when the same purges say so."""
-    current = site_generation(request) if site else generation(request)
+    if site and conf.site_values_enabled():
+        current = site_generation(request)
+    else:
+        current = generation(request)
     if current is None:
         return build()
     local_key = f"value:{name}:{key}"

@@ -25,7 +25,9 @@ def teaser(article, big=False, compact=False, show_image=False):
             article, "teaser_picture_html", ""
         )
         if picture:
-            parts.append(format_html('<a href="{}" tabindex="-1" aria-hidden="true">{}</a>', url, mark_safe(picture)))
+            parts.append(
+                format_html('<a href="{}" tabindex="-1" aria-hidden="true">{}</a>', url, mark_safe(picture))
+            )
         else:
             parts.append(
                 format_html(
@@ -42,10 +44,16 @@ def teaser(article, big=False, compact=False, show_image=False):
     if article.source_id and article.source:
         parts.append(format_html(' · <span class="source-name">{}</span>', article.source.name))
     heading = "h2" if big else "h3"
-    parts.append(f'</p>\n  <{heading}><a href="{url}">{conditional_escape(article.headline)}</a></{heading}>\n  ')
+    parts.append(
+        f'</p>\n  <{heading}><a href="{url}">{conditional_escape(article.headline)}</a></{heading}>\n  '
+    )
     if article.summary and not compact:
         parts.append(format_html('<p class="summary">{}</p>', article.summary))
-    published = timezone.localtime(article.publish_at) if timezone.is_aware(article.publish_at) else article.publish_at
+    published = (
+        timezone.localtime(article.publish_at)
+        if timezone.is_aware(article.publish_at)
+        else article.publish_at
+    )
     parts.append(
         format_html(
             '\n  <p class="meta"><time datetime="{}">{}</time>',
@@ -56,7 +64,9 @@ def teaser(article, big=False, compact=False, show_image=False):
     replies = getattr(article, "comment_count", 0)
     if replies:
         parts.append(
-            format_html(' · <a href="{}#comments">{} {}</a>', url, replies, "reply" if replies == 1 else "replies")
+            format_html(
+                ' · <a href="{}#comments">{} {}</a>', url, replies, "reply" if replies == 1 else "replies"
+            )
         )
     parts.append("</p>\n</article>\n")
     return mark_safe("".join(parts))

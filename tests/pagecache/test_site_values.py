@@ -1,0 +1,80 @@
+"""Site-wide values (the navigation's sections, the site's look, the comment rules) are kept by
+each worker even with the fragment cache off, so a full render does not read them again; a
+committed change to any of them purges them, and the next page shows it at once."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from broadsheet.comments.models import ModerationSettings
+from broadsheet.pagecache import fragments
+from broadsheet.sitesettings import services as look
+from tests.conftest import make_article, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site_values(settings):
+    settings.BROADSHEET_FRAGMENTS = False
+    settings.BROADSHEET_SITE_VALUES = True
+    fragments.reset()
+    yield
+    fragments.reset()
+
+
+def story_page(client, story):
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(story.get_absolute_url(), HTTP_COOKIE="bs_nocache=1").content.decode()
+    return html, [q["sql"] for q in queries.captured_queries]
+
+
+def reads(sqls, table):
+    return sum(f' FROM "{table}"' in sql for sql in sqls)
+
+
+def test_a_full_render_reads_site_wide_values_once_per_change(
+    client, site_values, django_capture_on_commit_callbacks
+):
+    story = make_article("Ferry timetable changes", section=make_section("Harbour", in_navigation=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        pass  # the story's own purges
+    html, first = story_page(client, story)
+    assert ">Harbour</a>" in html
+    assert reads(first, "newsroom_section") == 1
+    assert reads(first, "sitesettings_sitesettings") == 1
+    html, second = story_page(client, story)
+    assert reads(second, "newsroom_section") == 0, "the navigation is kept, not read again"
+    assert reads(second, "sitesettings_sitesettings") == 0
+    assert reads(second, "comments_moderationsettings") == 0
+    assert len(second) < len(first)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        section = story.section
+        section.name = "Waterfront"
+        section.save()
+    html, third = story_page(client, story)
+    assert ">Waterfront</a>" in html and ">Harbour</a>" not in html, "a renamed section shows at once"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        row = look.settings_row()
+        row.tagline = "Tides and timetables"
+        row.save()
+    assert "Tides and timetables" in story_page(client, story)[0], "a new look shows at once"
+
+
+def test_changed_comment_rules_show_at_once(client, site_values, django_capture_on_commit_callbacks):
+    story = make_article("Lighthouse repainted", publish_at=timezone.now() - datetime.timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        rules = ModerationSettings.load()
+        rules.close_after_days = 0
+        rules.save()
+    assert "Comments are closed" not in story_page(client, story)[0]
+    assert "Comments are closed" not in story_page(client, story)[0]  # now from the kept rules
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.close_after_days = 1
+        rules.save()
+    assert "Comments are closed on this story." in story_page(client, story)[0]
