@@ -78,3 +78,22 @@ def test_changed_comment_rules_show_at_once(client, site_values, django_capture_
         rules.close_after_days = 1
         rules.save()
     assert "Comments are closed on this story." in story_page(client, story)[0]
+
+
+def test_a_story_shows_its_live_coverage_once_it_starts(
+    client, site_values, django_capture_on_commit_callbacks
+):
+    from broadsheet.live import services as live
+
+    story = make_article("Regatta day")
+    other = make_article("Quiet harbour")
+    assert 'class="live"' not in story_page(client, story)[0]
+    html, sqls = story_page(client, other)
+    assert reads(sqls, "live_livecoverage") == 0, "which stories are live is kept, not asked per story"
+    with django_capture_on_commit_callbacks(execute=True):
+        coverage = live.start(story)
+    assert 'class="live"' in story_page(client, story)[0], "a coverage shows once it starts"
+    assert 'class="live"' not in story_page(client, other)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        coverage.delete()
+    assert 'class="live"' not in story_page(client, story)[0]

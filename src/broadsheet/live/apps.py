@@ -25,6 +25,8 @@ class LiveConfig(AppConfig):
                 .first()
             )
             keys = [surrogates.story(article_id)] if article_id else [surrogates.ALL]
+            if isinstance(instance, LiveCoverage):  # a coverage started or ended
+                keys.append(blocks.COVERED_KEY)
             transaction.on_commit(lambda: surrogates.request_purge(*keys))
 
         for model in (LiveCoverage, LiveUpdate):

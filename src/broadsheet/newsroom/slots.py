@@ -93,6 +93,12 @@ def cached_value(request, name, key, build, *, size=1000, keys=(), site=False):
     return found
 
 
+def site_values_kept():
+    """Whether site-wide values are kept per worker: a set read to spare each page a query
+    (the stories that are live) is worth it only then."""
+    return _fragment_cache is not None and _fragment_cache.keeps_site_values()
+
+
 def render_block(request, article, provider):
     result = provider(request, article)
     if not result:

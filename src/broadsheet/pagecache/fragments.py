@@ -214,6 +214,11 @@ def _single_flight(local_key):
         done.set()
 
 
+def keeps_site_values():
+    """True when site-wide values are kept (a value asked to spare queries is worth reading)."""
+    return conf.site_values_enabled() or conf.fragments_enabled()
+
+
 def value(request, name, key, build, *, size=1000, keys=(), site=False):
     """Like cached(), for a small Python value (a list of sections) kept in this worker only.
     `keys` may be a function of the value (the story a slug found). A value is handed out as a
