@@ -8,7 +8,6 @@ from broadsheet.newsroom import slots
 from . import conf, services
 from .models import LiveCoverage
 
-
 # Purged when a coverage starts or ends: the stories that have one, a site-wide value kept per
 # worker, so the many stories without one ask nothing.
 COVERED_KEY = "live-stories"
