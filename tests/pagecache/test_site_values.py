@@ -97,3 +97,18 @@ def test_a_story_shows_its_live_coverage_once_it_starts(
     with django_capture_on_commit_callbacks(execute=True):
         coverage.delete()
     assert 'class="live"' not in story_page(client, story)[0]
+
+
+def test_a_new_translation_shows_in_its_originals_languages_at_once(
+    client, site_values, django_capture_on_commit_callbacks
+):
+    story = make_article("Harbour festival", language="en")
+    html, first = story_page(client, story)
+    assert "hreflang" not in html
+    html, second = story_page(client, story)
+    family_query = '"newsroom_article"."translation_of_id" ='
+    assert not any(family_query in sql for sql in second), "a story in no family skips their query"
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article("Fête du port", language="fr", translation_of=story)
+    html = story_page(client, story)[0]
+    assert 'hreflang="fr"' in html and 'hreflang="en"' in html
