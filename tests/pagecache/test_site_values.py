@@ -112,3 +112,19 @@ def test_a_new_translation_shows_in_its_originals_languages_at_once(
         make_article("Fête du port", language="fr", translation_of=story)
     html = story_page(client, story)[0]
     assert 'hreflang="fr"' in html and 'hreflang="en"' in html
+
+
+def test_a_new_correction_shows_at_once(client, site_values, django_capture_on_commit_callbacks):
+    from broadsheet.newsroom.models import Correction
+
+    story = make_article("Bridge reopens")
+    story_page(client, story)
+    html, sqls = story_page(client, story)
+    assert "Corrections and updates" not in html
+    assert reads(sqls, "newsroom_correction") == 0, "a story with no correction skips their query"
+    with django_capture_on_commit_callbacks(execute=True):
+        Correction.objects.create(
+            article=story, kind=Correction.Kind.CORRECTION, text="It reopens on Tuesday."
+        )
+    html = story_page(client, story)[0]
+    assert "Corrections and updates" in html and "It reopens on Tuesday." in html

@@ -111,6 +111,20 @@ def translation_families(request):
     )
 
 
+def corrected_stories(request):
+    """The ids of the stories that carry a correction: a site-wide value, so the many that
+    carry none skip that query. Purged by any correction's save or delete (CORRECTIONS)."""
+    return slots.cached_value(
+        request,
+        "corrected-stories",
+        "",
+        lambda: frozenset(Correction.objects.values_list("article_id", flat=True).distinct()),
+        keys=[surrogates.CORRECTIONS],
+        site=True,
+        size=20_000,
+    )
+
+
 def render_article(request, article, *, preview=False):
     """The article page. The story and its metadata are the same for every reader, so they may
     come from the fragment cache (a preview always renders afresh); the authors, tags and
@@ -119,6 +133,10 @@ def render_article(request, article, *, preview=False):
     def render_part(template_name):
         def build():
             if not getattr(article, "_relations_loaded", False):  # once for the story and its meta
+                if not preview and slots.site_values_kept() and article.pk not in corrected_stories(request):
+                    if not hasattr(article, "_prefetched_objects_cache"):
+                        article._prefetched_objects_cache = {}
+                    article._prefetched_objects_cache["corrections"] = Correction.objects.none()
                 prefetch_related_objects([article], *ARTICLE_RELATIONS)
                 if article.image:  # the lead picture's renditions, from the apps that keep them
                     slots.annotate_listing([article], only={"lead-pictures"})
