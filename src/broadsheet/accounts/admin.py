@@ -41,16 +41,7 @@ class ActiveFilter(admin.SimpleListFilter):
 
 @admin.register(Lockout)
 class LockoutAdmin(ReadOnlyAdmin):
-    list_display = [
-        "key",
-        "scope",
-        "ip_address",
-        "failures",
-        "locked_at",
-        "locked_until",
-        "is_locked_now",
-        "unlocked_by",
-    ]
+    list_display = ["key", "scope", "ip_address", "failures", "locked_at", "locked_until", "is_locked_now", "unlocked_by"]
     list_filter = [ActiveFilter, "scope"]
     search_fields = ["key", "ip_address"]
     actions = ["unlock_selected"]

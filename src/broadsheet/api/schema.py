@@ -146,10 +146,7 @@ _article_detail.update(
         },
         "provenance": _object(
             {
-                "source": {
-                    "oneOf": [_ref("NameAndUrl"), {"type": "null"}],
-                    "description": "The outlet we republish from.",
-                },
+                "source": {"oneOf": [_ref("NameAndUrl"), {"type": "null"}], "description": "The outlet we republish from."},
                 "cited": {
                     "type": "array",
                     "items": _ref("NameAndUrl"),

@@ -30,9 +30,7 @@ class CommentsConfig(AppConfig):
         hooks.register(slots.ARTICLE_BLOCK, views.article_block, order=50, name="comments")
         # A commenter's saved details and their held comments reach the page through
         # comments.js, so these cookies change nothing in a cached page.
-        hooks.register(
-            HARMLESS_COOKIES, lambda: [conf.pending_cookie(), conf.commenter_cookie()], name="comments"
-        )
+        hooks.register(HARMLESS_COOKIES, lambda: [conf.pending_cookie(), conf.commenter_cookie()], name="comments")
         hooks.register(slots.LISTING_ANNOTATOR, services.annotate_comment_counts, name="comments")
         from .demo import seed_comments
 

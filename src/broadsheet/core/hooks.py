@@ -80,12 +80,7 @@ def _sort_key(hook: Hook) -> tuple[int, str]:
 
 
 def register(
-    hook_name: str,
-    fn: Callable[..., Any] | None = None,
-    order: int = 0,
-    *,
-    name: str | None = None,
-    **options: Any,
+    hook_name: str, fn: Callable[..., Any] | None = None, order: int = 0, *, name: str | None = None, **options: Any
 ) -> Any:
     """Register `fn` for `hook_name` and return it; without `fn`, a decorator that does so."""
     if fn is None:
@@ -114,7 +109,9 @@ def unregister(hook_name: str, fn_or_name: Callable[..., Any] | str) -> None:
     """Take a registration out again, by its name or its function."""
     with _lock:
         _known(hook_name)
-        _hooks[hook_name] = tuple(h for h in _hooks[hook_name] if fn_or_name not in (h.name, h.fn))
+        _hooks[hook_name] = tuple(
+            h for h in _hooks[hook_name] if fn_or_name not in (h.name, h.fn)
+        )
 
 
 def get_entries(hook_name: str) -> list[Hook]:

@@ -47,9 +47,7 @@ class At:
         self.hour, self.minute, self.weekday = hour, minute, weekday
 
     def _on(self, day: datetime.date) -> datetime.datetime:
-        moment = datetime.datetime.combine(
-            day, datetime.time(int(_value(self.hour)), int(_value(self.minute)))
-        )
+        moment = datetime.datetime.combine(day, datetime.time(int(_value(self.hour)), int(_value(self.minute))))
         return timezone.make_aware(moment, timezone.get_default_timezone())
 
     def _period_start(self, moment: datetime.datetime) -> datetime.date:
@@ -119,11 +117,7 @@ def ensure_rows(now=None):
 
     now = now or timezone.now()
     existing = set(PeriodicJob.objects.filter(name__in=list(_jobs)).values_list("name", flat=True))
-    missing = [
-        PeriodicJob(name=job.name, next_run_at=job.first_run(now))
-        for job in _jobs.values()
-        if job.name not in existing
-    ]
+    missing = [PeriodicJob(name=job.name, next_run_at=job.first_run(now)) for job in _jobs.values() if job.name not in existing]
     if missing:
         try:
             with transaction.atomic():
@@ -186,9 +180,7 @@ def run_due(*, worker: str, now=None) -> list[str]:
         return []
     now = now or timezone.now()
     ensure_rows(now)
-    due = PeriodicJob.objects.filter(_free(now), name__in=list(_jobs), next_run_at__lte=now).order_by(
-        "next_run_at"
-    )
+    due = PeriodicJob.objects.filter(_free(now), name__in=list(_jobs), next_run_at__lte=now).order_by("next_run_at")
     ran = []
     for name in list(due.values_list("name", flat=True)):
         job = _jobs.get(name)
@@ -226,13 +218,7 @@ def status(*, with_errors=False, now=None) -> list[dict]:
     found = []
     for name in sorted(_jobs):
         row = rows.get(name)
-        item: dict[str, Any] = {
-            "name": name,
-            "last_run": None,
-            "next_run": None,
-            "running": False,
-            "failing": False,
-        }
+        item: dict[str, Any] = {"name": name, "last_run": None, "next_run": None, "running": False, "failing": False}
         if row is not None:
             item.update(
                 last_run=row.last_finished_at.isoformat() if row.last_finished_at else None,

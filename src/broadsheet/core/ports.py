@@ -39,7 +39,7 @@ def _listening_inodes(port):
 
 
 def describe_listener(port):
-    """ "process 1234 (granian --interface wsgi ...)" for the lowest pid listening on `port`
+    """"process 1234 (granian --interface wsgi ...)" for the lowest pid listening on `port`
     that this user may see, or None (not Linux, or another user's process)."""
     inodes = _listening_inodes(port)
     if not inodes:

@@ -42,7 +42,9 @@ def requeue_abandoned(now=None):
     now = now or timezone.now()
     stale = datetime.timedelta(seconds=conf.worker_stale_seconds())
     alive = set(
-        WorkerHeartbeat.objects.filter(last_seen__gte=now - stale).values_list("worker_id", flat=True)
+        WorkerHeartbeat.objects.filter(
+            last_seen__gte=now - stale
+        ).values_list("worker_id", flat=True)
     )
     requeued = 0
     with transaction.atomic():

@@ -29,9 +29,7 @@ class LiveUpdate(models.Model):
     body = models.TextField(help_text="Markdown.")
     body_html = models.TextField(blank=True, editable=False)
     key_point = models.BooleanField(default=False, help_text="Pin it in the key points at the top.")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     byline = models.CharField(max_length=100, blank=True, editable=False)
     posted_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)

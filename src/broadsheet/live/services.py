@@ -42,17 +42,12 @@ def shown_updates(coverage, *, limit=None, before=None):
     than the update `before` when given."""
     rows = coverage.updates.order_by("-posted_at", "-id")
     if before is not None:
-        rows = rows.filter(
-            Q(posted_at__lt=before.posted_at) | Q(posted_at=before.posted_at, id__lt=before.pk)
-        )
+        rows = rows.filter(Q(posted_at__lt=before.posted_at) | Q(posted_at=before.posted_at, id__lt=before.pk))
     return _records(rows if limit is None else rows[:limit])
 
 
 def _records(updates):
-    return [
-        SimpleNamespace(**dict(zip(SHOWN_FIELDS, row, strict=True)))
-        for row in updates.values_list(*SHOWN_FIELDS)
-    ]
+    return [SimpleNamespace(**dict(zip(SHOWN_FIELDS, row, strict=True))) for row in updates.values_list(*SHOWN_FIELDS)]
 
 
 def page_data(coverage, *, before=None):
@@ -80,7 +75,7 @@ UPDATE_HTML = (
     '<article class="live-update{key}" id="update-{pk}" data-update="{pk}">\n'
     '<header><a class="live-time" href="#update-{pk}"><time datetime="{iso}">{clock}</time></a>{byline} '
     '<a class="live-permalink" href="/live/update/{pk}/">Link to this update</a></header>\n'
-    '{headline}<div class="live-body">{body}</div>\n</article>\n'
+    "{headline}<div class=\"live-body\">{body}</div>\n</article>\n"
 )
 
 

@@ -33,17 +33,7 @@ class NewsletterAdmin(admin.ModelAdmin):
     list_filter = ("status", "audience")
     inlines = [StoryInline]
     readonly_fields = ("status", "send_at", "counts_table", "started_at", "finished_at")
-    fields = (
-        "subject",
-        "intro",
-        "audience",
-        "section",
-        "status",
-        "send_at",
-        "counts_table",
-        "started_at",
-        "finished_at",
-    )
+    fields = ("subject", "intro", "audience", "section", "status", "send_at", "counts_table", "started_at", "finished_at")
     change_form_template = "admin/newsletters/newsletter/change_form.html"
 
     def save_model(self, request, obj, form, change):
@@ -53,11 +43,7 @@ class NewsletterAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         # Once it is going out, what readers get must not change under the worker.
-        if obj is not None and obj.status in (
-            Newsletter.Status.QUEUED,
-            Newsletter.Status.SENDING,
-            Newsletter.Status.SENT,
-        ):
+        if obj is not None and obj.status in (Newsletter.Status.QUEUED, Newsletter.Status.SENDING, Newsletter.Status.SENT):
             return False
         return super().has_change_permission(request, obj)
 
@@ -72,28 +58,12 @@ class NewsletterAdmin(admin.ModelAdmin):
         found = sending.counts(obj)
         return format_html(
             "{} recipients · {} sent · {} waiting · {} failed · {} skipped · {} unknown · {} bounced · {} complaints",
-            *(
-                found[k]
-                for k in (
-                    "recipients",
-                    "sent",
-                    "waiting",
-                    "failed",
-                    "skipped",
-                    "unknown",
-                    "bounced",
-                    "complaints",
-                )
-            ),
+            *(found[k] for k in ("recipients", "sent", "waiting", "failed", "skipped", "unknown", "bounced", "complaints")),
         )
 
     def get_urls(self):
         own = [
-            path(
-                "<int:pk>/preview/",
-                self.admin_site.admin_view(self.preview),
-                name="newsletters_newsletter_preview",
-            ),
+            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview), name="newsletters_newsletter_preview"),
             path("<int:pk>/send/", self.admin_site.admin_view(self.send), name="newsletters_newsletter_send"),
         ]
         return own + super().get_urls()
@@ -139,9 +109,7 @@ class NewsletterAdmin(admin.ModelAdmin):
                 if sending.send_now(newsletter, by=request.user):
                     messages.success(request, "Queued: the worker is sending it now.")
                 else:
-                    messages.warning(
-                        request, "This newsletter was already queued or sent; nothing was sent twice."
-                    )
+                    messages.warning(request, "This newsletter was already queued or sent; nothing was sent twice.")
         except sending.NotSendable as error:
             messages.error(request, str(error))
         return back

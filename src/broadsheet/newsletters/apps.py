@@ -16,9 +16,7 @@ class NewslettersConfig(AppConfig):
         from .models import Subscriber
 
         # Digests build themselves from the newest stories at the hour set (site time zone).
-        periodic.register(
-            "newsletters-digest-daily", sending.send_daily_digest, at=periodic.At(hour=conf.digest_hour)
-        )
+        periodic.register("newsletters-digest-daily", sending.send_daily_digest, at=periodic.At(hour=conf.digest_hour))
         periodic.register(
             "newsletters-digest-weekly",
             sending.send_weekly_digest,

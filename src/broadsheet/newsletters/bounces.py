@@ -36,28 +36,17 @@ def _parse_json(raw):
     found = []
     for item in items:
         if not isinstance(item, dict):
-            raise NotABounce('Each event must be an object with "type" and "email".')
+            raise NotABounce("Each event must be an object with \"type\" and \"email\".")
         kind = str(item.get("type", "")).lower()
         address = str(item.get("email", "")).strip().lower()
         if kind == "bounce":
-            kind = (
-                Bounce.Kind.SOFT
-                if str(item.get("bounce_type", "hard")).lower() in ("soft", "transient")
-                else Bounce.Kind.HARD
-            )
+            kind = Bounce.Kind.SOFT if str(item.get("bounce_type", "hard")).lower() in ("soft", "transient") else Bounce.Kind.HARD
         elif kind != "complaint":
-            raise NotABounce(f'Unknown event type {kind!r}: expected "bounce" or "complaint".')
+            raise NotABounce(f"Unknown event type {kind!r}: expected \"bounce\" or \"complaint\".")
         if "@" not in address:
-            raise NotABounce('The event has no recipient address ("email").')
+            raise NotABounce("The event has no recipient address (\"email\").")
         newsletter = item.get("newsletter")
-        found.append(
-            (
-                address,
-                kind,
-                str(item.get("detail", ""))[:300],
-                int(newsletter) if str(newsletter).isdigit() else None,
-            )
-        )
+        found.append((address, kind, str(item.get("detail", ""))[:300], int(newsletter) if str(newsletter).isdigit() else None))
     return found
 
 
@@ -84,14 +73,7 @@ def _parse_report(raw):
             if "@" not in address or action not in ("failed", "delayed"):
                 continue
             kind = Bounce.Kind.HARD if action == "failed" and status.startswith("5") else Bounce.Kind.SOFT
-            found.append(
-                (
-                    address,
-                    kind,
-                    f"{action} {status} {fields.get('diagnostic-code', '')}".strip()[:300],
-                    newsletter_id,
-                )
-            )
+            found.append((address, kind, f"{action} {status} {fields.get('diagnostic-code', '')}".strip()[:300], newsletter_id))
     if not found:
         raise NotABounce("The delivery report names no failed recipient.")
     return found
@@ -128,16 +110,12 @@ def _complainant(message):
     for part in message.walk():
         if part.get_content_type() == "message/feedback-report":
             text = part.as_string()
-            found = re.search(
-                r"^Original-Rcpt-To:\s*<?([^>\s]+@[^>\s]+)>?", text, re.MULTILINE | re.IGNORECASE
-            )
+            found = re.search(r"^Original-Rcpt-To:\s*<?([^>\s]+@[^>\s]+)>?", text, re.MULTILINE | re.IGNORECASE)
             if found:
                 return found.group(1).lower()
     for part in message.walk():
         if part.get_content_type() in ("message/rfc822", "text/rfc822-headers"):
-            found = re.search(
-                r"^To:\s*.*?<?([^<>\s]+@[^<>\s]+)>?\s*$", part.as_string(), re.MULTILINE | re.IGNORECASE
-            )
+            found = re.search(r"^To:\s*.*?<?([^<>\s]+@[^<>\s]+)>?\s*$", part.as_string(), re.MULTILINE | re.IGNORECASE)
             if found:
                 return found.group(1).lower()
     raise NotABounce("The feedback report names no recipient.")
@@ -150,9 +128,7 @@ def handle(raw: bytes, content_type: str = "") -> list[Bounce]:
     for address, kind, detail, newsletter_id in parse(raw, content_type):
         if newsletter_id and not Newsletter.objects.filter(pk=newsletter_id).exists():
             newsletter_id = None
-        recorded.append(
-            Bounce.objects.create(email=address, kind=kind, detail=detail, newsletter_id=newsletter_id)
-        )
+        recorded.append(Bounce.objects.create(email=address, kind=kind, detail=detail, newsletter_id=newsletter_id))
         if kind == Bounce.Kind.SOFT:
             continue
         subscriber = Subscriber.objects.filter(email=address).first()

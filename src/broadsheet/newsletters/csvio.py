@@ -19,32 +19,17 @@ from broadsheet.newsroom.models import Section
 from .models import Consent, Subscriber
 
 COLUMNS = [
-    "email",
-    "status",
-    "daily",
-    "weekly",
-    "breaking",
-    "sections",
-    "subscribed_at",
-    "confirmed_at",
-    "consent_source",
-    "consent_wording",
+    "email", "status", "daily", "weekly", "breaking", "sections",
+    "subscribed_at", "confirmed_at", "consent_source", "consent_wording",
 ]
 # Provider column names -> ours (Mailchimp, Substack, Ghost exports).
 ALIASES = {
-    "email address": "email",
-    "e-mail": "email",
-    "optin_time": "subscribed_at",
-    "created_at": "subscribed_at",
-    "subscribed": "subscribed_at",
+    "email address": "email", "e-mail": "email",
+    "optin_time": "subscribed_at", "created_at": "subscribed_at", "subscribed": "subscribed_at",
     "confirm_time": "confirmed_at",
 }
-STOPPED = {
-    "unsubscribed": Subscriber.Status.UNSUBSCRIBED,
-    "cleaned": Subscriber.Status.BOUNCED,
-    "bounced": Subscriber.Status.BOUNCED,
-    "complained": Subscriber.Status.COMPLAINED,
-}
+STOPPED = {"unsubscribed": Subscriber.Status.UNSUBSCRIBED, "cleaned": Subscriber.Status.BOUNCED,
+           "bounced": Subscriber.Status.BOUNCED, "complained": Subscriber.Status.COMPLAINED}
 TRUE = {"1", "true", "yes", "y", "on"}
 
 
@@ -53,28 +38,18 @@ def export(out, people=None):
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     count = 0
-    people = (
-        (people if people is not None else Subscriber.objects.all())
-        .order_by("pk")
-        .prefetch_related("sections", "consents")
+    people = (people if people is not None else Subscriber.objects.all()).order_by("pk").prefetch_related(
+        "sections", "consents"
     )
     for person in people.iterator(chunk_size=2000):
         consents = list(person.consents.all())
         first = consents[0] if consents else None
-        writer.writerow(
-            [
-                person.email,
-                person.status,
-                int(person.daily),
-                int(person.weekly),
-                int(person.breaking),
-                "|".join(s.name for s in person.sections.all()),
-                person.created_at.isoformat(),
-                person.confirmed_at.isoformat() if person.confirmed_at else "",
-                first.source if first else "",
-                first.wording if first else "",
-            ]
-        )
+        writer.writerow([
+            person.email, person.status, int(person.daily), int(person.weekly), int(person.breaking),
+            "|".join(s.name for s in person.sections.all()),
+            person.created_at.isoformat(), person.confirmed_at.isoformat() if person.confirmed_at else "",
+            first.source if first else "", first.wording if first else "",
+        ])
         count += 1
     return count
 
@@ -101,11 +76,7 @@ def import_rows(handle, *, source):
         return {"added": 0, "updated": 0, "errors": [(1, "The file is empty.")]}
     names = {f: ALIASES.get(f.strip().lower(), f.strip().lower()) for f in reader.fieldnames}
     if "email" not in names.values():
-        return {
-            "added": 0,
-            "updated": 0,
-            "errors": [(1, 'No email column (expected "email" or "Email Address").')],
-        }
+        return {"added": 0, "updated": 0, "errors": [(1, "No email column (expected \"email\" or \"Email Address\").")]}
     sections = {s.name.lower(): s for s in Section.objects.all()}
     report = {"added": 0, "updated": 0, "errors": []}
     for line, raw in enumerate(reader, start=2):
@@ -122,18 +93,12 @@ def import_rows(handle, *, source):
             if created or status != Subscriber.Status.ACTIVE:
                 person.status = status
             lists = [row.get(k, "").strip().lower() in TRUE for k in ("daily", "weekly", "breaking")]
-            person.daily, person.weekly, person.breaking = (
-                lists if any(lists) or not created else (True, False, False)
-            )
+            person.daily, person.weekly, person.breaking = lists if any(lists) or not created else (True, False, False)
             person.created_at = _moment(row.get("subscribed_at")) or person.created_at
             if person.status == Subscriber.Status.ACTIVE and not person.confirmed_at:
                 person.confirmed_at = _moment(row.get("confirmed_at")) or person.created_at
             person.save()
-            chosen = [
-                sections[n.strip().lower()]
-                for n in row.get("sections", "").split("|")
-                if n.strip().lower() in sections
-            ]
+            chosen = [sections[n.strip().lower()] for n in row.get("sections", "").split("|") if n.strip().lower() in sections]
             if chosen:
                 person.sections.set(chosen)
             Consent.objects.create(

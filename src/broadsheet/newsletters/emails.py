@@ -42,11 +42,7 @@ def branding():
 
 def _message(subject, text, html, to, headers=None):
     message = EmailMultiAlternatives(
-        subject=subject.replace("\n", " ")[:200],
-        body=text,
-        from_email=conf.from_email(),
-        to=[to],
-        headers=headers,
+        subject=subject.replace("\n", " ")[:200], body=text, from_email=conf.from_email(), to=[to], headers=headers
     )
     if html:
         message.attach_alternative(html, "text/html")
@@ -54,11 +50,7 @@ def _message(subject, text, html, to, headers=None):
 
 
 def confirmation(subscriber):
-    context = {
-        **branding(),
-        "confirm_url": tokens.url(subscriber, tokens.CONFIRM),
-        "chosen": subscriber.chosen(),
-    }
+    context = {**branding(), "confirm_url": tokens.url(subscriber, tokens.CONFIRM), "chosen": subscriber.chosen()}
     return _message(
         f"Confirm your subscription to {context['site_name']}",
         render_to_string("newsletters/email/confirm.txt", context),
@@ -108,9 +100,7 @@ class Rendered:
     def for_reader(self, subscriber, *, delivery_id=None):
         preferences = tokens.url(subscriber, tokens.PREFERENCES)
         unsubscribe = tokens.url(subscriber, tokens.UNSUBSCRIBE)
-        html = self.html.replace(PREFERENCES_MARK, escape(preferences)).replace(
-            UNSUBSCRIBE_MARK, escape(unsubscribe)
-        )
+        html = self.html.replace(PREFERENCES_MARK, escape(preferences)).replace(UNSUBSCRIBE_MARK, escape(unsubscribe))
         text = self.text.replace(PREFERENCES_MARK, preferences).replace(UNSUBSCRIBE_MARK, unsubscribe)
         headers = {
             # RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs here.

@@ -60,15 +60,8 @@ class Subscriber(models.Model):
 
     def chosen(self):
         """What this reader asked for, in words (for the consent record and emails)."""
-        names = [
-            label
-            for field, label in (
-                ("daily", "daily digest"),
-                ("weekly", "weekly digest"),
-                ("breaking", "breaking news"),
-            )
-            if getattr(self, field)
-        ]
+        names = [label for field, label in (("daily", "daily digest"), ("weekly", "weekly digest"),
+                                            ("breaking", "breaking news")) if getattr(self, field)]
         names += [f"section: {s.name}" for s in self.sections.all()]
         return ", ".join(names)
 
@@ -131,10 +124,7 @@ class Newsletter(models.Model):
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
     automatic = models.CharField(
-        max_length=20,
-        blank=True,
-        editable=False,
-        help_text="The digest it was built for, e.g. daily:2026-12-06.",
+        max_length=20, blank=True, editable=False, help_text="The digest it was built for, e.g. daily:2026-12-06."
     )
 
     class Meta:
@@ -201,9 +191,7 @@ class Bounce(models.Model):
 
     email = models.EmailField(max_length=254, db_index=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    newsletter = models.ForeignKey(
-        Newsletter, null=True, blank=True, on_delete=models.SET_NULL, related_name="bounces"
-    )
+    newsletter = models.ForeignKey(Newsletter, null=True, blank=True, on_delete=models.SET_NULL, related_name="bounces")
     detail = models.CharField(max_length=300, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
 

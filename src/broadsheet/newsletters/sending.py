@@ -84,9 +84,7 @@ def schedule(newsletter, *, at, by=None):
 def send_due(now=None):
     """Start every scheduled newsletter whose time has come; returns how many were sent."""
     sent = 0
-    for pk in Newsletter.objects.filter(
-        status=Newsletter.Status.SCHEDULED, send_at__lte=now or timezone.now()
-    ).values_list("pk", flat=True):
+    for pk in Newsletter.objects.filter(status=Newsletter.Status.SCHEDULED, send_at__lte=now or timezone.now()).values_list("pk", flat=True):
         newsletter = start(pk, now)
         if newsletter is not None:
             deliver_all(newsletter)
@@ -192,9 +190,7 @@ def deliver_all(newsletter, *, worker=None, stop_after=None, connections=None):
             finally:
                 db_connections.close_all()
 
-        threads = [
-            threading.Thread(target=run, args=(i,), name=f"newsletter-{i}") for i in range(connections)
-        ]
+        threads = [threading.Thread(target=run, args=(i,), name=f"newsletter-{i}") for i in range(connections)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -323,9 +319,7 @@ def _failed(delivery, error, *, permanent):
         claimed_by="",
         error=f"{type(error).__name__}: {error}"[:300],
     )
-    logger.warning(
-        "newsletter delivery %s failed (%s): %s", delivery.pk, "final" if give_up else "will retry", error
-    )
+    logger.warning("newsletter delivery %s failed (%s): %s", delivery.pk, "final" if give_up else "will retry", error)
 
 
 def finish(newsletter):
@@ -343,15 +337,10 @@ def finish(newsletter):
 def counts(newsletter):
     """{"recipients", "sent", "failed", "skipped", "unknown", "waiting", "bounced", "complaints"}."""
     by_status = dict(
-        Delivery.objects.filter(newsletter=newsletter)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
+        Delivery.objects.filter(newsletter=newsletter).values_list("status").annotate(n=Count("pk")).order_by()
     )
     waiting = sum(by_status.get(s, 0) for s in ("queued", "claimed", "sending"))
-    bounces = dict(
-        Bounce.objects.filter(newsletter=newsletter).values_list("kind").annotate(n=Count("pk")).order_by()
-    )
+    bounces = dict(Bounce.objects.filter(newsletter=newsletter).values_list("kind").annotate(n=Count("pk")).order_by())
     return {
         "recipients": sum(by_status.values()),
         "sent": by_status.get("sent", 0),

@@ -53,9 +53,7 @@ def _choose(subscriber, *, daily, weekly, breaking, sections):
 def check_rate(email, request):
     """Raise TooManyRequests when this address or this client signed up too often this hour."""
     if antispam.hit_rate_limit("newsletter-address", email, limit=conf.address_limit(), window=3600):
-        raise TooManyRequests(
-            "This address was signed up several times in the last hour. Please check your inbox."
-        )
+        raise TooManyRequests("This address was signed up several times in the last hour. Please check your inbox.")
     if request is not None and antispam.hit_rate_limit(
         "newsletter-client", antispam.client_ip(request), limit=conf.client_limit(), window=3600
     ):

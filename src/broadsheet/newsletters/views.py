@@ -32,14 +32,10 @@ def from_this_site(request):
 
 def _refused(request):
     return HttpResponseForbidden(
-        render(
-            request,
-            "newsletters/message.html",
-            {
-                "title": "This form was sent from another site",
-                "text": "For your safety, sign up from our own subscription page.",
-            },
-        ).content
+        render(request, "newsletters/message.html", {
+            "title": "This form was sent from another site",
+            "text": "For your safety, sign up from our own subscription page.",
+        }).content
     )
 
 
@@ -53,21 +49,15 @@ def subscribe(request):
             data = form.cleaned_data
             try:
                 services.subscribe(
-                    email=data["email"],
-                    daily=data["daily"],
-                    weekly=data["weekly"],
-                    breaking=data["breaking"],
-                    sections=data["sections"],
-                    request=request,
+                    email=data["email"], daily=data["daily"], weekly=data["weekly"],
+                    breaking=data["breaking"], sections=data["sections"], request=request,
                 )
             except services.TooManyRequests as error:
                 form.add_error("email", str(error))
             else:
                 return redirect("newsletters:sent")
         form.refresh_stamp()
-        response = render(
-            request, "newsletters/subscribe.html", {"form": form, "wording": services.CONSENT_WORDING}
-        )
+        response = render(request, "newsletters/subscribe.html", {"form": form, "wording": services.CONSENT_WORDING})
         response.status_code = 400
         return response
     form = SubscribeForm()
@@ -75,20 +65,14 @@ def subscribe(request):
 
 
 def sent(request):
-    return render(
-        request,
-        "newsletters/message.html",
-        {
-            "title": "Check your inbox",
-            "text": "We sent you an email with a link. Your subscription starts when you click it.",
-        },
-    )
+    return render(request, "newsletters/message.html", {
+        "title": "Check your inbox",
+        "text": "We sent you an email with a link. Your subscription starts when you click it.",
+    })
 
 
 def _bad_link(request, error):
-    response = render(
-        request, "newsletters/message.html", {"title": "This link does not work", "text": str(error)}
-    )
+    response = render(request, "newsletters/message.html", {"title": "This link does not work", "text": str(error)})
     response.status_code = 400
     return response
 
@@ -105,18 +89,12 @@ def confirm(request, token):
         if not from_this_site(request):
             return _refused(request)
         services.confirm(subscriber, request=request)
-        return render(
-            request,
-            "newsletters/message.html",
-            {
-                "title": "You are subscribed",
-                "text": f"Thank you. You will receive: {subscriber.chosen()}.",
-                "preferences_url": services.preferences_url(subscriber),
-            },
-        )
-    return render(
-        request, "newsletters/confirm.html", {"subscriber": subscriber, "done": subscriber.is_active}
-    )
+        return render(request, "newsletters/message.html", {
+            "title": "You are subscribed",
+            "text": f"Thank you. You will receive: {subscriber.chosen()}.",
+            "preferences_url": services.preferences_url(subscriber),
+        })
+    return render(request, "newsletters/confirm.html", {"subscriber": subscriber, "done": subscriber.is_active})
 
 
 @never_cache
@@ -134,37 +112,20 @@ def preferences(request, token):
         if form.is_valid():
             data = form.cleaned_data
             services.change_preferences(
-                subscriber,
-                daily=data["daily"],
-                weekly=data["weekly"],
-                breaking=data["breaking"],
-                sections=data["sections"],
-                request=request,
+                subscriber, daily=data["daily"], weekly=data["weekly"], breaking=data["breaking"],
+                sections=data["sections"], request=request,
             )
             saved = True
     else:
-        form = ChoicesForm(
-            initial={
-                "daily": subscriber.daily,
-                "weekly": subscriber.weekly,
-                "breaking": subscriber.breaking,
-                "sections": list(subscriber.sections.all()),
-            }
-        )
-    return render(
-        request,
-        "newsletters/preferences.html",
-        {
-            "form": form,
-            "subscriber": subscriber,
-            "saved": saved,
-            # A path, not the full address: the site's CSP allows forms to post to this origin only.
-            "unsubscribe_url": reverse(
-                "newsletters:unsubscribe", args=[tokens.make(subscriber, tokens.UNSUBSCRIBE)]
-            ),
-        },
-        status=400 if request.method == "POST" and not saved else 200,
-    )
+        form = ChoicesForm(initial={
+            "daily": subscriber.daily, "weekly": subscriber.weekly, "breaking": subscriber.breaking,
+            "sections": list(subscriber.sections.all()),
+        })
+    return render(request, "newsletters/preferences.html", {
+        "form": form, "subscriber": subscriber, "saved": saved,
+        # A path, not the full address: the site's CSP allows forms to post to this origin only.
+        "unsubscribe_url": reverse("newsletters:unsubscribe", args=[tokens.make(subscriber, tokens.UNSUBSCRIBE)]),
+    }, status=400 if request.method == "POST" and not saved else 200)
 
 
 @never_cache
@@ -178,14 +139,10 @@ def unsubscribe(request, token):
         return _bad_link(request, error)
     if request.method == "POST":
         changed = services.unsubscribe(subscriber, request=request, source="one-click unsubscribe")
-        return render(
-            request,
-            "newsletters/message.html",
-            {
-                "title": "You are unsubscribed" if changed else "You were already unsubscribed",
-                "text": "You will get no more newsletters from us at this address.",
-            },
-        )
+        return render(request, "newsletters/message.html", {
+            "title": "You are unsubscribed" if changed else "You were already unsubscribed",
+            "text": "You will get no more newsletters from us at this address.",
+        })
     return render(request, "newsletters/unsubscribe.html", {"subscriber": subscriber})
 
 

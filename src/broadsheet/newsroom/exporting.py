@@ -33,8 +33,7 @@ def export_lines(*, batch: int = 500) -> Iterator[str]:
         Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__isnull=False)
         .select_related("section", "source")
         .prefetch_related(
-            Prefetch("authors", queryset=Author.objects.order_by("name")),
-            Prefetch("tags", queryset=Tag.objects.all()),
+            Prefetch("authors", queryset=Author.objects.order_by("name")), Prefetch("tags", queryset=Tag.objects.all())
         )
         .order_by("publish_at", "id")
     )

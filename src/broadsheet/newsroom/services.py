@@ -47,9 +47,7 @@ def check_can_save(article: Article, *, by: Any, status: str | None = None) -> N
     """
     if can_publish(by):
         return
-    stored = (
-        Article.objects.filter(pk=article.pk).values_list("status", flat=True).first() if article.pk else None
-    )
+    stored = Article.objects.filter(pk=article.pk).values_list("status", flat=True).first() if article.pk else None
     if stored == Article.Status.PUBLISHED:
         raise PermissionDenied(
             "This story is published: only an editor can change it. Ask an editor, or file a correction."
@@ -68,7 +66,9 @@ def save_article(article: Article, *, by: User | None = None) -> Article:
 
 
 @transaction.atomic
-def publish(article: Article, *, by: User | None = None, at: datetime.datetime | None = None) -> Article:
+def publish(
+    article: Article, *, by: User | None = None, at: datetime.datetime | None = None
+) -> Article:
     """Publish now, or at `at` (a future time schedules the story)."""
     check_can_save(article, by=by, status=Article.Status.PUBLISHED)
     article.status = Article.Status.PUBLISHED

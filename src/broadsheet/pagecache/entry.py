@@ -63,9 +63,7 @@ class Entry:
         ], body
 
 
-def build(
-    status, headers, body, *, secret, sets_csrf_cookie, generation, now, expires, browser_max_age, slots=()
-):
+def build(status, headers, body, *, secret, sets_csrf_cookie, generation, now, expires, browser_max_age, slots=()):
     """An Entry from Django's answer. `secret` is the reader's CSRF secret during that request."""
     pieces = csrf.split_on_tokens(body, secret) if secret and sets_csrf_cookie else [body]
     digest = hashlib.blake2b(digest_size=12)

@@ -47,9 +47,7 @@ def roll_over(store):
         try:
             if due_at:
                 since = _datetime(due_at)
-                ids = list(
-                    Article.objects.published().filter(publish_at__gte=since).values_list("pk", flat=True)
-                )
+                ids = list(Article.objects.published().filter(publish_at__gte=since).values_list("pk", flat=True))
             else:  # never looked up (a new state): anything may be due
                 ids = None
             if ids is None:

@@ -57,11 +57,7 @@ class LocalStore(PageStore):
             for s in slots:
                 SLOT.pack_into(self._map, OFFSET + 8 * s, counter)
             HEADER.pack_into(
-                self._map,
-                0,
-                counter,
-                known_next if next_at is None else next_at,
-                0.0 if next_at is not None else claim,
+                self._map, 0, counter, known_next if next_at is None else next_at, 0.0 if next_at is not None else claim
             )
             return counter
 

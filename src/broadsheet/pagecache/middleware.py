@@ -158,11 +158,7 @@ class PageCache:
                 found = store.get(shared_key(key))
             except Exception:
                 return None
-            if (
-                found is not None
-                and time.time() < found.expires
-                and store.is_current(found.generation, found.slots)
-            ):
+            if found is not None and time.time() < found.expires and store.is_current(found.generation, found.slots):
                 self.memory.set(key, found)
                 return found
         return None  # it failed or took too long: render here too
@@ -175,9 +171,7 @@ class PageCache:
             from django.http.request import split_domain_port, validate_host
 
             domain, _port = split_domain_port(host)
-            allowed = settings.ALLOWED_HOSTS or (
-                ["localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else []
-            )
+            allowed = settings.ALLOWED_HOSTS or (["localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else [])
             known = bool(domain) and validate_host(domain, allowed)
             if len(self._hosts) < 1000:
                 self._hosts[host] = known
@@ -356,9 +350,7 @@ def surrogate_keys(headers):
 
 # Added by mail programs and social sites; they never change a page.
 TRACKING_PREFIXES = ("utm_", "mc_", "_ga", "_gl", "pk_", "mtm_")
-TRACKING_NAMES = frozenset(
-    {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "twclid", "ref_src"}
-)
+TRACKING_NAMES = frozenset({"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "twclid", "ref_src"})
 
 
 def normal_query(query):

@@ -15,15 +15,9 @@ class PageQuerySet(models.QuerySet):
 
 class Page(models.Model):
     title = models.CharField(max_length=200)
-    slug = models.SlugField(
-        max_length=200, unique=True, allow_unicode=True, help_text="Its address: /page/<slug>/."
-    )
-    body = models.TextField(
-        blank=True, help_text="HTML in the story body vocabulary; anything else is removed."
-    )
-    is_published = models.BooleanField(
-        default=True, help_text="Unpublished: its address answers 404 and menus hide it."
-    )
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True, help_text="Its address: /page/<slug>/.")
+    body = models.TextField(blank=True, help_text="HTML in the story body vocabulary; anything else is removed.")
+    is_published = models.BooleanField(default=True, help_text="Unpublished: its address answers 404 and menus hide it.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 

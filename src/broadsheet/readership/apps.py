@@ -17,10 +17,5 @@ class ReadershipConfig(AppConfig):
         hooks.register(slots.ARTICLE_BLOCK, blocks.beacon, order=90, name="read-beacon", shared=True)
         for hook_name in (slots.HOME_BLOCK, slots.SECTION_BLOCK):
             hooks.register(
-                hook_name,
-                blocks.most_read,
-                order=20,
-                name="most-read",
-                shared=True,
-                freshness=blocks.five_minutes,
+                hook_name, blocks.most_read, order=20, name="most-read", shared=True, freshness=blocks.five_minutes
             )

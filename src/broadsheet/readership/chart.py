@@ -32,14 +32,5 @@ def bars(points, *, width=720, height=160, label="Reads per hour"):
         '<text x="0" y="{}" font-size="11" fill="#555">{}</text>'
         '<text x="{}" y="{}" font-size="11" fill="#555" text-anchor="end">{}</text>'
         '<text x="0" y="10" font-size="11" fill="#555">max {}</text></svg>',
-        label,
-        width,
-        height,
-        rects,
-        height - 2,
-        first,
-        width,
-        height - 2,
-        last,
-        top,
+        label, width, height, rects, height - 2, first, width, height - 2, last, top,
     )

@@ -21,11 +21,7 @@ def counter_path():
         return configured
     from broadsheet.pagecache.conf import uses_redis
 
-    return (
-        "broadsheet.readership.counters.redis.RedisCounter"
-        if uses_redis()
-        else "broadsheet.readership.counters.spool.SpoolCounter"
-    )
+    return "broadsheet.readership.counters.redis.RedisCounter" if uses_redis() else "broadsheet.readership.counters.spool.SpoolCounter"
 
 
 def flush_seconds():

@@ -94,9 +94,7 @@ def flush():
         with transaction.atomic():
             for (article_id, hour), reads in counts.items():
                 start = datetime.datetime.fromtimestamp(hour * 3600, tz=datetime.UTC)
-                updated = StoryReads.objects.filter(article_id=article_id, hour=start).update(
-                    reads=F("reads") + reads
-                )
+                updated = StoryReads.objects.filter(article_id=article_id, hour=start).update(reads=F("reads") + reads)
                 if not updated:
                     StoryReads.objects.create(article_id=article_id, hour=start, reads=reads)
     except Exception:
@@ -111,9 +109,7 @@ def most_read(*, hours=None, section=None, limit=5, now=None):
     rows = StoryReads.objects.filter(hour__gte=since.replace(minute=0, second=0, microsecond=0))
     if section is not None:
         rows = rows.filter(article__section=section)
-    totals = list(
-        rows.values("article").annotate(total=Sum("reads")).order_by("-total", "-article")[: limit * 3]
-    )
+    totals = list(rows.values("article").annotate(total=Sum("reads")).order_by("-total", "-article")[: limit * 3])
     articles = Article.objects.published().for_listing().in_bulk([row["article"] for row in totals])
     found = []
     for row in totals:
@@ -132,7 +128,4 @@ def reads_by_hour(*, hours=48, now=None):
     totals = dict(
         StoryReads.objects.filter(hour__gte=start).values_list("hour").annotate(total=Sum("reads")).order_by()
     )
-    return [
-        (start + datetime.timedelta(hours=i), totals.get(start + datetime.timedelta(hours=i), 0))
-        for i in range(hours)
-    ]
+    return [(start + datetime.timedelta(hours=i), totals.get(start + datetime.timedelta(hours=i), 0)) for i in range(hours)]

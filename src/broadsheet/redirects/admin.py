@@ -25,11 +25,7 @@ class RedirectAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path(
-                "import-csv/",
-                self.admin_site.admin_view(self.import_csv),
-                name="redirects_redirect_import_csv",
-            ),
+            path("import-csv/", self.admin_site.admin_view(self.import_csv), name="redirects_redirect_import_csv"),
             *super().get_urls(),
         ]
 
@@ -41,14 +37,7 @@ class RedirectAdmin(admin.ModelAdmin):
             report = services.import_csv(form.cleaned_data["file"].read(5_000_000))
             for number, message in report.errors[:50]:
                 messages.warning(request, f"Row {number}: {message}")
-            messages.success(
-                request, f"{report.added} redirects added or updated; {len(report.errors)} rows refused."
-            )
+            messages.success(request, f"{report.added} redirects added or updated; {len(report.errors)} rows refused.")
             return redirect("admin:redirects_redirect_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "opts": self.model._meta,
-            "title": "Import redirects from CSV",
-        }
+        context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta, "title": "Import redirects from CSV"}
         return render(request, "admin/redirects/redirect/import_csv.html", context)

@@ -24,10 +24,8 @@ class RedirectFallbackMiddleware:
         response = self.get_response(request)
         # The 404 handler (views.page_not_found) has usually looked already; this catches the
         # rest (DEBUG's technical 404, a view that answers 404 itself).
-        if (
-            response.status_code == 404
-            and request.method in ("GET", "HEAD")
-            and not getattr(request, "redirect_checked", False)
+        if response.status_code == 404 and request.method in ("GET", "HEAD") and not getattr(
+            request, "redirect_checked", False
         ):
             return self.redirect_for(request, request.META.get("QUERY_STRING", "")) or response
         return response

@@ -36,9 +36,7 @@ def _prefixes(path):
 
 def find(path: str, query: str = "") -> Redirect | None:
     """The redirect for an address (two indexed queries at most), or None."""
-    if (
-        "\x00" in path or "\x00" in query or len(path) > 500
-    ):  # nothing stored can match (PostgreSQL refuses NUL)
+    if "\x00" in path or "\x00" in query or len(path) > 500:  # nothing stored can match (PostgreSQL refuses NUL)
         return None
     keys = _candidates(path, query)
     found = {r.old_path: r for r in Redirect.objects.filter(old_path__in=keys, match=Redirect.Match.EXACT)}
@@ -46,9 +44,7 @@ def find(path: str, query: str = "") -> Redirect | None:
         if key in found:
             return found[key]
     prefixes = _prefixes(path)
-    found = {
-        r.old_path: r for r in Redirect.objects.filter(old_path__in=prefixes, match=Redirect.Match.PREFIX)
-    }
+    found = {r.old_path: r for r in Redirect.objects.filter(old_path__in=prefixes, match=Redirect.Match.PREFIX)}
     for prefix in prefixes:  # the longest prefix wins
         if prefix in found:
             return found[prefix]
@@ -82,9 +78,7 @@ def add_many(rules, *, origin: str = "", replace_others: bool = False) -> int:
         return 0
     if not replace_others:
         for taken in (
-            Redirect.objects.filter(old_path__in=list(wanted))
-            .exclude(origin=origin)
-            .values_list("old_path", flat=True)
+            Redirect.objects.filter(old_path__in=list(wanted)).exclude(origin=origin).values_list("old_path", flat=True)
         ):
             wanted.pop(taken, None)
     Redirect.objects.bulk_create(

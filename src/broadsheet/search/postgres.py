@@ -48,6 +48,7 @@ WINDOW_GROWTH = 4
 RECENCY_LEVELS = 3  # `recency` has lexemes for each day and each block of 8, 64, 512 days
 
 
+
 def vector_sql(config):
     """SQL for a document's weighted vector in `config` from three parameters (headline,
     summary, body)."""

@@ -20,16 +20,7 @@ MAX_OFFSET = 10_000
 # From this many articles on, index_articles first lets the backend index them set-based.
 BULK_MIN = 10_000
 
-_INDEX_FIELDS = (
-    "pk",
-    "headline",
-    "summary",
-    "body_html",
-    "section_id",
-    "source_id",
-    "publish_at",
-    "language",
-)
+_INDEX_FIELDS = ("pk", "headline", "summary", "body_html", "section_id", "source_id", "publish_at", "language")
 
 
 def indexable() -> QuerySet[Article]:

@@ -29,21 +29,14 @@ def _picture_or_svg(upload, *, alt, user):
 
 
 class SiteSettingsForm(forms.ModelForm):
-    logo_upload = forms.FileField(
-        required=False,
-        label="New logo",
-        help_text="An SVG (checked: no scripts, no outside links) or a PNG/JPEG/WebP picture.",
-    )
+    logo_upload = forms.FileField(required=False, label="New logo", help_text="An SVG (checked: no scripts, no outside links) or a PNG/JPEG/WebP picture.")
     remove_logo = forms.BooleanField(required=False, label="Remove the logo (show the site name)")
     favicon_upload = forms.FileField(required=False, label="New favicon", help_text="An SVG or a square PNG.")
 
     class Meta:
         model = SiteSettings
         fields = ["name", "tagline", "accent_colour", "accent_text_colour", "logo_picture", "favicon_picture"]
-        widgets = {
-            "accent_colour": forms.TextInput(attrs={"type": "color"}),
-            "accent_text_colour": forms.TextInput(attrs={"type": "color"}),
-        }
+        widgets = {"accent_colour": forms.TextInput(attrs={"type": "color"}), "accent_text_colour": forms.TextInput(attrs={"type": "color"})}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,17 +45,13 @@ class SiteSettingsForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for field, message in services.check_colours(
-            data.get("accent_colour", ""), data.get("accent_text_colour", "")
-        ).items():
+        for field, message in services.check_colours(data.get("accent_colour", ""), data.get("accent_text_colour", "")).items():
             self.add_error(field, message)
         for field in ("logo", "favicon"):
             upload = data.get(f"{field}_upload")
             if upload:
                 try:
-                    self.uploads[field] = _picture_or_svg(
-                        upload, alt=data.get("name") or "Logo", user=self.user
-                    )
+                    self.uploads[field] = _picture_or_svg(upload, alt=data.get("name") or "Logo", user=self.user)
                 except ValidationError as error:
                     self.add_error(f"{field}_upload", error)
         return data
@@ -96,11 +85,7 @@ class MenuItemForm(forms.ModelForm):
             raise ValidationError("Choose a section or a page, or give a link.")
         if sum(chosen) > 1:
             raise ValidationError("Choose one of a section, a page or a link for each menu item.")
-        if url and not (
-            url.startswith("/")
-            and not url.startswith("//")
-            or url.startswith(("https://", "http://", "mailto:"))
-        ):
+        if url and not (url.startswith("/") and not url.startswith("//") or url.startswith(("https://", "http://", "mailto:"))):
             self.add_error("url", "A link starts with / (a page of this site), https:// or mailto:.")
         return data
 
@@ -145,10 +130,7 @@ class SiteSettingsAdmin(OneRowAdmin):
     raw_id_fields = ("logo_picture", "favicon_picture")
     fieldsets = (
         (None, {"fields": ("name", "tagline")}),
-        (
-            "Logo and favicon",
-            {"fields": ("logo_upload", "remove_logo", "logo_picture", "favicon_upload", "favicon_picture")},
-        ),
+        ("Logo and favicon", {"fields": ("logo_upload", "remove_logo", "logo_picture", "favicon_upload", "favicon_picture")}),
         ("Colours (checked for WCAG AA contrast)", {"fields": ("accent_colour", "accent_text_colour")}),
     )
 
@@ -166,10 +148,7 @@ class BannerForm(forms.ModelForm):
     class Meta:
         model = BreakingBanner
         fields = ["breaking_text", "breaking_url"]
-        labels = {
-            "breaking_text": "Banner text (empty: no banner)",
-            "breaking_url": "Link (a story or live page)",
-        }
+        labels = {"breaking_text": "Banner text (empty: no banner)", "breaking_url": "Link (a story or live page)"}
 
 
 @admin.register(BreakingBanner)

@@ -22,12 +22,8 @@ class SiteSettingsConfig(AppConfig):
 
         # A page's title, address or publication shows in the menus that link it.
         for model in (SiteSettings, MenuItem, SocialLink, HomeSection, Promo, Section, Page):
-            post_save.connect(
-                look_changed, sender=model, dispatch_uid=f"sitesettings.{model.__name__}.save", weak=False
-            )
-            post_delete.connect(
-                look_changed, sender=model, dispatch_uid=f"sitesettings.{model.__name__}.delete", weak=False
-            )
+            post_save.connect(look_changed, sender=model, dispatch_uid=f"sitesettings.{model.__name__}.save", weak=False)
+            post_delete.connect(look_changed, sender=model, dispatch_uid=f"sitesettings.{model.__name__}.delete", weak=False)
 
         # The stored look is plain data: rebuild it after a migration may have changed its parts.
         post_migrate.connect(rebuilt_after_migrate, sender=self, dispatch_uid="sitesettings.migrate")

@@ -17,19 +17,11 @@ class SiteSettings(models.Model):
     name = models.CharField(max_length=100, blank=True, help_text="Empty: the BROADSHEET_SITE_NAME setting.")
     tagline = models.CharField(max_length=200, blank=True)
     logo_svg = models.TextField(blank=True, editable=False)
-    logo_picture = models.ForeignKey(
-        Picture, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    logo_picture = models.ForeignKey(Picture, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     favicon_svg = models.TextField(blank=True, editable=False)
-    favicon_picture = models.ForeignKey(
-        Picture, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    accent_colour = models.CharField(
-        max_length=7, default="#a3161a", help_text="Links, kickers and buttons, e.g. #a3161a."
-    )
-    accent_text_colour = models.CharField(
-        max_length=7, default="#ffffff", help_text="Text on the accent colour."
-    )
+    favicon_picture = models.ForeignKey(Picture, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accent_colour = models.CharField(max_length=7, default="#a3161a", help_text="Links, kickers and buttons, e.g. #a3161a.")
+    accent_text_colour = models.CharField(max_length=7, default="#ffffff", help_text="Text on the accent colour.")
     breaking_text = models.CharField(max_length=200, blank=True)
     breaking_url = models.CharField(max_length=500, blank=True)
     breaking_raised_at = models.DateTimeField(null=True, blank=True)
@@ -65,12 +57,8 @@ class MenuItem(models.Model):
     # A static page by reference: the link follows its address if its slug changes, and the
     # item is hidden while the page is unpublished.
     page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE, related_name="menu_items")
-    label = models.CharField(
-        max_length=60, blank=True, help_text="Empty: the section's name or the page's title."
-    )
-    url = models.CharField(
-        max_length=500, blank=True, help_text="A link (/about/, https://...), when no section or page."
-    )
+    label = models.CharField(max_length=60, blank=True, help_text="Empty: the section's name or the page's title.")
+    url = models.CharField(max_length=500, blank=True, help_text="A link (/about/, https://...), when no section or page.")
 
     class Meta:
         ordering = ["menu", "position", "id"]
@@ -126,9 +114,7 @@ class Promo(models.Model):
         BOTH = "both", "Home and story pages"
 
     placement = models.CharField(max_length=5, choices=Placement.choices, default=Placement.HOME)
-    label = models.CharField(
-        max_length=30, default="Advertisement", help_text="Shown above it, e.g. Advertisement, Promoted."
-    )
+    label = models.CharField(max_length=30, default="Advertisement", help_text="Shown above it, e.g. Advertisement, Promoted.")
     headline = models.CharField(max_length=120)
     text = models.CharField(max_length=300, blank=True)
     link = models.URLField(max_length=500)

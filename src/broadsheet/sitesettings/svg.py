@@ -9,81 +9,16 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 MAX_BYTES = 200_000
 ALLOWED_ELEMENTS = {
-    "svg",
-    "g",
-    "path",
-    "rect",
-    "circle",
-    "ellipse",
-    "line",
-    "polyline",
-    "polygon",
-    "text",
-    "tspan",
-    "title",
-    "desc",
-    "defs",
-    "lineargradient",
-    "radialgradient",
-    "stop",
-    "clippath",
-    "mask",
-    "symbol",
-    "use",
+    "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan",
+    "title", "desc", "defs", "lineargradient", "radialgradient", "stop", "clippath", "mask", "symbol", "use",
 }
 ALLOWED_ATTRIBUTES = {
-    "id",
-    "class",
-    "viewbox",
-    "width",
-    "height",
-    "x",
-    "y",
-    "x1",
-    "y1",
-    "x2",
-    "y2",
-    "cx",
-    "cy",
-    "r",
-    "rx",
-    "ry",
-    "d",
-    "points",
-    "fill",
-    "fill-opacity",
-    "fill-rule",
-    "stroke",
-    "stroke-width",
-    "stroke-opacity",
-    "stroke-linecap",
-    "stroke-linejoin",
-    "stroke-miterlimit",
-    "stroke-dasharray",
-    "opacity",
-    "transform",
-    "offset",
-    "stop-color",
-    "stop-opacity",
-    "gradientunits",
-    "gradienttransform",
-    "clip-path",
-    "clip-rule",
-    "mask",
-    "font-family",
-    "font-size",
-    "font-weight",
-    "text-anchor",
-    "dominant-baseline",
-    "letter-spacing",
-    "preserveaspectratio",
-    "version",
-    "role",
-    "aria-label",
-    "aria-hidden",
-    "focusable",
-    "href",
-    "style",
+    "id", "class", "viewbox", "width", "height", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry",
+    "d", "points", "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity",
+    "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray", "opacity", "transform",
+    "offset", "stop-color", "stop-opacity", "gradientunits", "gradienttransform", "clip-path", "clip-rule",
+    "mask", "font-family", "font-size", "font-weight", "text-anchor", "dominant-baseline", "letter-spacing",
+    "preserveaspectratio", "version", "role", "aria-label", "aria-hidden", "focusable", "href", "style",
 }
 UNSAFE_VALUE = re.compile(r"javascript:|data:|@import|expression\(|url\(\s*['\"]?(?!#)", re.IGNORECASE)
 
@@ -120,22 +55,16 @@ def clean(data: bytes) -> str:
         if name == "script":
             raise UnsafeSVG("The SVG contains a script (<script>); logos may not run code.")
         if name not in ALLOWED_ELEMENTS:
-            raise UnsafeSVG(
-                f"The SVG contains <{name}>, which a logo may not use (external content or code)."
-            )
+            raise UnsafeSVG(f"The SVG contains <{name}>, which a logo may not use (external content or code).")
         for attribute, value in list(element.attrib.items()):
             attr = _local(attribute)
             if attr.startswith("on"):
-                raise UnsafeSVG(
-                    f"The SVG has an event handler ({attr}=...) on <{name}>; logos may not run code."
-                )
+                raise UnsafeSVG(f"The SVG has an event handler ({attr}=...) on <{name}>; logos may not run code.")
             if attr not in ALLOWED_ATTRIBUTES:
                 del element.attrib[attribute]
                 continue
             if attr == "href" and not value.startswith("#"):
-                raise UnsafeSVG(
-                    f"The SVG links to {value[:60]!r}; logos may only refer to their own parts (#id)."
-                )
+                raise UnsafeSVG(f"The SVG links to {value[:60]!r}; logos may only refer to their own parts (#id).")
             if UNSAFE_VALUE.search(value):
                 raise UnsafeSVG(f"The SVG's {attr} on <{name}> refers to outside content ({value[:60]!r}).")
     return ET.tostring(root, encoding="unicode")

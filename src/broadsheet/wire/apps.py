@@ -16,9 +16,7 @@ class WireConfig(AppConfig):
         from . import outlets, receivers, tasks
         from .models import SourceAlias
 
-        hooks.register(
-            slots.ARTICLE_BLOCK, receivers.provenance_block, order=5, name="provenance", shared=True
-        )
+        hooks.register(slots.ARTICLE_BLOCK, receivers.provenance_block, order=5, name="provenance", shared=True)
         hooks.register(slots.DASHBOARD_PANEL, receivers.dashboard_counts, order=20, name="wire")
         signals.article_changed.connect(receivers.article_changed, dispatch_uid="wire.changed")
         signals.articles_loaded.connect(receivers.articles_loaded, dispatch_uid="wire.loaded")

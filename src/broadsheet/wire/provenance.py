@@ -40,9 +40,7 @@ def refresh_citations(article):
             changed = True
     for source_id, finding in found.items():
         if source_id not in existing:
-            Citation.objects.get_or_create(
-                article=article, source_id=source_id, defaults={"sentence": finding.sentence}
-            )
+            Citation.objects.get_or_create(article=article, source_id=source_id, defaults={"sentence": finding.sentence})
             changed = True
     if changed:
         surrogates.request_purge(surrogates.story(article.pk))

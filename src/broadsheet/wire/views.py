@@ -119,9 +119,7 @@ def outlet_names(request):
 
 
 def entity_detail(request, slug):
-    entity = slots.cached_value(
-        request, "entity", slug, lambda: Entity.objects.confirmed().filter(slug=slug).first()
-    )
+    entity = slots.cached_value(request, "entity", slug, lambda: Entity.objects.confirmed().filter(slug=slug).first())
     if entity is None:
         raise Http404("No such entity.")
     names = ", ".join(n for n in entity.names.values_list("name", flat=True) if n != entity.name)

@@ -122,9 +122,7 @@ class _Converter:
         if not img:
             return f"<p>{_esc(text)}</p>"
         img_attrs = _attrs(img.group(0))
-        att = re.search(r"attachment_(\d+)", attrs.get("id", "")) or re.search(
-            r"wp-image-(\d+)", img_attrs.get("class", "")
-        )
+        att = re.search(r"attachment_(\d+)", attrs.get("id", "")) or re.search(r"wp-image-(\d+)", img_attrs.get("class", ""))
         ref = self.resolve(int(att.group(1)) if att else None, img_attrs.get("src", ""))
         if ref is None:
             return self.missing_picture(img_attrs.get("src", ""), img_attrs.get("alt", ""), text)
@@ -151,11 +149,7 @@ class _Converter:
     def missing_picture(self, src, alt, caption=""):
         self.notes.append(f"picture {src or '(no address)'} is not in the uploads: kept as a link")
         label = alt or caption or "picture"
-        return (
-            f'<p><a href="{_esc(src)}">{_esc(label)}</a></p>'
-            if src.startswith(("http://", "https://"))
-            else ""
-        )
+        return f'<p><a href="{_esc(src)}">{_esc(label)}</a></p>' if src.startswith(("http://", "https://")) else ""
 
     def shortcodes(self, text):
         text = re.sub(r"\[caption\b([^\]]*)\](.*?)\[/caption\]", self.caption, text, flags=re.S | re.I)
@@ -181,11 +175,7 @@ class _Converter:
                 found = re.search(r"https?://[^\s<\"]+", inner)
                 url = found.group(0) if found else ""
             caption_match = re.search(r"<figcaption[^>]*>(.*?)</figcaption>", inner, re.S)
-            caption = (
-                htmllib.unescape(re.sub(r"<[^>]+>", "", caption_match.group(1))).strip()
-                if caption_match
-                else ""
-            )
+            caption = htmllib.unescape(re.sub(r"<[^>]+>", "", caption_match.group(1))).strip() if caption_match else ""
             slug = data.get("providerNameSlug") or (name.split("/", 1)[1] if "/" in name else "")
             provider = embed_provider(url) or _WP_PROVIDER_NAMES.get(slug, "")
             if not url:
@@ -318,11 +308,7 @@ def convert(content: str, *, resolve: Resolver, children_of_post=lambda: []) -> 
     text = nh3.clean(
         text,
         tags=BODY_TAGS,
-        attributes={
-            **BODY_ATTRIBUTES,
-            "img": BODY_ATTRIBUTES["img"] | {"class"},
-            "figure": BODY_ATTRIBUTES["figure"] | {"class"},
-        },
+        attributes={**BODY_ATTRIBUTES, "img": BODY_ATTRIBUTES["img"] | {"class"}, "figure": BODY_ATTRIBUTES["figure"] | {"class"}},
         url_schemes={"http", "https", "mailto"},
         link_rel=None,
     )
@@ -331,9 +317,7 @@ def convert(content: str, *, resolve: Resolver, children_of_post=lambda: []) -> 
     try:
         root = lxml_html.fragment_fromstring(text, create_parent="div")
         converter.pictures(root)
-        text = (root.text or "") + "".join(
-            etree.tostring(child, encoding=str, method="html") for child in root
-        )
+        text = (root.text or "") + "".join(etree.tostring(child, encoding=str, method="html") for child in root)
     except (etree.ParserError, ValueError) as error:
         converter.notes.append(f"content could not be read as HTML ({error}): kept as text")
     return Converted(_layout(sanitise_body(text)), converter.notes)

@@ -140,8 +140,7 @@ class Importer:
         if self.uploads.problem:
             self.report.notes.append(("pictures", self.uploads.problem))
         self.mapped = {
-            (k, w): (o, f)
-            for k, w, o, f in WordPressItem.objects.values_list("kind", "wp_id", "object_id", "fingerprint")
+            (k, w): (o, f) for k, w, o, f in WordPressItem.objects.values_list("kind", "wp_id", "object_id", "fingerprint")
         }
         self.load_known_pictures()
         try:
@@ -220,11 +219,7 @@ class Importer:
                 if kind != "item" or value.post_type == "attachment":
                     continue
                 if value.post_type == "post" and value.wp_id in fresh:
-                    self.guard(
-                        f"post {value.wp_id}",
-                        lambda item, keep=new_posts.append: keep(self.prepare_post(item)),
-                        value,
-                    )
+                    self.guard(f"post {value.wp_id}", lambda item, keep=new_posts.append: keep(self.prepare_post(item)), value)
                 elif value.post_type == "post":
                     self.guard(f"post {value.wp_id}", self.take_post, value)
                 elif value.post_type == "page":
@@ -247,9 +242,7 @@ class Importer:
         except Exception as error:  # a database refusal on one item must not stop the others
             self.remembered = []
             self.sections.clear(), self.tags.clear(), self.sources.clear()  # may name rolled-back rows
-            self.report.skipped.append(
-                (what, f"could not be stored: {type(error).__name__}: {str(error)[:200]}")
-            )
+            self.report.skipped.append((what, f"could not be stored: {type(error).__name__}: {str(error)[:200]}"))
         if len(self.redirects) >= 1000:
             self.flush_redirects()
 
@@ -259,10 +252,8 @@ class Importer:
             return True
         if self.since and known:
             modified = _safe_date(item.modified_gmt) or _safe_date(item.post_date_gmt)
-            if (
-                modified
-                and modified < self.since
-                and not any((_safe_date(c["date_gmt"]) or self.since) >= self.since for c in item.comments)
+            if modified and modified < self.since and not any(
+                (_safe_date(c["date_gmt"]) or self.since) >= self.since for c in item.comments
             ):
                 return True
         return False
@@ -304,9 +295,9 @@ class Importer:
             return
         if author is None:
             # Someone already on the desk with that name or email is the same person: linked, not changed.
-            author = (
-                email and Author.objects.filter(contact_email__iexact=email).first()
-            ) or Author.objects.filter(name=name).first()
+            author = (email and Author.objects.filter(contact_email__iexact=email).first()) or Author.objects.filter(
+                name=name
+            ).first()
             if author is None:
                 slug = slugify(login)[:140]
                 if not slug or Author.objects.filter(slug=slug).exists():
@@ -437,16 +428,11 @@ class Importer:
                 notes.append("published with no date: imported as a draft")
                 status = Article.Status.DRAFT
         headline = clean_text(item.title).strip()
-        converted = convert(
-            item.content, resolve=self.resolve_picture, children_of_post=lambda: self.children[item.wp_id]
-        )
+        converted = convert(item.content, resolve=self.resolve_picture, children_of_post=lambda: self.children[item.wp_id])
         notes += converted.notes
         if not headline:
             text = strip_tags(converted.body) or strip_tags(item.excerpt)
-            headline = (
-                Truncator(" ".join(text.split())).words(10, truncate="…")
-                or f"Untitled (WordPress post {item.wp_id})"
-            )
+            headline = Truncator(" ".join(text.split())).words(10, truncate="…") or f"Untitled (WordPress post {item.wp_id})"
             notes.append(f"no title: headline made from its first words ({headline!r})")
         for note in notes:
             self.report.notes.append((f"post {item.wp_id}", note))
@@ -462,12 +448,7 @@ class Importer:
             )
             self.take_comments(item, article, new_article=created)
             self.remember(
-                Kind.POST,
-                item.wp_id,
-                article.pk,
-                item.fingerprint,
-                wp_status=item.status,
-                is_sticky=item.is_sticky,
+                Kind.POST, item.wp_id, article.pk, item.fingerprint, wp_status=item.status, is_sticky=item.is_sticky
             )
         self.post_stored(item, article, created)
 
@@ -534,10 +515,7 @@ class Importer:
                 set_lead_picture(article, picture)  # saves the story
             else:
                 article.save()
-            tag_rows += [
-                Tags(article_id=article.pk, tag_id=t)
-                for t in sorted({t.pk for t in self.tags_for(item, article.section)})
-            ]
+            tag_rows += [Tags(article_id=article.pk, tag_id=t) for t in sorted({t.pk for t in self.tags_for(item, article.section)})]
             author = self.authors.get(item.creator)
             if author:
                 author_rows.append(Authors(article_id=article.pk, author_id=author))
@@ -592,9 +570,7 @@ class Importer:
 
     def tags_for(self, item, section):
         """The post's tags and its categories other than the one that became its section."""
-        tags = [
-            self.tag_for(nicename, name) for domain, nicename, name in item.categories if domain == "post_tag"
-        ]
+        tags = [self.tag_for(nicename, name) for domain, nicename, name in item.categories if domain == "post_tag"]
         tags += [
             self.tag_for(unquote(nicename), name)
             for domain, nicename, name in item.categories
@@ -620,9 +596,7 @@ class Importer:
             return wanted
 
         def in_use(slug):
-            if taken is not None and (
-                slug in taken or slug == wanted
-            ):  # `wanted` was looked up with the group
+            if taken is not None and (slug in taken or slug == wanted):  # `wanted` was looked up with the group
                 return slug in taken
             return Article.objects.filter(slug=slug).exclude(pk=article.pk).exists()
 
@@ -647,15 +621,9 @@ class Importer:
         name = clean_text(name or nicename)[:120]
         if (nicename, name) in self.sections:
             return self.sections[(nicename, name)]
-        section = (
-            Section.objects.filter(slug=nicename).first() or Section.objects.filter(name__iexact=name).first()
-        )
+        section = Section.objects.filter(slug=nicename).first() or Section.objects.filter(name__iexact=name).first()
         if section is None:
-            slug = (
-                nicename
-                if _ascii_slug(nicename) and not Section.objects.filter(slug=nicename).exists()
-                else ""
-            )
+            slug = nicename if _ascii_slug(nicename) and not Section.objects.filter(slug=nicename).exists() else ""
             section = Section.objects.create(name=name, slug=slug)
             self.report.counts["sections created"] += 1
         self.used_categories.add(nicename)
@@ -669,13 +637,9 @@ class Importer:
             return None
         if (nicename, name) in self.tags:
             return self.tags[(nicename, name)]
-        tag = (nicename and Tag.objects.filter(slug=nicename).first()) or Tag.objects.filter(
-            name__iexact=name
-        ).first()
+        tag = (nicename and Tag.objects.filter(slug=nicename).first()) or Tag.objects.filter(name__iexact=name).first()
         if tag is None:
-            slug = (
-                nicename if _ascii_slug(nicename) and not Tag.objects.filter(slug=nicename).exists() else ""
-            )
+            slug = nicename if _ascii_slug(nicename) and not Tag.objects.filter(slug=nicename).exists() else ""
             tag = Tag.objects.create(name=name, slug=slug)
         self.used_tags.add((nicename, tag.pk))
         self.tags[(nicename, name)] = tag
@@ -702,11 +666,7 @@ class Importer:
             if article is None:
                 return
         url = article.get_absolute_url()
-        for path in {
-            old_path(item.link),
-            f"/?p={item.wp_id}",
-            old_path(item.guid) if "?p=" in item.guid else "",
-        }:
+        for path in {old_path(item.link), f"/?p={item.wp_id}", old_path(item.guid) if "?p=" in item.guid else ""}:
             if path and path != "/":
                 self.redirects.append((path, url, "exact"))
         link = old_path(item.link)
@@ -732,9 +692,7 @@ class Importer:
         known, seen = {}, set()
         if not new_article:  # a story made just now has no comments yet
             mapped = [self.mapped.get((Kind.COMMENT, str(w)), (None,))[0] for w in by_id]
-            known = {
-                c.pk: c for c in Comment.objects.filter(pk__in=[o for o in mapped if o], article=article)
-            }
+            known = {c.pk: c for c in Comment.objects.filter(pk__in=[o for o in mapped if o], article=article)}
             seen = set(Comment.objects.filter(article=article).values_list("author_email", "fingerprint"))
         level = [c for c in by_id.values() if not c["parent"] or c["parent"] not in by_id]
         handled = set()
@@ -746,9 +704,7 @@ class Importer:
                 parent = by_id.get(data["parent"])
                 while parent is not None and parent["wp_id"] not in ours:
                     parent = by_id.get(parent["parent"])
-                comment = self.build_comment(
-                    data, article, ours.get(parent["wp_id"]) if parent else None, known, seen
-                )
+                comment = self.build_comment(data, article, ours.get(parent["wp_id"]) if parent else None, known, seen)
                 if comment is None:
                     continue
                 ours[data["wp_id"]] = comment
@@ -797,9 +753,7 @@ class Importer:
         fingerprint = body_fingerprint(body)
         if (comment.author_email, comment.fingerprint) != (email, fingerprint):
             if (email, fingerprint) in seen:
-                self.report.skipped.append(
-                    (what, "the same words from the same person on this story are already there")
-                )
+                self.report.skipped.append((what, "the same words from the same person on this story are already there"))
                 return None
             seen.add((email, fingerprint))
         comment.author_email, comment.body, comment.fingerprint = email, body, fingerprint
@@ -819,9 +773,7 @@ class Importer:
             self.report.counts["pages unchanged"] += 1
             page = Page.objects.get(pk=known[0])
         else:
-            converted = convert(
-                item.content, resolve=self.resolve_picture, children_of_post=lambda: self.children[item.wp_id]
-            )
+            converted = convert(item.content, resolve=self.resolve_picture, children_of_post=lambda: self.children[item.wp_id])
             for note in converted.notes:
                 self.report.notes.append((f"page {item.wp_id}", note))
             if self.dry_run:
@@ -849,18 +801,13 @@ class Importer:
 
     def site_redirects(self):
         for nicename in self.used_categories:
-            section = (
-                Section.objects.filter(slug=nicename).first()
-                or Section.objects.filter(
-                    name__iexact=self.terms.get(("category", nicename), nicename)
-                ).first()
-            )
+            section = Section.objects.filter(slug=nicename).first() or Section.objects.filter(
+                name__iexact=self.terms.get(("category", nicename), nicename)
+            ).first()
             if section is None:
                 continue
             paths = {f"/category/{nicename}/", f"/category/{self.category_path(nicename)}/"}
-            paths |= {
-                f"/?cat={term_id}" for term_id, name in self.term_ids.items() if name == nicename and term_id
-            }
+            paths |= {f"/?cat={term_id}" for term_id, name in self.term_ids.items() if name == nicename and term_id}
             for path in paths:
                 self.redirects.append((path, section.get_absolute_url(), "exact"))
                 self.redirects.append((f"{path}feed/", f"/feed/section/{section.slug}/", "exact"))
@@ -880,9 +827,7 @@ class Importer:
         for year, month, day in self.archives:
             self.redirects.append((f"/{year}/", f"/archive/{year}/", "exact"))
             self.redirects.append((f"/{year}/{month:02d}/", f"/archive/{year}/{month}/", "exact"))
-            self.redirects.append(
-                (f"/{year}/{month:02d}/{day:02d}/", f"/archive/{year}/{month}/{day}/", "exact")
-            )
+            self.redirects.append((f"/{year}/{month:02d}/{day:02d}/", f"/archive/{year}/{month}/{day}/", "exact"))
             self.redirects.append((f"/?m={year}{month:02d}", f"/archive/{year}/{month}/", "exact"))
         for path, target in (
             ("/feed/rss2/", "/feed/"),
@@ -938,9 +883,7 @@ class _Post:
 
 def wanted_slug(item, headline):
     """The slug WordPress had (percent-decoded), else one made from the headline."""
-    wanted = (
-        unquote(item.post_name).strip().lower()[:SLUG_MAX] or slugify(headline, allow_unicode=True)[:SLUG_MAX]
-    )
+    wanted = unquote(item.post_name).strip().lower()[:SLUG_MAX] or slugify(headline, allow_unicode=True)[:SLUG_MAX]
     wanted = re.sub(r"__trashed(-\d+)?$", "", wanted)
     return wanted or slugify(strip_tags(headline))[: SLUG_MAX - 8].strip("-") or "story"
 

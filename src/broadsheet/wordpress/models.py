@@ -14,12 +14,8 @@ class WordPressItem(models.Model):
 
     kind = models.CharField(max_length=12, choices=Kind.choices)
     wp_id = models.CharField(max_length=200, help_text="The WordPress id (or login, for an author).")
-    object_id = models.BigIntegerField(
-        null=True, help_text="Our row: article, page, picture, comment or author."
-    )
-    fingerprint = models.CharField(
-        max_length=32, blank=True, help_text="Changes when the exported item changes."
-    )
+    object_id = models.BigIntegerField(null=True, help_text="Our row: article, page, picture, comment or author.")
+    fingerprint = models.CharField(max_length=32, blank=True, help_text="Changes when the exported item changes.")
     wp_status = models.CharField(max_length=20, blank=True)
     is_sticky = models.BooleanField(default=False)
     imported_at = models.DateTimeField(default=timezone.now)

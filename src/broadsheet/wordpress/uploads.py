@@ -47,16 +47,10 @@ class Uploads:
                 for member in self._tar:
                     if member.isfile():
                         name = member.name.replace("\\", "/")
-                        name = (
-                            name.split("/uploads/", 1)[1]
-                            if "/uploads/" in name
-                            else name.removeprefix("uploads/")
-                        )
+                        name = name.split("/uploads/", 1)[1] if "/uploads/" in name else name.removeprefix("uploads/")
                         self._members[name.lstrip("./")] = member
             except (tarfile.TarError, OSError, EOFError) as error:
-                self.problem = (
-                    f"the uploads tarball {location} cannot be read ({error}): pictures are not imported"
-                )
+                self.problem = f"the uploads tarball {location} cannot be read ({error}): pictures are not imported"
                 self._tar = None
         else:
             self.problem = f"the uploads folder {location} does not exist: pictures are not imported"

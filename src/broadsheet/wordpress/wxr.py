@@ -186,13 +186,9 @@ def read(path_or_file) -> Iterator[tuple[str, object]]:
             if not checked_doctype:
                 checked_doctype = True
                 if element.getroottree().docinfo.doctype:
-                    raise ExportError(
-                        "the export has a DOCTYPE; WordPress never writes one and entities are never expanded: refused"
-                    )
+                    raise ExportError("the export has a DOCTYPE; WordPress never writes one and entities are never expanded: refused")
                 if _local(element.tag) != "rss":
-                    raise ExportError(
-                        f"not a WordPress export: the document is <{_local(element.tag)}>, not <rss>"
-                    )
+                    raise ExportError(f"not a WordPress export: the document is <{_local(element.tag)}>, not <rss>")
             if event == "start":
                 depth += 1
                 if depth == 3 and _local(element.tag) == "item" and not site_sent:

@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("comments", "0005_correctness_trust_help_text"),
-        ("newsroom", "0003_sitemap_index"),
+        ('comments', '0005_correctness_trust_help_text'),
+        ('newsroom', '0003_sitemap_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="comment",
-            index=models.Index(fields=["thread", "status", "created_at"], name="comment_replies_idx"),
+            model_name='comment',
+            index=models.Index(fields=['thread', 'status', 'created_at'], name='comment_replies_idx'),
         ),
     ]

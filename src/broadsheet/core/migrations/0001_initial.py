@@ -4,25 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="WorkerHeartbeat",
+            name='WorkerHeartbeat',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("worker_id", models.CharField(max_length=64, unique=True)),
-                ("host", models.CharField(blank=True, max_length=255)),
-                ("pid", models.PositiveIntegerField(default=0)),
-                ("started_at", models.DateTimeField(auto_now_add=True)),
-                ("last_seen", models.DateTimeField(db_index=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('worker_id', models.CharField(max_length=64, unique=True)),
+                ('host', models.CharField(blank=True, max_length=255)),
+                ('pid', models.PositiveIntegerField(default=0)),
+                ('started_at', models.DateTimeField(auto_now_add=True)),
+                ('last_seen', models.DateTimeField(db_index=True)),
             ],
         ),
     ]

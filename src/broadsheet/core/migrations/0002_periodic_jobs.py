@@ -4,33 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("core", "0001_initial"),
+        ('core', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="PeriodicJob",
+            name='PeriodicJob',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=64, unique=True)),
-                ("next_run_at", models.DateTimeField(db_index=True)),
-                ("leased_by", models.CharField(blank=True, max_length=64)),
-                ("lease_until", models.DateTimeField(blank=True, null=True)),
-                ("last_started_at", models.DateTimeField(blank=True, null=True)),
-                ("last_finished_at", models.DateTimeField(blank=True, null=True)),
-                ("last_run_by", models.CharField(blank=True, max_length=64)),
-                ("last_error", models.TextField(blank=True)),
-                ("last_error_at", models.DateTimeField(blank=True, null=True)),
-                ("runs", models.PositiveIntegerField(default=0)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=64, unique=True)),
+                ('next_run_at', models.DateTimeField(db_index=True)),
+                ('leased_by', models.CharField(blank=True, max_length=64)),
+                ('lease_until', models.DateTimeField(blank=True, null=True)),
+                ('last_started_at', models.DateTimeField(blank=True, null=True)),
+                ('last_finished_at', models.DateTimeField(blank=True, null=True)),
+                ('last_run_by', models.CharField(blank=True, max_length=64)),
+                ('last_error', models.TextField(blank=True)),
+                ('last_error_at', models.DateTimeField(blank=True, null=True)),
+                ('runs', models.PositiveIntegerField(default=0)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
     ]

@@ -7,87 +7,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("newsroom", "0003_sitemap_index"),
+        ('newsroom', '0003_sitemap_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="LiveCoverage",
+            name='LiveCoverage',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "is_open",
-                    models.BooleanField(
-                        default=True, help_text="Untick when the coverage ends.", verbose_name="Live now"
-                    ),
-                ),
-                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "article",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="live_coverage",
-                        to="newsroom.article",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('is_open', models.BooleanField(default=True, help_text='Untick when the coverage ends.', verbose_name='Live now')),
+                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='live_coverage', to='newsroom.article')),
             ],
             options={
-                "verbose_name": "live page",
-                "verbose_name_plural": "live pages",
+                'verbose_name': 'live page',
+                'verbose_name_plural': 'live pages',
             },
         ),
         migrations.CreateModel(
-            name="LiveUpdate",
+            name='LiveUpdate',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("headline", models.CharField(blank=True, max_length=200)),
-                ("body", models.TextField(help_text="Markdown.")),
-                ("body_html", models.TextField(blank=True, editable=False)),
-                (
-                    "key_point",
-                    models.BooleanField(default=False, help_text="Pin it in the key points at the top."),
-                ),
-                ("byline", models.CharField(blank=True, editable=False, max_length=100)),
-                ("posted_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ("updated_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "coverage",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="updates",
-                        to="live.livecoverage",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('headline', models.CharField(blank=True, max_length=200)),
+                ('body', models.TextField(help_text='Markdown.')),
+                ('body_html', models.TextField(blank=True, editable=False)),
+                ('key_point', models.BooleanField(default=False, help_text='Pin it in the key points at the top.')),
+                ('byline', models.CharField(blank=True, editable=False, max_length=100)),
+                ('posted_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('coverage', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='live.livecoverage')),
             ],
             options={
-                "ordering": ["-posted_at", "-id"],
-                "indexes": [
-                    models.Index(fields=["coverage", "-posted_at", "-id"], name="live_update_recent_idx")
-                ],
+                'ordering': ['-posted_at', '-id'],
+                'indexes': [models.Index(fields=['coverage', '-posted_at', '-id'], name='live_update_recent_idx')],
             },
         ),
     ]

@@ -7,319 +7,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("newsroom", "0003_sitemap_index"),
+        ('newsroom', '0003_sitemap_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Newsletter",
+            name='Newsletter',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("subject", models.CharField(max_length=200)),
-                (
-                    "intro",
-                    models.TextField(blank=True, help_text="A few words above the stories (plain text)."),
-                ),
-                (
-                    "audience",
-                    models.CharField(
-                        choices=[
-                            ("daily", "Daily digest subscribers"),
-                            ("weekly", "Weekly digest subscribers"),
-                            ("breaking", "Breaking news subscribers"),
-                            ("section", "Subscribers of a section"),
-                            ("everyone", "Every confirmed subscriber"),
-                        ],
-                        default="daily",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("scheduled", "Scheduled"),
-                            ("queued", "Queued to send"),
-                            ("sending", "Sending"),
-                            ("sent", "Sent"),
-                        ],
-                        db_index=True,
-                        default="draft",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "send_at",
-                    models.DateTimeField(blank=True, help_text="When it goes out, if scheduled.", null=True),
-                ),
-                ("recipients_queued", models.BooleanField(default=False, editable=False)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ("started_at", models.DateTimeField(blank=True, editable=False, null=True)),
-                ("finished_at", models.DateTimeField(blank=True, editable=False, null=True)),
-                (
-                    "automatic",
-                    models.CharField(
-                        blank=True,
-                        editable=False,
-                        help_text="The digest it was built for, e.g. daily:2026-12-06.",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "section",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="newsroom.section",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('subject', models.CharField(max_length=200)),
+                ('intro', models.TextField(blank=True, help_text='A few words above the stories (plain text).')),
+                ('audience', models.CharField(choices=[('daily', 'Daily digest subscribers'), ('weekly', 'Weekly digest subscribers'), ('breaking', 'Breaking news subscribers'), ('section', 'Subscribers of a section'), ('everyone', 'Every confirmed subscriber')], default='daily', max_length=10)),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('scheduled', 'Scheduled'), ('queued', 'Queued to send'), ('sending', 'Sending'), ('sent', 'Sent')], db_index=True, default='draft', max_length=10)),
+                ('send_at', models.DateTimeField(blank=True, help_text='When it goes out, if scheduled.', null=True)),
+                ('recipients_queued', models.BooleanField(default=False, editable=False)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('started_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('finished_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('automatic', models.CharField(blank=True, editable=False, help_text='The digest it was built for, e.g. daily:2026-12-06.', max_length=20)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('section', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='newsroom.section')),
             ],
             options={
-                "ordering": ["-created_at"],
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="Bounce",
+            name='Bounce',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("email", models.EmailField(db_index=True, max_length=254)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("hard", "Hard bounce"),
-                            ("soft", "Soft bounce"),
-                            ("complaint", "Complaint"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("detail", models.CharField(blank=True, max_length=300)),
-                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "newsletter",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="bounces",
-                        to="newsletters.newsletter",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('email', models.EmailField(db_index=True, max_length=254)),
+                ('kind', models.CharField(choices=[('hard', 'Hard bounce'), ('soft', 'Soft bounce'), ('complaint', 'Complaint')], max_length=10)),
+                ('detail', models.CharField(blank=True, max_length=300)),
+                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('newsletter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='bounces', to='newsletters.newsletter')),
             ],
             options={
-                "ordering": ["-received_at"],
+                'ordering': ['-received_at'],
             },
         ),
         migrations.CreateModel(
-            name="NewsletterStory",
+            name='NewsletterStory',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "article",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="newsroom.article"
-                    ),
-                ),
-                (
-                    "newsletter",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="stories",
-                        to="newsletters.newsletter",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField(default=0)),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='newsroom.article')),
+                ('newsletter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stories', to='newsletters.newsletter')),
             ],
             options={
-                "verbose_name_plural": "stories",
-                "ordering": ["position", "id"],
+                'verbose_name_plural': 'stories',
+                'ordering': ['position', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Subscriber",
+            name='Subscriber',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("email", models.EmailField(max_length=254, unique=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Waiting for confirmation"),
-                            ("active", "Confirmed"),
-                            ("unsubscribed", "Unsubscribed"),
-                            ("bounced", "Address bounced"),
-                            ("complained", "Marked as spam"),
-                        ],
-                        db_index=True,
-                        default="pending",
-                        max_length=14,
-                    ),
-                ),
-                ("daily", models.BooleanField(default=False, verbose_name="Daily digest")),
-                ("weekly", models.BooleanField(default=False, verbose_name="Weekly digest")),
-                ("breaking", models.BooleanField(default=False, verbose_name="Breaking news")),
-                ("link_version", models.PositiveIntegerField(default=1)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
-                ("unsubscribed_at", models.DateTimeField(blank=True, null=True)),
-                ("sections", models.ManyToManyField(blank=True, related_name="+", to="newsroom.section")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('email', models.EmailField(max_length=254, unique=True)),
+                ('status', models.CharField(choices=[('pending', 'Waiting for confirmation'), ('active', 'Confirmed'), ('unsubscribed', 'Unsubscribed'), ('bounced', 'Address bounced'), ('complained', 'Marked as spam')], db_index=True, default='pending', max_length=14)),
+                ('daily', models.BooleanField(default=False, verbose_name='Daily digest')),
+                ('weekly', models.BooleanField(default=False, verbose_name='Weekly digest')),
+                ('breaking', models.BooleanField(default=False, verbose_name='Breaking news')),
+                ('link_version', models.PositiveIntegerField(default=1)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
+                ('unsubscribed_at', models.DateTimeField(blank=True, null=True)),
+                ('sections', models.ManyToManyField(blank=True, related_name='+', to='newsroom.section')),
             ],
             options={
-                "ordering": ["-created_at"],
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="Delivery",
+            name='Delivery',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("queued", "Queued"),
-                            ("claimed", "Claimed by a worker"),
-                            ("sending", "Handed to the mail server"),
-                            ("sent", "Sent"),
-                            ("failed", "Failed"),
-                            ("skipped", "Skipped (unsubscribed meanwhile)"),
-                            ("unknown", "Worker stopped while sending: not sent again"),
-                        ],
-                        default="queued",
-                        max_length=8,
-                    ),
-                ),
-                ("attempts", models.PositiveSmallIntegerField(default=0)),
-                ("claimed_by", models.CharField(blank=True, max_length=40)),
-                ("claimed_at", models.DateTimeField(blank=True, null=True)),
-                ("sent_at", models.DateTimeField(blank=True, null=True)),
-                ("error", models.CharField(blank=True, max_length=300)),
-                (
-                    "newsletter",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="deliveries",
-                        to="newsletters.newsletter",
-                    ),
-                ),
-                (
-                    "subscriber",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="deliveries",
-                        to="newsletters.subscriber",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('queued', 'Queued'), ('claimed', 'Claimed by a worker'), ('sending', 'Handed to the mail server'), ('sent', 'Sent'), ('failed', 'Failed'), ('skipped', 'Skipped (unsubscribed meanwhile)'), ('unknown', 'Worker stopped while sending: not sent again')], default='queued', max_length=8)),
+                ('attempts', models.PositiveSmallIntegerField(default=0)),
+                ('claimed_by', models.CharField(blank=True, max_length=40)),
+                ('claimed_at', models.DateTimeField(blank=True, null=True)),
+                ('sent_at', models.DateTimeField(blank=True, null=True)),
+                ('error', models.CharField(blank=True, max_length=300)),
+                ('newsletter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='newsletters.newsletter')),
+                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='newsletters.subscriber')),
             ],
         ),
         migrations.CreateModel(
-            name="Consent",
+            name='Consent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("subscribed", "Asked to subscribe"),
-                            ("confirmed", "Confirmed by email"),
-                            ("changed", "Changed preferences"),
-                            ("unsubscribed", "Unsubscribed"),
-                            ("imported", "Imported"),
-                            ("bounced", "Stopped: address bounced"),
-                            ("complained", "Stopped: marked as spam"),
-                        ],
-                        max_length=14,
-                    ),
-                ),
-                ("at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "source",
-                    models.CharField(
-                        blank=True, help_text="The page or import it came from.", max_length=200
-                    ),
-                ),
-                ("client_hash", models.CharField(blank=True, max_length=32)),
-                (
-                    "wording",
-                    models.TextField(blank=True, help_text="What the reader agreed to, word for word."),
-                ),
-                ("lists", models.CharField(blank=True, max_length=500)),
-                (
-                    "subscriber",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="consents",
-                        to="newsletters.subscriber",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('action', models.CharField(choices=[('subscribed', 'Asked to subscribe'), ('confirmed', 'Confirmed by email'), ('changed', 'Changed preferences'), ('unsubscribed', 'Unsubscribed'), ('imported', 'Imported'), ('bounced', 'Stopped: address bounced'), ('complained', 'Stopped: marked as spam')], max_length=14)),
+                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('source', models.CharField(blank=True, help_text='The page or import it came from.', max_length=200)),
+                ('client_hash', models.CharField(blank=True, max_length=32)),
+                ('wording', models.TextField(blank=True, help_text='What the reader agreed to, word for word.')),
+                ('lists', models.CharField(blank=True, max_length=500)),
+                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='newsletters.subscriber')),
             ],
             options={
-                "ordering": ["at", "id"],
+                'ordering': ['at', 'id'],
             },
         ),
         migrations.AddConstraint(
-            model_name="newsletter",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("automatic", ""), _negated=True),
-                fields=("automatic",),
-                name="newsletter_one_digest_per_day",
-            ),
+            model_name='newsletter',
+            constraint=models.UniqueConstraint(condition=models.Q(('automatic', ''), _negated=True), fields=('automatic',), name='newsletter_one_digest_per_day'),
         ),
         migrations.AddIndex(
-            model_name="delivery",
-            index=models.Index(fields=["newsletter", "status", "id"], name="delivery_queue_idx"),
+            model_name='delivery',
+            index=models.Index(fields=['newsletter', 'status', 'id'], name='delivery_queue_idx'),
         ),
         migrations.AddConstraint(
-            model_name="delivery",
-            constraint=models.UniqueConstraint(
-                fields=("newsletter", "subscriber"), name="delivery_once_per_reader"
-            ),
+            model_name='delivery',
+            constraint=models.UniqueConstraint(fields=('newsletter', 'subscriber'), name='delivery_once_per_reader'),
         ),
     ]

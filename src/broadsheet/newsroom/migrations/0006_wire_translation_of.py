@@ -5,21 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("newsroom", "0005_desk_html_bodies"),
+        ('newsroom', '0005_desk_html_bodies'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="article",
-            name="translation_of",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="The story this one translates: readers and search engines are pointed between them.",
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="translations",
-                to="newsroom.article",
-            ),
+            model_name='article',
+            name='translation_of',
+            field=models.ForeignKey(blank=True, help_text='The story this one translates: readers and search engines are pointed between them.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='translations', to='newsroom.article'),
         ),
     ]

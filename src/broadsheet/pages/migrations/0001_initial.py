@@ -5,47 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Page",
+            name='Page',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200)),
-                (
-                    "slug",
-                    models.SlugField(
-                        allow_unicode=True,
-                        help_text="Its address: /page/<slug>/.",
-                        max_length=200,
-                        unique=True,
-                    ),
-                ),
-                (
-                    "body",
-                    models.TextField(
-                        blank=True, help_text="HTML in the story body vocabulary; anything else is removed."
-                    ),
-                ),
-                ("is_published", models.BooleanField(default=True)),
-                ("in_footer", models.BooleanField(default=True, help_text="List it in the footer menu.")),
-                (
-                    "position",
-                    models.PositiveSmallIntegerField(default=0, help_text="Order in the footer menu."),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ("updated_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200)),
+                ('slug', models.SlugField(allow_unicode=True, help_text='Its address: /page/<slug>/.', max_length=200, unique=True)),
+                ('body', models.TextField(blank=True, help_text='HTML in the story body vocabulary; anything else is removed.')),
+                ('is_published', models.BooleanField(default=True)),
+                ('in_footer', models.BooleanField(default=True, help_text='List it in the footer menu.')),
+                ('position', models.PositiveSmallIntegerField(default=0, help_text='Order in the footer menu.')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
             ],
             options={
-                "ordering": ["position", "title"],
+                'ordering': ['position', 'title'],
             },
         ),
     ]

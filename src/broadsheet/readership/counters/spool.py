@@ -41,13 +41,7 @@ class SpoolCounter(Counter):
         with open(taken, "rb") as handle:
             for line in handle:
                 parts = line.split()
-                if (
-                    len(parts) == 2
-                    and parts[0].isascii()
-                    and parts[0].isdigit()
-                    and parts[1].isascii()
-                    and parts[1].isdigit()
-                ):
+                if len(parts) == 2 and parts[0].isascii() and parts[0].isdigit() and parts[1].isascii() and parts[1].isdigit():
                     key = (int(parts[0]), int(parts[1]))
                     counts[key] = counts.get(key, 0) + 1
         taken.unlink()

@@ -5,38 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("newsroom", "0003_sitemap_index"),
+        ('newsroom', '0003_sitemap_index'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="StoryReads",
+            name='StoryReads',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("hour", models.DateTimeField(help_text="The start of the hour (UTC).")),
-                ("reads", models.PositiveIntegerField(default=0)),
-                (
-                    "article",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="newsroom.article"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('hour', models.DateTimeField(help_text='The start of the hour (UTC).')),
+                ('reads', models.PositiveIntegerField(default=0)),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='newsroom.article')),
             ],
             options={
-                "verbose_name": "story reads",
-                "verbose_name_plural": "what readers read",
-                "indexes": [models.Index(fields=["hour", "article"], name="reads_recent_idx")],
-                "constraints": [
-                    models.UniqueConstraint(fields=("article", "hour"), name="reads_once_per_story_hour")
-                ],
+                'verbose_name': 'story reads',
+                'verbose_name_plural': 'what readers read',
+                'indexes': [models.Index(fields=['hour', 'article'], name='reads_recent_idx')],
+                'constraints': [models.UniqueConstraint(fields=('article', 'hour'), name='reads_once_per_story_hour')],
             },
         ),
     ]

@@ -5,54 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Redirect",
+            name='Redirect',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "old_path",
-                    models.CharField(
-                        help_text="The old address on this site, from the first slash, e.g. /2024/05/01/a-story/ or /?p=123 (decoded: /haber/şehir/, not %C5%9F).",
-                        max_length=500,
-                        unique=True,
-                    ),
-                ),
-                (
-                    "new_url",
-                    models.CharField(
-                        help_text="Where it goes now: /story/a-story/ or a full URL.", max_length=1000
-                    ),
-                ),
-                (
-                    "match",
-                    models.CharField(
-                        choices=[("exact", "Exact path"), ("prefix", "Path prefix (everything under it)")],
-                        default="exact",
-                        max_length=6,
-                    ),
-                ),
-                ("hits", models.PositiveIntegerField(default=0, editable=False)),
-                ("last_hit_at", models.DateTimeField(blank=True, editable=False, null=True)),
-                (
-                    "origin",
-                    models.CharField(
-                        blank=True, help_text="What made it: wordpress, csv, or empty.", max_length=40
-                    ),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('old_path', models.CharField(help_text='The old address on this site, from the first slash, e.g. /2024/05/01/a-story/ or /?p=123 (decoded: /haber/şehir/, not %C5%9F).', max_length=500, unique=True)),
+                ('new_url', models.CharField(help_text='Where it goes now: /story/a-story/ or a full URL.', max_length=1000)),
+                ('match', models.CharField(choices=[('exact', 'Exact path'), ('prefix', 'Path prefix (everything under it)')], default='exact', max_length=6)),
+                ('hits', models.PositiveIntegerField(default=0, editable=False)),
+                ('last_hit_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('origin', models.CharField(blank=True, help_text='What made it: wordpress, csv, or empty.', max_length=40)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
             ],
             options={
-                "ordering": ["old_path"],
+                'ordering': ['old_path'],
             },
         ),
     ]

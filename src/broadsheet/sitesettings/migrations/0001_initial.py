@@ -6,258 +6,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("media", "0001_initial"),
-        ("newsroom", "0003_sitemap_index"),
+        ('media', '0001_initial'),
+        ('newsroom', '0003_sitemap_index'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Promo",
+            name='Promo',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "placement",
-                    models.CharField(
-                        choices=[
-                            ("home", "Home page"),
-                            ("story", "Story pages"),
-                            ("both", "Home and story pages"),
-                        ],
-                        default="home",
-                        max_length=5,
-                    ),
-                ),
-                (
-                    "label",
-                    models.CharField(
-                        default="Advertisement",
-                        help_text="Shown above it, e.g. Advertisement, Promoted.",
-                        max_length=30,
-                    ),
-                ),
-                ("headline", models.CharField(max_length=120)),
-                ("text", models.CharField(blank=True, max_length=300)),
-                ("link", models.URLField(max_length=500)),
-                ("starts_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "ends_at",
-                    models.DateTimeField(blank=True, help_text="Empty: until taken down.", null=True),
-                ),
-                (
-                    "picture",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="media.picture",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('placement', models.CharField(choices=[('home', 'Home page'), ('story', 'Story pages'), ('both', 'Home and story pages')], default='home', max_length=5)),
+                ('label', models.CharField(default='Advertisement', help_text='Shown above it, e.g. Advertisement, Promoted.', max_length=30)),
+                ('headline', models.CharField(max_length=120)),
+                ('text', models.CharField(blank=True, max_length=300)),
+                ('link', models.URLField(max_length=500)),
+                ('starts_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('ends_at', models.DateTimeField(blank=True, help_text='Empty: until taken down.', null=True)),
+                ('picture', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='media.picture')),
             ],
             options={
-                "ordering": ["-starts_at"],
+                'ordering': ['-starts_at'],
             },
         ),
         migrations.CreateModel(
-            name="SiteSettings",
+            name='SiteSettings',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "name",
-                    models.CharField(
-                        blank=True, help_text="Empty: the BROADSHEET_SITE_NAME setting.", max_length=100
-                    ),
-                ),
-                ("tagline", models.CharField(blank=True, max_length=200)),
-                ("logo_svg", models.TextField(blank=True, editable=False)),
-                ("favicon_svg", models.TextField(blank=True, editable=False)),
-                (
-                    "accent_colour",
-                    models.CharField(
-                        default="#a3161a", help_text="Links, kickers and buttons, e.g. #a3161a.", max_length=7
-                    ),
-                ),
-                (
-                    "accent_text_colour",
-                    models.CharField(default="#ffffff", help_text="Text on the accent colour.", max_length=7),
-                ),
-                ("breaking_text", models.CharField(blank=True, max_length=200)),
-                ("breaking_url", models.CharField(blank=True, max_length=500)),
-                ("breaking_raised_at", models.DateTimeField(blank=True, null=True)),
-                ("look", models.JSONField(default=dict, editable=False)),
-                ("updated_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                (
-                    "favicon_picture",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="media.picture",
-                    ),
-                ),
-                (
-                    "logo_picture",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="media.picture",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(blank=True, help_text='Empty: the BROADSHEET_SITE_NAME setting.', max_length=100)),
+                ('tagline', models.CharField(blank=True, max_length=200)),
+                ('logo_svg', models.TextField(blank=True, editable=False)),
+                ('favicon_svg', models.TextField(blank=True, editable=False)),
+                ('accent_colour', models.CharField(default='#a3161a', help_text='Links, kickers and buttons, e.g. #a3161a.', max_length=7)),
+                ('accent_text_colour', models.CharField(default='#ffffff', help_text='Text on the accent colour.', max_length=7)),
+                ('breaking_text', models.CharField(blank=True, max_length=200)),
+                ('breaking_url', models.CharField(blank=True, max_length=500)),
+                ('breaking_raised_at', models.DateTimeField(blank=True, null=True)),
+                ('look', models.JSONField(default=dict, editable=False)),
+                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('favicon_picture', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='media.picture')),
+                ('logo_picture', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='media.picture')),
             ],
             options={
-                "verbose_name": "site settings",
-                "verbose_name_plural": "site settings",
+                'verbose_name': 'site settings',
+                'verbose_name_plural': 'site settings',
             },
         ),
         migrations.CreateModel(
-            name="MenuItem",
+            name='MenuItem',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "menu",
-                    models.CharField(
-                        choices=[("header", "Header"), ("footer", "Footer")], default="header", max_length=6
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "label",
-                    models.CharField(blank=True, help_text="Empty: the section's name.", max_length=60),
-                ),
-                (
-                    "url",
-                    models.CharField(
-                        blank=True,
-                        help_text="A page (/about/) or a link (https://...), when no section.",
-                        max_length=500,
-                    ),
-                ),
-                (
-                    "section",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="newsroom.section",
-                    ),
-                ),
-                (
-                    "site",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="menu_items",
-                        to="sitesettings.sitesettings",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('menu', models.CharField(choices=[('header', 'Header'), ('footer', 'Footer')], default='header', max_length=6)),
+                ('position', models.PositiveSmallIntegerField(default=0)),
+                ('label', models.CharField(blank=True, help_text="Empty: the section's name.", max_length=60)),
+                ('url', models.CharField(blank=True, help_text='A page (/about/) or a link (https://...), when no section.', max_length=500)),
+                ('section', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='newsroom.section')),
+                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='menu_items', to='sitesettings.sitesettings')),
             ],
             options={
-                "ordering": ["menu", "position", "id"],
+                'ordering': ['menu', 'position', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="HomeSection",
+            name='HomeSection',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("stories", models.PositiveSmallIntegerField(default=4)),
-                (
-                    "section",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="newsroom.section"
-                    ),
-                ),
-                (
-                    "site",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="home_sections",
-                        to="sitesettings.sitesettings",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField(default=0)),
+                ('stories', models.PositiveSmallIntegerField(default=4)),
+                ('section', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='newsroom.section')),
+                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='home_sections', to='sitesettings.sitesettings')),
             ],
             options={
-                "ordering": ["position", "id"],
+                'ordering': ['position', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="BreakingBanner",
-            fields=[],
-            options={
-                "verbose_name": "breaking news banner",
-                "verbose_name_plural": "breaking news banner",
-                "proxy": True,
-                "indexes": [],
-                "constraints": [],
-            },
-            bases=("sitesettings.sitesettings",),
-        ),
-        migrations.CreateModel(
-            name="SocialLink",
+            name='BreakingBanner',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "network",
-                    models.CharField(
-                        choices=[
-                            ("x", "X"),
-                            ("facebook", "Facebook"),
-                            ("instagram", "Instagram"),
-                            ("linkedin", "LinkedIn"),
-                            ("youtube", "YouTube"),
-                            ("mastodon", "Mastodon"),
-                            ("bluesky", "Bluesky"),
-                            ("tiktok", "TikTok"),
-                            ("whatsapp", "WhatsApp"),
-                            ("telegram", "Telegram"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("url", models.URLField(max_length=500)),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "site",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="social_links",
-                        to="sitesettings.sitesettings",
-                    ),
-                ),
             ],
             options={
-                "ordering": ["position", "id"],
+                'verbose_name': 'breaking news banner',
+                'verbose_name_plural': 'breaking news banner',
+                'proxy': True,
+                'indexes': [],
+                'constraints': [],
+            },
+            bases=('sitesettings.sitesettings',),
+        ),
+        migrations.CreateModel(
+            name='SocialLink',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('network', models.CharField(choices=[('x', 'X'), ('facebook', 'Facebook'), ('instagram', 'Instagram'), ('linkedin', 'LinkedIn'), ('youtube', 'YouTube'), ('mastodon', 'Mastodon'), ('bluesky', 'Bluesky'), ('tiktok', 'TikTok'), ('whatsapp', 'WhatsApp'), ('telegram', 'Telegram')], max_length=10)),
+                ('url', models.URLField(max_length=500)),
+                ('position', models.PositiveSmallIntegerField(default=0)),
+                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='social_links', to='sitesettings.sitesettings')),
+            ],
+            options={
+                'ordering': ['position', 'id'],
             },
         ),
     ]

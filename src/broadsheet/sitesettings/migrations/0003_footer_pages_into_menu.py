@@ -13,10 +13,7 @@ def footer_pages_to_menu(apps, schema_editor):
         return
     row, _ = SiteSettings.objects.get_or_create(pk=1)
     # After the items the editors already put in the footer menu, in the pages' old order.
-    start = (
-        max(MenuItem.objects.filter(site=row, menu="footer").values_list("position", flat=True), default=0)
-        + 1
-    )
+    start = max(MenuItem.objects.filter(site=row, menu="footer").values_list("position", flat=True), default=0) + 1
     for n, page in enumerate(pages):
         if not MenuItem.objects.filter(site=row, menu="footer", page=page).exists():
             MenuItem.objects.create(site=row, menu="footer", page=page, position=min(start + n, 32767))
@@ -27,16 +24,15 @@ def menu_to_footer_pages(apps, schema_editor):
     MenuItem = apps.get_model("sitesettings", "MenuItem")
     for item in MenuItem.objects.filter(menu="footer", page__isnull=False):
         Page.objects.filter(pk=item.page_id).update(in_footer=True, position=min(item.position, 32767))
-    Page.objects.exclude(
-        pk__in=MenuItem.objects.filter(menu="footer", page__isnull=False).values("page")
-    ).update(in_footer=False)
+    Page.objects.exclude(pk__in=MenuItem.objects.filter(menu="footer", page__isnull=False).values("page")).update(in_footer=False)
     MenuItem.objects.filter(page__isnull=False).delete()
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("pages", "0001_initial"),
-        ("sitesettings", "0002_menu_item_links_a_page"),
+        ('pages', '0001_initial'),
+        ('sitesettings', '0002_menu_item_links_a_page'),
     ]
 
     operations = [

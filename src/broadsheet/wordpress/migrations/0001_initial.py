@@ -5,57 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="WordPressItem",
+            name='WordPressItem',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("post", "Post"),
-                            ("page", "Page"),
-                            ("attachment", "Picture"),
-                            ("comment", "Comment"),
-                            ("author", "Author"),
-                        ],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "wp_id",
-                    models.CharField(help_text="The WordPress id (or login, for an author).", max_length=200),
-                ),
-                (
-                    "object_id",
-                    models.BigIntegerField(
-                        help_text="Our row: article, page, picture, comment or author.", null=True
-                    ),
-                ),
-                (
-                    "fingerprint",
-                    models.CharField(
-                        blank=True, help_text="Changes when the exported item changes.", max_length=32
-                    ),
-                ),
-                ("wp_status", models.CharField(blank=True, max_length=20)),
-                ("is_sticky", models.BooleanField(default=False)),
-                ("imported_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('post', 'Post'), ('page', 'Page'), ('attachment', 'Picture'), ('comment', 'Comment'), ('author', 'Author')], max_length=12)),
+                ('wp_id', models.CharField(help_text='The WordPress id (or login, for an author).', max_length=200)),
+                ('object_id', models.BigIntegerField(help_text='Our row: article, page, picture, comment or author.', null=True)),
+                ('fingerprint', models.CharField(blank=True, help_text='Changes when the exported item changes.', max_length=32)),
+                ('wp_status', models.CharField(blank=True, max_length=20)),
+                ('is_sticky', models.BooleanField(default=False)),
+                ('imported_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(fields=("kind", "wp_id"), name="wordpress_item_unique")
-                ],
+                'constraints': [models.UniqueConstraint(fields=('kind', 'wp_id'), name='wordpress_item_unique')],
             },
         ),
     ]

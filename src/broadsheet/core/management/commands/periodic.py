@@ -19,15 +19,11 @@ class Command(BaseCommand):
         if action == "run":
             unknown = sorted(set(names) - set(periodic.registered()))
             if unknown:
-                raise CommandError(
-                    f"No periodic job named {', '.join(unknown)}. `broadsheet periodic` lists them."
-                )
+                raise CommandError(f"No periodic job named {', '.join(unknown)}. `broadsheet periodic` lists them.")
             if names:
                 for name in names:
                     ran = periodic.run_now(name, worker=worker)
-                    self.stdout.write(
-                        f"{name}: {'ran' if ran else 'being run by another worker, left alone'}"
-                    )
+                    self.stdout.write(f"{name}: {'ran' if ran else 'being run by another worker, left alone'}")
             else:
                 ran = periodic.run_due(worker=worker)
                 self.stdout.write(f"Ran {', '.join(ran)}." if ran else "No job was due.")

@@ -112,17 +112,13 @@ class Command(BaseCommand):
             options = {**options, "port": public_port + 1}
             holder = ports.holder_of(options["host"], options["port"])
             if holder is not None:
-                raise CommandError(
-                    f"Port {options['port']} (the app behind Varnish) is already served by {holder}."
-                )
+                raise CommandError(f"Port {options['port']} (the app behind Varnish) is already served by {holder}.")
             front.append(serve_in_front(options["host"], public_port, options["port"], env))
         self.stdout.write(
             f"Serving {settings.BROADSHEET_SITE_NAME} at http://{options['host']}:{options['port']}/"
         )
         server = subprocess.Popen(self.server_command(options), env=env)
-        worker = (
-            None if options["no_worker"] else Supervised([sys.executable, "-m", "broadsheet", "worker"], env)
-        )
+        worker = None if options["no_worker"] else Supervised([sys.executable, "-m", "broadsheet", "worker"], env)
         stopping = threading.Event()
 
         def stop(signum, frame):

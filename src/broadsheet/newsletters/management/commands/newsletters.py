@@ -17,17 +17,11 @@ class Command(BaseCommand):
         digest.add_argument("kind", choices=["daily", "weekly"])
         send = sub.add_parser("send", help="Send (or resume sending) a queued newsletter in this process.")
         send.add_argument("newsletter_id", type=int)
-        send.add_argument(
-            "--stop-after", type=int, default=None, help="Stop after this many messages (tests)."
-        )
+        send.add_argument("--stop-after", type=int, default=None, help="Stop after this many messages (tests).")
         sub.add_parser("send-due", help="Send every scheduled newsletter whose time has come.")
-        imp = sub.add_parser(
-            "import", help="Import subscribers from CSV (Mailchimp, Substack, Ghost or ours)."
-        )
+        imp = sub.add_parser("import", help="Import subscribers from CSV (Mailchimp, Substack, Ghost or ours).")
         imp.add_argument("path")
-        imp.add_argument(
-            "--source", default="", help="Where the list comes from, kept in the consent record."
-        )
+        imp.add_argument("--source", default="", help="Where the list comes from, kept in the consent record.")
         exp = sub.add_parser("export", help="Export subscribers with their consent as CSV ('-' for stdout).")
         exp.add_argument("path")
         bounce = sub.add_parser("bounce", help="Handle a bounce or complaint message saved from a mailbox.")
@@ -38,11 +32,7 @@ class Command(BaseCommand):
 
     def do_digest(self, kind, **_):
         newsletter = sending.build_digest(kind)
-        self.stdout.write(
-            f"Queued {newsletter.subject!r}."
-            if newsletter
-            else "Nothing to send (no new stories, no readers of that list, or already built today)."
-        )
+        self.stdout.write(f"Queued {newsletter.subject!r}." if newsletter else "Nothing to send (no new stories, no readers of that list, or already built today).")
 
     def do_send(self, newsletter_id, stop_after, **_):
         newsletter = sending.start(newsletter_id)
@@ -50,9 +40,7 @@ class Command(BaseCommand):
             raise CommandError(f"Newsletter {newsletter_id} is not queued, due or sending.")
         sent = sending.deliver_all(newsletter, stop_after=stop_after)
         found = sending.counts(newsletter)
-        self.stdout.write(
-            f"Sent {sent} in this run; {found['sent']} of {found['recipients']} sent in all, {found['waiting']} waiting."
-        )
+        self.stdout.write(f"Sent {sent} in this run; {found['sent']} of {found['recipients']} sent in all, {found['waiting']} waiting.")
 
     def do_send_due(self, **_):
         self.stdout.write(f"{sending.send_due()} scheduled newsletters sent.")
@@ -62,9 +50,7 @@ class Command(BaseCommand):
             report = csvio.import_rows(handle, source=source or path)
         for line, message in report["errors"]:
             self.stderr.write(f"line {line}: {message}")
-        self.stdout.write(
-            f"{report['added']} added, {report['updated']} updated, {len(report['errors'])} refused."
-        )
+        self.stdout.write(f"{report['added']} added, {report['updated']} updated, {len(report['errors'])} refused.")
 
     def do_export(self, path, **_):
         if path == "-":
@@ -82,3 +68,5 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
         for bounce in recorded:
             self.stdout.write(f"{bounce.kind}: {bounce.email}")
+
+

@@ -29,7 +29,5 @@ class Command(BaseCommand):
                 handle.close()
         if path != "-":
             left = unexported_count()
-            note = (
-                f"; {left} drafts and stories in review left out (the format has no status)" if left else ""
-            )
+            note = f"; {left} drafts and stories in review left out (the format has no status)" if left else ""
             self.stdout.write(self.style.SUCCESS(f"Exported {count} stories to {path}{note}."))

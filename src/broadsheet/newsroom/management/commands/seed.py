@@ -286,9 +286,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-progress", action="store_true")
         parser.add_argument(
-            "--no-comments",
-            action="store_true",
-            help="Leave out the other apps' demo data (readers' comments).",
+            "--no-comments", action="store_true", help="Leave out the other apps' demo data (readers' comments)."
         )
 
     def handle(self, *args, **options):

@@ -16,12 +16,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("export", help="The WXR file WordPress wrote.")
         parser.add_argument("--uploads", help="A copy of wp-content/uploads, or a tarball of it.")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Read and check everything, store nothing."
-        )
-        parser.add_argument(
-            "--since", help="Only items changed on or after this date (YYYY-MM-DD or ISO 8601)."
-        )
+        parser.add_argument("--dry-run", action="store_true", help="Read and check everything, store nothing.")
+        parser.add_argument("--since", help="Only items changed on or after this date (YYYY-MM-DD or ISO 8601).")
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, **options):
@@ -44,12 +40,7 @@ class Command(BaseCommand):
                 since = since.replace(tzinfo=datetime.UTC)
         total = os.path.getsize(path) * 2  # read twice: pictures and people first, then stories
         with tqdm(
-            total=total,
-            desc="Importing",
-            unit="B",
-            unit_scale=True,
-            disable=options["no_progress"],
-            file=self.stderr,
+            total=total, desc="Importing", unit="B", unit_scale=True, disable=options["no_progress"], file=self.stderr
         ) as bar:
             report = Importer(
                 path, uploads=options["uploads"], dry_run=options["dry_run"], since=since, progress=bar
