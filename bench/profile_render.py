@@ -81,6 +81,8 @@ def main():
             for _ in range(count):
                 client.get(path)
             profile.disable()
+            if os.environ.get("PROFILE_DUMP"):
+                profile.dump_stats(os.environ["PROFILE_DUMP"] + "." + name)
             pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(top)
 
 

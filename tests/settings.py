@@ -37,3 +37,6 @@ BROADSHEET_OEMBED_ENDPOINTS: dict[str, str] = {}
 # test_fragments.py and the browser tests (a live server, real commits) turn them on.
 if "BROADSHEET_FRAGMENTS" not in os.environ:
     BROADSHEET_FRAGMENTS = False
+# Site-wide values (sections, look, comment rules) are kept per worker until a committed
+# change purges them: off for the same reason; tests/pagecache/test_site_values.py turns them on.
+BROADSHEET_SITE_VALUES = os.environ.get("BROADSHEET_SITE_VALUES", "") == "1"

@@ -90,21 +90,38 @@ def discussion(
         .order_by(*_root_order(rules))
     )
     if approved is not None and not mine_ids and approved <= per_page:
-        # Top-level comments are some of the approved ones: one page holds them all.
-        page = Paginator(list(roots[:per_page]) if approved else [], per_page).get_page(1)
+        # Top-level comments are some of the approved ones: one page holds them all, so the
+        # story's approved comments are read at once (one query) and split here.
+        every = (
+            list(
+                Comment.objects.filter(article=article)
+                .filter(shown)
+                .defer(*PRIVATE_FIELDS)
+                .order_by("created_at", "id")
+            )
+            if approved
+            else []
+        )
+        roots_found = [c for c in every if c.parent_id is None]
+        if rules.newest_first:
+            roots_found.reverse()
+        page = Paginator(roots_found[:per_page], per_page).get_page(1)
+        top = list(page.object_list)
+        top_ids = {c.pk for c in top}
+        replies = [c for c in every if c.parent_id is not None and c.thread_id in top_ids]
     else:
         page = Paginator(roots, per_page).get_page(page_number)
-    top = list(page.object_list)
-    replies = (
-        list(
-            Comment.objects.filter(thread_id__in=[c.pk for c in top])
-            .filter(shown)
-            .defer(*PRIVATE_FIELDS)
-            .order_by("created_at", "id")
+        top = list(page.object_list)
+        replies = (
+            list(
+                Comment.objects.filter(thread_id__in=[c.pk for c in top])
+                .filter(shown)
+                .defer(*PRIVATE_FIELDS)
+                .order_by("created_at", "id")
+            )
+            if top
+            else []
         )
-        if top
-        else []
-    )
     by_id = {c.pk: c for c in top}
     for comment in [*top, *replies]:
         comment.children = []

@@ -139,7 +139,7 @@ def _posted(request, comment, *, remember):
 
 @never_cache
 def held(request, pk):
-    """"Your comment is awaiting moderation": the page a held comment's writer lands on."""
+    """ "Your comment is awaiting moderation": the page a held comment's writer lands on."""
     comment = None
     if pk in services.read_mine(request, conf.pending_cookie()):
         comment = (
@@ -221,7 +221,7 @@ def article_block(request, article):
     them it may come from the fragment cache; the form (CSRF token, the reader's saved name)
     is rendered for each request.
     """
-    rules = slots.cached_value(request, "comment-rules", "", ModerationSettings.load)
+    rules = slots.cached_value(request, "comment-rules", "", ModerationSettings.load, site=True)
     sent = getattr(request, "_comment_form", None)
     replying_to = None
     if sent is None:

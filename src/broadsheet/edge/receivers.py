@@ -58,7 +58,7 @@ def _renamed(instance, created):
 def _correction(instance, created):
     from broadsheet.core import surrogates
 
-    return [surrogates.story(instance.article_id), surrogates.API]
+    return [surrogates.story(instance.article_id), surrogates.API, surrogates.CORRECTIONS]
 
 
 def _rules(instance, created):

@@ -56,6 +56,8 @@ def article_keys(article):
         surrogates.sitemap_page((article.pk - 1) // ArticleSitemap.limit + 1),
     }
     keys.update(STORY_WIDE)
+    if article.translation_of_id:  # it may have just joined a family of translations
+        keys.add(surrogates.TRANSLATIONS)
     section_ids = {article.section_id}
     source_ids = {article.source_id}
     tag_ids = set(Article.tags.through.objects.filter(article_id=article.pk).values_list("tag_id", flat=True))

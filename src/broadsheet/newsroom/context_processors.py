@@ -16,4 +16,6 @@ def _sections(request: HttpRequest) -> list:
     from . import slots
     from .models import Section
 
-    return slots.cached_value(request, "nav-sections", "", lambda: list(Section.objects.navigation()))
+    return slots.cached_value(
+        request, "nav-sections", "", lambda: list(Section.objects.navigation()), site=True
+    )

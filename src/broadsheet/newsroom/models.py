@@ -358,6 +358,8 @@ class Article(models.Model):
 
     def translation_links(self):
         """[(language, url)] of this story and its published translations (hreflang), or [] alone."""
+        if self.__dict__.get("_no_translations"):  # known from translation_families()
+            return []
         root_id = self.translation_of_id or self.pk
         family = list(
             Article.objects.published()

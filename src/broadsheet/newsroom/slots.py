@@ -73,9 +73,10 @@ def cached_fragment(request, name, key, build, *, keys=()):
     return _fragment_cache.cached(request, name, key, build, keys=keys)
 
 
-def cached_value(request, name, key, build, *, size=1000, keys=()):
+def cached_value(request, name, key, build, *, size=1000, keys=(), site=False):
     """A value every reader shares until what it shows changes (the sections, the comment
     rules); `size` is roughly its bytes in memory; `keys` may be a function of the value.
+    `site=True` for a site-wide value that changes rarely: kept even with fragments off.
     Within one request a value is looked up once, whoever asks (the site's look is wanted by
     the page, its promo and its share links), even with the fragment cache off."""
     seen = getattr(request, "_slot_values", None) if request is not None else None
@@ -84,12 +85,18 @@ def cached_value(request, name, key, build, *, size=1000, keys=()):
     if _fragment_cache is None:
         found = build()
     else:
-        found = _fragment_cache.value(request, name, key, build, size=size, keys=keys)
+        found = _fragment_cache.value(request, name, key, build, size=size, keys=keys, site=site)
     if request is not None:
         if seen is None:
             seen = request._slot_values = {}
         seen[name, key] = found
     return found
+
+
+def site_values_kept():
+    """Whether site-wide values are kept per worker: a set read to spare each page a query
+    (the stories that are live) is worth it only then."""
+    return _fragment_cache is not None and _fragment_cache.keeps_site_values()
 
 
 def render_block(request, article, provider):

@@ -96,6 +96,41 @@ def article_queryset():
     return Article.objects.select_related("section", "source", "source__logo")
 
 
+def translation_families(request):
+    """The ids of the stories that are a translation or have one (any status): a site-wide
+    value, so the many stories in no family skip the hreflang query. Purged when a story with
+    `translation_of` is saved (a story leaving a family only costs it that query again)."""
+    return slots.cached_value(
+        request,
+        "translation-families",
+        "",
+        lambda: frozenset(
+            pk
+            for pair in Article.objects.filter(translation_of__isnull=False).values_list(
+                "pk", "translation_of_id"
+            )
+            for pk in pair
+        ),
+        keys=[surrogates.TRANSLATIONS],
+        site=True,
+        size=20_000,
+    )
+
+
+def corrected_stories(request):
+    """The ids of the stories that carry a correction: a site-wide value, so the many that
+    carry none skip that query. Purged by any correction's save or delete (CORRECTIONS)."""
+    return slots.cached_value(
+        request,
+        "corrected-stories",
+        "",
+        lambda: frozenset(Correction.objects.values_list("article_id", flat=True).distinct()),
+        keys=[surrogates.CORRECTIONS],
+        site=True,
+        size=20_000,
+    )
+
+
 def render_article(request, article, *, preview=False):
     """The article page. The story and its metadata are the same for every reader, so they may
     come from the fragment cache (a preview always renders afresh); the authors, tags and
@@ -103,9 +138,21 @@ def render_article(request, article, *, preview=False):
 
     def render_part(template_name):
         def build():
-            prefetch_related_objects([article], *ARTICLE_RELATIONS)
-            if article.image:  # the lead picture's renditions, from the apps that keep them
-                slots.annotate_listing([article], only={"lead-pictures"})
+            if not getattr(article, "_relations_loaded", False):  # once for the story and its meta
+                if not preview and slots.site_values_kept() and article.pk not in corrected_stories(request):
+                    if not hasattr(article, "_prefetched_objects_cache"):
+                        article._prefetched_objects_cache = {}
+                    article._prefetched_objects_cache["corrections"] = Correction.objects.none()
+                prefetch_related_objects([article], *ARTICLE_RELATIONS)
+                if article.image:  # the lead picture's renditions, from the apps that keep them
+                    slots.annotate_listing([article], only={"lead-pictures"})
+                if (
+                    not preview
+                    and slots.site_values_kept()
+                    and article.pk not in translation_families(request)
+                ):
+                    article._no_translations = True
+                article._relations_loaded = True
             context = {"article": article, "preview": preview}
             return render_to_string(template_name, context, request)
 
@@ -219,7 +266,9 @@ def author_detail(request, slug):
 
 
 def source_detail(request, slug):
-    source = slots.cached_value(request, "source", slug, lambda: get_object_or_404(Source.objects.select_related("logo"), slug=slug))
+    source = slots.cached_value(
+        request, "source", slug, lambda: get_object_or_404(Source.objects.select_related("logo"), slug=slug)
+    )
     description = ", ".join(x for x in [source.country, source.homepage] if x)
     return listing(
         request,

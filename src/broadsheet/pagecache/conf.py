@@ -57,7 +57,9 @@ def load():
         ttl=int(getattr(settings, "BROADSHEET_PAGECACHE_TTL", 300)),
         short_ttl=int(getattr(settings, "BROADSHEET_PAGECACHE_SHORT_TTL", 60)),
         bypass_cookies=frozenset(
-            getattr(settings, "BROADSHEET_PAGECACHE_BYPASS_COOKIES", [settings.SESSION_COOKIE_NAME, "messages"])
+            getattr(
+                settings, "BROADSHEET_PAGECACHE_BYPASS_COOKIES", [settings.SESSION_COOKIE_NAME, "messages"]
+            )
         ),
         bypass_cookie_prefixes=tuple(
             getattr(settings, "BROADSHEET_PAGECACHE_BYPASS_COOKIE_PREFIXES", ["bs_"])
@@ -88,6 +90,11 @@ def load():
 
 def fragments_enabled():
     return bool(getattr(settings, "BROADSHEET_FRAGMENTS", True))
+
+
+def site_values_enabled():
+    """Keep site-wide values (sections, look, comment rules) per worker, even with fragments off."""
+    return bool(getattr(settings, "BROADSHEET_SITE_VALUES", True))
 
 
 def fragment_memory_bytes():

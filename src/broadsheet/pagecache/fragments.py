@@ -109,6 +109,18 @@ def generation(request):
     return None if found is _OFF else found
 
 
+def site_generation(request):
+    """The generation a site-wide value (the sections, the look, the comment rules) is checked
+    against: read even with the fragment cache off, since such values are precomputed state kept
+    current by the same purges, not rendered HTML. None when the store is down or for previews."""
+    if getattr(request, "_fragment_generation", None) is _OFF and conf.fragments_enabled():
+        return None  # skip(): a preview or a personal page wants everything afresh
+    found = getattr(request, "_site_generation", None)
+    if found is None:
+        found = request._site_generation = _read_generation(request)
+    return None if found is _OFF else found
+
+
 def _read_generation(request):
     global _down_until
     now = time.time()
@@ -202,11 +214,21 @@ def _single_flight(local_key):
         done.set()
 
 
-def value(request, name, key, build, *, size=1000, keys=()):
+def keeps_site_values():
+    """True when site-wide values are kept (a value asked to spare queries is worth reading)."""
+    return conf.site_values_enabled() or conf.fragments_enabled()
+
+
+def value(request, name, key, build, *, size=1000, keys=(), site=False):
     """Like cached(), for a small Python value (a list of sections) kept in this worker only.
     `keys` may be a function of the value (the story a slug found). A value is handed out as a
-    copy, so a request that changes it (prefetching, say) never changes another thread's."""
-    current = generation(request)
+    copy, so a request that changes it (prefetching, say) never changes another thread's.
+    `site`: a site-wide value that changes rarely (sections, look, rules), kept even when the
+    fragment cache is off (BROADSHEET_FRAGMENTS), stale exactly when the same purges say so."""
+    if site and conf.site_values_enabled():
+        current = site_generation(request)
+    else:
+        current = generation(request)
     if current is None:
         return build()
     local_key = f"value:{name}:{key}"

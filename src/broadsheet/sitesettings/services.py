@@ -70,7 +70,11 @@ class Look:
     def logo_url(self, *, absolute=False):
         if not self.logo:
             return ""
-        return settings.BROADSHEET_SITE_URL.rstrip("/") + self.logo if absolute and self.logo.startswith("/") else self.logo
+        return (
+            settings.BROADSHEET_SITE_URL.rstrip("/") + self.logo
+            if absolute and self.logo.startswith("/")
+            else self.logo
+        )
 
     def promo_for(self, place, now=None):
         """The promo showing now on `place` ("home" or "story"), or None."""
@@ -78,7 +82,9 @@ class Look:
         for promo in self.promos:
             if promo["placement"] not in (place, "both"):
                 continue
-            if parse_datetime(promo["starts_at"]) <= now and (not promo["ends_at"] or now < parse_datetime(promo["ends_at"])):
+            if parse_datetime(promo["starts_at"]) <= now and (
+                not promo["ends_at"] or now < parse_datetime(promo["ends_at"])
+            ):
                 return promo
         return None
 
@@ -121,22 +127,38 @@ def build_look(row):
     menus = {"header": [], "footer": []}
     for item in row.menu_items.select_related("section", "page").order_by("position", "id"):
         if item.section_id:
-            entry = {"label": item.label or item.section.name, "url": item.section.get_absolute_url(), "section": item.section_id}
+            entry = {
+                "label": item.label or item.section.name,
+                "url": item.section.get_absolute_url(),
+                "section": item.section_id,
+            }
         elif item.page_id:
             if item.page is None or not item.page.is_published:  # unpublished, or being deleted
                 continue
-            entry = {"label": item.label or item.page.title, "url": item.page.get_absolute_url(), "section": None}
+            entry = {
+                "label": item.label or item.page.title,
+                "url": item.page.get_absolute_url(),
+                "section": None,
+            }
         else:
             entry = {"label": item.label or item.url, "url": item.url, "section": None}
         if entry["url"]:
             menus[item.menu].append(entry)
     promos = [
         {
-            "placement": p.placement, "label": p.label, "headline": p.headline, "text": p.text, "link": p.link,
-            "picture": p.picture.file.url if p.picture_id else "", "picture_alt": p.picture.alt_text if p.picture_id else "",
-            "starts_at": p.starts_at.isoformat(), "ends_at": p.ends_at.isoformat() if p.ends_at else "",
+            "placement": p.placement,
+            "label": p.label,
+            "headline": p.headline,
+            "text": p.text,
+            "link": p.link,
+            "picture": p.picture.file.url if p.picture_id else "",
+            "picture_alt": p.picture.alt_text if p.picture_id else "",
+            "starts_at": p.starts_at.isoformat(),
+            "ends_at": p.ends_at.isoformat() if p.ends_at else "",
         }
-        for p in Promo.objects.select_related("picture").exclude(ends_at__lte=timezone.now()).order_by("starts_at")
+        for p in Promo.objects.select_related("picture")
+        .exclude(ends_at__lte=timezone.now())
+        .order_by("starts_at")
     ]
     return {
         "name": row.name,
@@ -210,7 +232,7 @@ def current(request=None):
         return load()
     from broadsheet.newsroom import slots
 
-    return slots.cached_value(request, "site-look", "", load, size=4000)
+    return slots.cached_value(request, "site-look", "", load, size=4000, site=True)
 
 
 @transaction.atomic

@@ -36,6 +36,35 @@ class SharedNode(template.Node):
         )
 
 
+class SitewideNode(SharedNode):
+    """The site's frame (head links, masthead, navigation, banner, footer): rendered once per
+    change of the site (a purge of all), as a site-wide value (slots.cached_value(site=True)),
+    so a full render of any page reuses it even with the fragment cache off. It may use only
+    site-wide values (the look, the sections, settings) and its keys."""
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None:
+            return self.nodelist.render(context)
+        name = self.name.resolve(context)
+        key = ":".join(str(k.resolve(context)) for k in self.keys)
+        return slots.cached_value(
+            request, f"sitewide-{name}", key, lambda: self.nodelist.render(context), site=True, size=4000
+        )
+
+
+@register.tag("sitewide")
+def do_sitewide(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError('{% sitewide %} needs a name: {% sitewide "footer" %}')
+    nodelist = parser.parse(("endsitewide",))
+    parser.delete_first_token()
+    return SitewideNode(
+        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
+    )
+
+
 @register.tag("shared")
 def do_shared(parser, token):
     bits = token.split_contents()
