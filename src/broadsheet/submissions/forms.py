@@ -16,6 +16,13 @@ from .fingerprints import words
 
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 _FORM_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def is_form_key(value):
+    """Whether `value` has the shape of a key the form hands out (token_urlsafe)."""
+    return bool(_FORM_KEY.fullmatch(value or ""))
+
+
 PICTURE_TYPES = "image/jpeg,image/png,image/webp,image/gif"
 
 
@@ -102,11 +109,7 @@ class SubmissionForm(SpamDefenceMixin, forms.Form):
     def refresh_stamp(self):
         """Shown again: a stamp of now, and a key for the send if the page had none (no script)."""
         super().refresh_stamp()
-        if (
-            self.is_bound
-            and "form_key" in self.fields
-            and not _FORM_KEY.match(self.data.get("form_key") or "")
-        ):
+        if self.is_bound and "form_key" in self.fields and not is_form_key(self.data.get("form_key")):
             data = self.data.copy()
             data["form_key"] = secrets.token_urlsafe(24)
             self.data = data
@@ -189,7 +192,7 @@ class SubmissionForm(SpamDefenceMixin, forms.Form):
 
     def clean_form_key(self):
         value = self.cleaned_data.get("form_key") or ""
-        return value if _FORM_KEY.match(value) else None
+        return value if is_form_key(value) else None
 
     def drop_new_picture(self):
         """A send refused after all (rate limit): the picture it brought is not kept."""

@@ -14,7 +14,7 @@ from broadsheet.core.origin import cross_origin_protected
 from broadsheet.newsroom.text import render_markdown
 
 from . import conf, services
-from .forms import ResendForm, SubmissionForm
+from .forms import ResendForm, SubmissionForm, is_form_key
 from .models import Guidelines, Submission
 
 PREVIEW_RATE = (60, 3600)
@@ -118,7 +118,7 @@ def form_state(request):
 
 def _already_sent(request):
     key = request.POST.get("form_key") or ""
-    if not key or len(key) > 64:
+    if not is_form_key(key):  # a reader's text: never sent to the database as it came (NUL, size)
         return None
     return Submission.objects.filter(form_key=key).only("token").first()
 
