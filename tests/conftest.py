@@ -126,3 +126,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
         if "sqlite" in item.keywords and "sqlite" not in engine:
             item.add_marker(pytest.mark.skip(reason="needs SQLite"))
+
+
+@pytest.fixture
+def smtp(settings):
+    """Email goes through a real SMTP server on 127.0.0.1, configured as EMAIL_URL would be;
+    yields its inbox."""
+    from broadsheet.settings import _email_settings
+    from tests.newsletters.smtp import LocalSMTP
+
+    with LocalSMTP() as server:
+        for name, value in _email_settings(server.url).items():
+            setattr(settings, name, value)
+        yield server.inbox

@@ -5,9 +5,7 @@ import re
 
 import pytest
 
-from broadsheet.settings import _email_settings
 from tests.conftest import make_article, make_section, make_user
-from tests.newsletters.smtp import LocalSMTP
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 STAMP_WAIT_MS = 3200
@@ -15,12 +13,10 @@ PERSON = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)
 
 
 @pytest.fixture
-def smtp(settings, live_server):
-    with LocalSMTP() as server:
-        for name, value in _email_settings(server.url).items():
-            setattr(settings, name, value)
-        settings.BROADSHEET_SITE_URL = live_server.url
-        yield server.inbox
+def smtp(smtp, settings, live_server):
+    """The shared SMTP server, with links in the emails pointing at the live server."""
+    settings.BROADSHEET_SITE_URL = live_server.url
+    return smtp
 
 
 def link_in(message, kind):

@@ -10,26 +10,15 @@ from django.utils import timezone
 from broadsheet.newsroom import services as newsroom
 from broadsheet.newsroom.models import Article
 from broadsheet.newsroom.signals import articles_due, send_robustly
-from broadsheet.settings import _email_settings
 from broadsheet.submissions import services
 from broadsheet.submissions.models import Submission
 from tests.desk.conftest import save
-from tests.newsletters.smtp import LocalSMTP
 
 from .test_review import decide, sent_submission
 
 pytestmark = pytest.mark.django_db
 
 NOTE = "Lovely reporting. We tightened the second paragraph and will run it on Saturday."
-
-
-@pytest.fixture
-def smtp(settings):
-    """Email goes through a real SMTP server on 127.0.0.1, configured as EMAIL_URL would be."""
-    with LocalSMTP() as server:
-        for name, value in _email_settings(server.url).items():
-            setattr(settings, name, value)
-        yield server.inbox
 
 
 def accepted(client, editor, capture, note=NOTE):

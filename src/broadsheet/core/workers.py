@@ -65,23 +65,28 @@ def requeue_abandoned(now=None):
     return requeued
 
 
-class Heartbeat(threading.Thread):
-    """Beats every few seconds and requeues abandoned tasks, beside the worker loop."""
+class _Beside(threading.Thread):
+    """A thread beside the worker loop that does `tick()` every beat until stopped, on a database
+    connection of its own (closed after each tick on SQLite, and when it stops)."""
+
+    thread_name = ""
+    failure = ""
 
     def __init__(self, worker_id):
-        super().__init__(daemon=True, name="worker-heartbeat")
+        super().__init__(daemon=True, name=self.thread_name)
         self.worker_id = worker_id
         self.stopped = threading.Event()
+
+    def tick(self):
+        raise NotImplementedError
 
     def run(self):
         while not self.stopped.is_set():
             try:
                 close_old_connections()
-                beat(self.worker_id)
-                periodic.renew_leases(worker=self.worker_id)
-                requeue_abandoned()
+                self.tick()
             except Exception:  # the database may be restarting; try again at the next beat
-                logger.exception("Worker heartbeat failed")
+                logger.exception(self.failure)
             finally:
                 if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
                     connection.close()
@@ -89,27 +94,27 @@ class Heartbeat(threading.Thread):
         connection.close()  # this thread's own connection: a stopped worker holds none open
 
 
-class PeriodicRunner(threading.Thread):
+class Heartbeat(_Beside):
+    """Beats every few seconds and requeues abandoned tasks, beside the worker loop."""
+
+    thread_name = "worker-heartbeat"
+    failure = "Worker heartbeat failed"
+
+    def tick(self):
+        beat(self.worker_id)
+        periodic.renew_leases(worker=self.worker_id)
+        requeue_abandoned()
+
+
+class PeriodicRunner(_Beside):
     """Runs the due periodic jobs (core.periodic) beside the worker loop, in a thread of its
     own so a long job never delays the heartbeat."""
 
-    def __init__(self, worker_id):
-        super().__init__(daemon=True, name="worker-periodic")
-        self.worker_id = worker_id
-        self.stopped = threading.Event()
+    thread_name = "worker-periodic"
+    failure = "Periodic jobs could not be run"
 
-    def run(self):
-        while not self.stopped.is_set():
-            try:
-                close_old_connections()
-                periodic.run_due(worker=self.worker_id)
-            except Exception:  # the database may be restarting; try again at the next tick
-                logger.exception("Periodic jobs could not be run")
-            finally:
-                if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-                    connection.close()
-            self.stopped.wait(conf.worker_beat_seconds())
-        connection.close()
+    def tick(self):
+        periodic.run_due(worker=self.worker_id)
 
 
 def status(now=None):

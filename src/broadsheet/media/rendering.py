@@ -3,6 +3,7 @@ a story's lead picture and listing thumbnails, with their renditions (srcset/siz
 width and height, and their current URL."""
 
 import re
+from functools import cached_property
 
 from django.utils.html import escape
 
@@ -34,10 +35,30 @@ def picture_html(picture, alt, *, sizes=SIZES, loading="lazy"):
     return f"<picture>{sources}{img}</picture>" if sources else img
 
 
+class LeadPicture:
+    """A story's lead picture from the library, as each place shows it; each form is built the
+    first time a page asks for it (a listing shows the teaser, the story page the lead)."""
+
+    def __init__(self, picture, alt):
+        self.picture = picture
+        self.alt = alt  # HTML already (escaped)
+
+    @cached_property
+    def story_html(self):
+        return picture_html(self.picture, self.alt, sizes=LEAD_SIZES, loading="eager")
+
+    @cached_property
+    def teaser_html(self):  # decorative in a listing: the headline beside it says it all
+        return picture_html(self.picture, "", sizes=TEASER_SIZES)
+
+    @cached_property
+    def big_teaser_html(self):
+        return picture_html(self.picture, "", sizes=BIG_TEASER_SIZES)
+
+
 def add_lead_pictures(articles):
     """Listing annotator: each article whose lead picture is in the library gets
-    `lead_picture_html` (the story page's, with its alt text, loaded at once) and
-    `teaser_picture_html` / `big_teaser_picture_html` (listings', decorative, lazy), in one query."""
+    `library_picture` (a LeadPicture; None otherwise), in one query."""
     names = {article.image.name for article in articles if article.image}
     found = (
         {
@@ -49,13 +70,9 @@ def add_lead_pictures(articles):
     )
     for article in articles:
         picture = found.get(article.image.name) if article.image else None
-        if picture is None:
-            article.lead_picture_html = article.teaser_picture_html = article.big_teaser_picture_html = ""
-            continue
-        alt = escape(article.image_alt or article.image_caption or "")
-        article.lead_picture_html = picture_html(picture, alt, sizes=LEAD_SIZES, loading="eager")
-        article.teaser_picture_html = picture_html(picture, "", sizes=TEASER_SIZES)
-        article.big_teaser_picture_html = picture_html(picture, "", sizes=BIG_TEASER_SIZES)
+        article.library_picture = (
+            LeadPicture(picture, escape(article.image_alt or article.image_caption or "")) if picture else None
+        )
 
 
 def add_srcset(html):

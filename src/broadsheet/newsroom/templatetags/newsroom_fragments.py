@@ -27,12 +27,11 @@ class SharedNode(template.Node):
             return self.nodelist.render(context)
         name = self.name.resolve(context)
         key = ":".join(str(k.resolve(context)) for k in self.keys)
+        return self.cached(request, name, key, lambda: self.nodelist.render(context))
+
+    def cached(self, request, name, key, build):
         return slots.cached_fragment(
-            request,
-            f"shared-{name}",
-            key,
-            lambda: self.nodelist.render(context),
-            keys=sorted(surrogates.declared(request)),
+            request, f"shared-{name}", key, build, keys=sorted(surrogates.declared(request))
         )
 
 
@@ -42,15 +41,8 @@ class SitewideNode(SharedNode):
     so a full render of any page reuses it even with the fragment cache off. It may use only
     site-wide values (the look, the sections, settings) and its keys."""
 
-    def render(self, context):
-        request = context.get("request")
-        if request is None:
-            return self.nodelist.render(context)
-        name = self.name.resolve(context)
-        key = ":".join(str(k.resolve(context)) for k in self.keys)
-        return slots.cached_value(
-            request, f"sitewide-{name}", key, lambda: self.nodelist.render(context), site=True, size=4000
-        )
+    def cached(self, request, name, key, build):
+        return slots.cached_value(request, f"sitewide-{name}", key, build, site=True, size=4000)
 
 
 @register.tag("sitewide")

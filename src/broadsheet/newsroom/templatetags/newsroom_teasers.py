@@ -25,9 +25,8 @@ def teaser(article, big=False, compact=False, show_image=False):
     parts = [f'<article class="teaser{" teaser-lead" if big else ""}">\n  ']
     if article.image and show_image:
         # The media library's renditions (srcset, the picture's own size) when an annotator set them.
-        picture = (big and getattr(article, "big_teaser_picture_html", "")) or getattr(
-            article, "teaser_picture_html", ""
-        )
+        library = getattr(article, "library_picture", None)
+        picture = (library.big_teaser_html if big else library.teaser_html) if library else ""
         if picture:
             parts.append(f'<a href="{url}" tabindex="-1" aria-hidden="true">{picture}</a>')
         else:
