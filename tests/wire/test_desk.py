@@ -193,3 +193,14 @@ def test_desk_filters_by_the_section_a_feeds_rule_or_default_gives_its_items(wir
     # A section that does not exist is no filter, never an error.
     unknown = admin_client.get("/wire/?section=no-such-section")
     assert unknown.status_code == 200 and "Library reopens" in unknown.content.decode()
+
+
+
+def test_the_wire_pages_carry_the_back_office_header(wire, admin_client):
+    # Without the admin's context the bar above the desk was empty: no site name, no sign-out.
+    from django.contrib import admin
+
+    for url in ("/wire/", "/wire/outlets/"):
+        page = admin_client.get(url).content.decode()
+        assert f'<div id="site-name"><a href="/admin/">{admin.site.site_header}</a></div>' in page, url
+        assert 'id="logout-form"' in page, url

@@ -1,7 +1,7 @@
 """The wire desk (staff): the queue of incoming items grouped by story, one-click republish,
 outlet names to join; and the public entity pages."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
@@ -48,6 +48,7 @@ def desk(request):
         request,
         "wire/desk.html",
         {
+            **admin.site.each_context(request),  # the back office's header: the site's name, who is signed in
             "title": "Wire desk",
             "groups": groups,
             "sources": Source.objects.filter(wire_items__isnull=False).distinct().order_by("name"),
@@ -114,7 +115,9 @@ def outlet_names(request):
             messages.success(request, f"“{request.POST['alias'].strip()}” is now a name of {keep.name}.")
         return redirect("wire:outlets")
     return render(
-        request, "wire/outlets.html", {"title": "Outlet names", "suggestions": outlets.suggestions()}
+        request,
+        "wire/outlets.html",
+        {**admin.site.each_context(request), "title": "Outlet names", "suggestions": outlets.suggestions()},
     )
 
 
