@@ -1,7 +1,10 @@
 """Reads are counted without tracking anyone, flushed in batches, and shown as "Most read"."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from broadsheet.readership import services
 from broadsheet.readership.counters import get_counter
@@ -73,10 +76,10 @@ def test_most_read_shows_on_the_home_and_section_pages(client):
             get_counter().add(article.pk, services.current_hour())
     services.flush()
     home = client.get("/").content.decode()
-    box = home[home.index('id="most-read-heading"'):]
+    box = home[home.index('id="most-read-heading"') :]
     assert box.index("Everyone reads this") < box.index("Cup final report") < box.index("Few read this")
     section = client.get("/section/world/").content.decode()
-    box = section[section.index('id="most-read-heading"'):]
+    box = section[section.index('id="most-read-heading"') :]
     assert "Most read in World" in section and "Cup final report" not in box
 
 
@@ -99,3 +102,26 @@ def test_the_desk_shows_reads_per_hour_as_a_chart(client):
 @pytest.fixture(autouse=True)
 def _fresh_rates():
     services.forget_clients()
+
+
+def test_most_read_is_one_query_and_leaves_out_what_is_not_published(django_assert_num_queries):
+    world, sport = make_section("World"), make_section("Sport")
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    stories = {
+        "Read by many": make_article("Read by many", section=world),
+        "Read by some": make_article("Read by some", section=sport),
+        "Taken down": make_article("Taken down", section=world, status="draft"),
+        "Not out yet": make_article("Not out yet", section=world, publish_at=tomorrow),
+    }
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for name, reads in (("Read by many", 9), ("Read by some", 5), ("Taken down", 50), ("Not out yet", 40)):
+        StoryReads.objects.create(article=stories[name], hour=hour, reads=reads)
+    with django_assert_num_queries(1):
+        shown = [(a.headline, a.get_absolute_url(), a.reads) for a in services.most_read()]
+    assert shown == [
+        ("Read by many", stories["Read by many"].get_absolute_url(), 9),
+        ("Read by some", stories["Read by some"].get_absolute_url(), 5),
+    ]
+    with django_assert_num_queries(1):
+        assert [a.headline for a in services.most_read(section=world)] == ["Read by many"]
+    assert [a.headline for a in services.most_read(limit=1)] == ["Read by many"]

@@ -8,6 +8,7 @@ from functools import cached_property
 from django.utils.html import escape
 
 from broadsheet.core.text import as_number
+from broadsheet.newsroom.listings import CompiledQuery
 
 from .models import Picture
 
@@ -56,22 +57,25 @@ class LeadPicture:
         return picture_html(self.picture, "", sizes=BIG_TEASER_SIZES)
 
 
+# Compiled once per number of names (newsroom.listings): every listing runs it.
+_pictures_by_file = CompiledQuery(
+    lambda names: Picture.objects.filter(file__in=names).only("file", "width", "height", "renditions"),
+    model=Picture,
+)
+
+
 def add_lead_pictures(articles):
     """Listing annotator: each article whose lead picture is in the library gets
     `library_picture` (a LeadPicture; None otherwise), in one query."""
-    names = {article.image.name for article in articles if article.image}
-    found = (
-        {
-            p.file.name: p
-            for p in Picture.objects.filter(file__in=names).only("file", "width", "height", "renditions")
-        }
-        if names
-        else {}
-    )
-    for article in articles:
-        picture = found.get(article.image.name) if article.image else None
+    images = [article.image.name if article.image else "" for article in articles]
+    names = sorted({name for name in images if name})
+    found = {p.file.name: p for p in _pictures_by_file(names)} if names else {}
+    for article, name in zip(articles, images, strict=True):
+        picture = found.get(name) if name else None
         article.library_picture = (
-            LeadPicture(picture, escape(article.image_alt or article.image_caption or "")) if picture else None
+            LeadPicture(picture, escape(article.image_alt or article.image_caption or ""))
+            if picture
+            else None
         )
 
 

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, connections, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -189,28 +189,6 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """What a list of teasers shows: no bodies, the section and source in the same query."""
         return self.select_related("section", "source").defer("body", "body_html")
-
-    def newest_ids(self, depth, *, sections=()):
-        """{None: the `depth` newest ids, section id: that section's `depth` newest ids} in one
-        query: one small part per section read through the section's index, so the cost does
-        not grow with the number of stories (the home page's blocks)."""
-        marker = -7_340_233  # no section has this id; it marks where each part's section goes
-        newest = self.order_by("-publish_at", "-id").values_list("pk", flat=True)
-        parts, params = [], []
-        sql, own = newest[:depth].query.sql_with_params()
-        parts.append(f"SELECT NULL, * FROM ({sql}) AS latest")
-        params.extend(own)
-        sql, own = newest.filter(section_id=marker)[:depth].query.sql_with_params()
-        at = own.index(marker)
-        for n, section_id in enumerate(sections):
-            parts.append(f"SELECT {int(section_id)}, * FROM ({sql}) AS part{n}")
-            params.extend([*own[:at], section_id, *own[at + 1 :]])
-        found = {None: [], **{section_id: [] for section_id in sections}}
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            for section_id, pk in cursor.fetchall():
-                found[section_id].append(pk)
-        return found
 
     def editable_by(self, user):
         if user.has_perm("newsroom.publish_article"):

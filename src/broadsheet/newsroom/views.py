@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from broadsheet.core import surrogates
 
-from . import conf, embeds, slots
+from . import conf, embeds, listings, slots
 from .context_processors import navigation
 from .models import Article, Author, Correction, Section, Source, Tag
 from .pagination import keyset_page
@@ -31,9 +31,9 @@ def front_page(layout=None, sections=None):
 
     An editor's pinned story leads (the one pinned last); otherwise the latest story does.
 
-    Four queries whatever the number of sections (besides the sections themselves): the
-    pinned lead's id, the newest ids overall and per section at once, the chosen stories,
-    their comment counts."""
+    Two queries whatever the number of sections (besides the sections themselves), both
+    compiled once (listings.py): every id at once (the newest overall, the pinned lead, the
+    newest per section), then the chosen stories; then the listing annotators' (a count each)."""
     if layout:
         found = Section.objects.in_bulk([section_id for section_id, _ in layout])
         plan = [(found[section_id], size) for section_id, size in layout if section_id in found]
@@ -42,18 +42,17 @@ def front_page(layout=None, sections=None):
             sections = Section.objects.navigation()
         plan = [(section, SECTION_BLOCK_SIZE) for section in sections]
     depth = 13 + max((size for _section, size in plan), default=0)
-    newest = Article.objects.published().newest_ids(depth, sections=[section.pk for section, _size in plan])
-    pinned = Article.objects.published().pinned().values_list("pk", flat=True).first()
-    latest_ids = newest[None][:13]
+    newest, pinned, per_section = listings.front_page_ids(
+        [section.pk for section, _size in plan], depth=depth, now=timezone.now()
+    )
+    latest_ids = newest[:13]
     if pinned is not None:
-        latest_ids = [pinned, *[pk for pk in newest[None] if pk != pinned][:12]]
+        latest_ids = [pinned, *[pk for pk in newest if pk != pinned][:12]]
     shown = set(latest_ids)
     chosen = {}
     for section, size in plan:
-        chosen[section.pk] = [pk for pk in newest[section.pk] if pk not in shown][:size]
-    stories = Article.objects.for_listing().in_bulk(
-        [*latest_ids, *(pk for pks in chosen.values() for pk in pks)]
-    )
+        chosen[section.pk] = [pk for pk in per_section[section.pk] if pk not in shown][:size]
+    stories = listings.stories_by_id([*latest_ids, *(pk for pks in chosen.values() for pk in pks)])
     latest = [stories[pk] for pk in latest_ids if pk in stories]
     lead, latest = (latest[0], latest[1:]) if latest else (None, [])
     blocks = []

@@ -1,0 +1,140 @@
+"""The front page and listings read their stories with SQL compiled once (newsroom.listings):
+the same stories and fields as the ORM, a pinned lead in the same query as the rest, and the
+listing annotators see every field a teaser shows without a query of their own."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from broadsheet.core import hooks
+from broadsheet.newsroom import listings, services, slots
+from broadsheet.newsroom.listings import CompiledQuery
+from broadsheet.newsroom.models import Article, Source
+from tests.conftest import make_article, make_section
+
+pytestmark = pytest.mark.django_db
+
+LISTING_FIELDS = [
+    "headline",
+    "slug",
+    "summary",
+    "publish_at",
+    "image",
+    "image_alt",
+    "section_id",
+    "source_id",
+]
+
+
+def full_render(client, path="/"):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path, HTTP_COOKIE="bs_nocache=1")
+    assert response.status_code == 200
+    return response.content.decode(), [q["sql"] for q in ctx.captured_queries]
+
+
+def test_stories_by_id_are_what_the_orm_reads(django_assert_num_queries):
+    source = Source.objects.create(name="Granite Gazette")
+    world = make_section("World")
+    stories = [make_article(f"Story {i}", section=world, source=source if i % 2 else None) for i in range(5)]
+    draft = make_article("A draft", status="draft")
+    wanted = [stories[3].pk, draft.pk, stories[0].pk, stories[3].pk, 999_999]
+    with django_assert_num_queries(1):
+        found = listings.stories_by_id(wanted)
+        # Everything a teaser shows is loaded: no query for the section, the source or a field.
+        shown = {
+            pk: [getattr(a, f) for f in LISTING_FIELDS] + [a.section.name, a.source]
+            for pk, a in found.items()
+        }
+    orm = Article.objects.for_listing().in_bulk(wanted)
+    assert set(found) == set(orm) == {stories[3].pk, draft.pk, stories[0].pk}
+    for pk, article in orm.items():
+        assert shown[pk] == [getattr(article, f) for f in LISTING_FIELDS] + [
+            article.section.name,
+            article.source,
+        ]
+    assert found[stories[3].pk].source.name == "Granite Gazette" and found[stories[0].pk].source is None
+    # The stories of one section share one Section instance (a page shows a few sections).
+    assert found[stories[3].pk].section is found[stories[0].pk].section
+    assert "body_html" not in found[stories[0].pk].__dict__  # no bodies in a listing
+
+
+def test_a_compiled_query_is_built_once_per_shape_and_runs_with_new_values():
+    world, sport = make_section("World"), make_section("Sport")
+    one, two = make_article("One", section=world), make_article("Two", section=sport)
+    built = []
+
+    def build(section_id, ids, *, limit):
+        built.append((section_id, len(ids), limit))
+        return Article.objects.filter(section_id=section_id, pk__in=ids).values_list("headline", flat=True)[
+            :limit
+        ]
+
+    query = CompiledQuery(build)
+    assert query(world.pk, [one.pk, two.pk], limit=5) == [("One",)]
+    assert query(sport.pk, [two.pk, one.pk], limit=5) == [("Two",)]
+    assert query(sport.pk, [one.pk, one.pk], limit=5) == []
+    assert len(built) == 1  # the same shape: compiled once, run three times
+    assert query(sport.pk, [two.pk], limit=5) == [("Two",)]  # another number of ids: another shape
+    assert len(built) == 2
+
+
+def test_a_value_that_does_not_reach_the_sql_unchanged_is_refused():
+    query = CompiledQuery(lambda text: Article.objects.filter(headline__contains=text))
+    with pytest.raises(ValueError, match="does not reach"):
+        query("harbour")
+
+
+def test_a_pinned_lead_costs_no_query_of_its_own(client, settings, editor):
+    settings.BROADSHEET_FRAGMENTS = False  # every request renders the page in full
+    world = make_section("World")
+    older = make_article(
+        "An older story to pin", section=world, publish_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    for i in range(15):
+        make_article(f"World story {i:02d}", section=world)
+    html, unpinned = full_render(client)
+    assert "An older story to pin" not in html.split('class="latest"')[0]
+    services.set_lead(older, pinned=True, by=editor)
+    html, pinned = full_render(client)
+    lead = html.split('<section class="front"')[1].split("</section>")[0]
+    assert "An older story to pin" in lead and html.count("An older story to pin") == 1
+    assert len(pinned) == len(unpinned)
+    reads_of_articles = [sql for sql in pinned if '"newsroom_article"' in sql and "readership" not in sql]
+    assert len(reads_of_articles) == 2, reads_of_articles  # every id (pinned lead too), then the stories
+
+
+def test_listing_annotators_see_every_field_a_teaser_shows_without_a_query(client, settings):
+    settings.BROADSHEET_FRAGMENTS = False
+    source = Source.objects.create(name="Basalt Ledger")
+    make_article("A republished story", source=source, image_alt="A quay", summary="What happened.")
+    make_article("Our own story")
+    seen = []
+
+    def annotator(articles):
+        with CaptureQueriesContext(connection) as ctx:
+            for article in articles:
+                seen.append(
+                    (
+                        article.headline,
+                        article.summary,
+                        article.section.name,
+                        article.source and article.source.name,
+                    )
+                )
+                article.get_absolute_url(), article.image.name, article.image_alt, article.publish_at
+        assert ctx.captured_queries == []
+        for article in articles:
+            article.comment_count = 7
+
+    with hooks.register_temporarily(slots.LISTING_ANNOTATOR, annotator, order=100, name="test"):
+        html, _ = full_render(client)
+        section_page, _ = full_render(client, "/section/news/")
+    assert ("A republished story", "What happened.", "News", "Basalt Ledger") in seen
+    assert [(h, src) for h, _summary, _section, src in seen if h == "Our own story"] == [
+        ("Our own story", None)
+    ] * 2
+    assert html.count("7 replies</a>") == 2 and section_page.count("7 replies</a>") == 2
