@@ -138,3 +138,38 @@ def test_listing_annotators_see_every_field_a_teaser_shows_without_a_query(clien
         ("Our own story", None)
     ] * 2
     assert html.count("7 replies</a>") == 2 and section_page.count("7 replies</a>") == 2
+
+
+def test_a_list_of_teasers_is_what_a_loop_of_teaser_tags_writes(settings):
+    from django.template import engines
+    from django.utils import translation
+
+    settings.TIME_ZONE = "Europe/Istanbul"  # the reader's time, not UTC, in every teaser
+    source = Source.objects.create(name="Cobalt <Post>")
+    world, sport = make_section("World & Co"), make_section("Sport")
+    made = [
+        make_article(
+            f"Story {i} & <more>", section=world if i % 2 else sport, source=source if i % 3 else None
+        )
+        for i in range(9)
+    ]
+    stories = list(listings.stories_by_id([a.pk for a in made]).values())
+    stories[0].comment_count, stories[1].comment_count = 1, 12
+    Article.objects.filter(pk=stories[2].pk).update(image="articles/2026/01/quay.jpg")
+    stories[2].image = "articles/2026/01/quay.jpg"
+    engine = engines["django"]
+    loop = engine.from_string(
+        "{% load newsroom_teasers %}"
+        "{% for a in stories %}{% teaser a show_image=forloop.counter0|divisibleby:2 %}{% endfor %}|"
+        "{% for a in stories %}{% teaser a compact=True %}{% endfor %}"
+    )
+    listed = engine.from_string(
+        "{% load newsroom_teasers %}{% teasers stories image_every=2 %}|{% teasers stories compact=True %}"
+    )
+    with translation.override("fr"):
+        french = listed.render({"stories": stories})
+        assert french == loop.render({"stories": stories})
+    english = listed.render({"stories": stories})
+    assert english == loop.render({"stories": stories})
+    assert "12 replies" in english and "1 reply<" in english and "Cobalt &lt;Post&gt;" in english
+    assert 'src="/media/articles/2026/01/quay.jpg"' in english and "+03:00" in english

@@ -15,7 +15,7 @@ import datetime
 import threading
 
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import DEFERRED, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
 
 from .models import Article
@@ -96,24 +96,36 @@ class _Shape:
         return self.make(rows) if self.make else rows
 
 
+def _row_to_fields(model, init_list):
+    """(field names, row part -> one value per concrete field, DEFERRED for those not read): so
+    from_db() takes its short way (given fewer values, it searches the names for each field)."""
+    attnames = [f.attname for f in model._meta.concrete_fields]
+    if attnames == init_list:
+        return attnames, None
+    at = {name: n for n, name in enumerate(init_list)}
+    picks = [at.get(name) for name in attnames]
+    return attnames, lambda data: [DEFERRED if n is None else data[n] for n in picks]
+
+
 def _model_maker(compiler, alias):
     """rows -> instances, as the ORM makes them, except that a related object (select_related)
     seen before in the same rows is the same instance: a page's stories share a few sections."""
     klass_info, select = compiler.klass_info, compiler.select
     start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    init_list = [f[0].target.attname for f in select[start:end]]
-    from_db = klass_info["model"].from_db
+    model = klass_info["model"]
+    names, spread = _row_to_fields(model, [f[0].target.attname for f in select[start:end]])
     related = []
     for populator in get_related_populators(klass_info, select, alias):
         if populator.reorder_for_init or populator.related_populators:
             raise ValueError("only a plain select_related of direct foreign keys is compiled")
-        related.append(populator)
+        related.append((populator, *_row_to_fields(populator.model_cls, populator.init_list)))
 
     def make(rows):
         found, seen = [], {}
         for row in rows:
-            obj = from_db(alias, init_list, row[start:end])
-            for populator in related:
+            data = row[start:end]
+            obj = model.from_db(alias, names, spread(data) if spread else data)
+            for populator, other_names, other_spread in related:
                 data = row[populator.cols_start : populator.cols_end]
                 pk = data[populator.pk_idx]
                 if pk is None:
@@ -122,7 +134,7 @@ def _model_maker(compiler, alias):
                     other = seen.get((populator.model_cls, pk))
                     if other is None:
                         other = seen[populator.model_cls, pk] = populator.model_cls.from_db(
-                            alias, populator.init_list, data
+                            alias, other_names, other_spread(data) if other_spread else data
                         )
                 populator.local_setter(obj, other)
             found.append(obj)
