@@ -13,6 +13,7 @@ from broadsheet.core import hooks
 from broadsheet.newsroom import listings, services, slots
 from broadsheet.newsroom.listings import CompiledQuery
 from broadsheet.newsroom.models import Article, Source
+from broadsheet.pagecache import fragments
 from tests.conftest import make_article, make_section
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +174,40 @@ def test_a_list_of_teasers_is_what_a_loop_of_teaser_tags_writes(settings):
     assert english == loop.render({"stories": stories})
     assert "12 replies" in english and "1 reply<" in english and "Cobalt &lt;Post&gt;" in english
     assert 'src="/media/articles/2026/01/quay.jpg"' in english and "+03:00" in english
+
+
+@pytest.mark.parametrize(
+    "path", ["/section/world/", "/tag/ports/", "/author/ida-vale/", "/source/granite-gazette/"]
+)
+def test_a_listing_page_looks_up_what_it_lists_once_and_a_rename_shows(
+    client, settings, django_capture_on_commit_callbacks, path
+):
+    settings.BROADSHEET_FRAGMENTS = False
+    settings.BROADSHEET_SITE_VALUES = True  # as in production: kept per worker until a purge
+    fragments.reset()
+    source = Source.objects.create(name="Granite Gazette")
+    make_article(
+        "Harbour story", section=make_section("World"), tags=["ports"], authors=["Ida Vale"], source=source
+    )
+    table = {
+        "section": "newsroom_section",
+        "tag": "newsroom_tag",
+        "author": "newsroom_author",
+        "source": "newsroom_source",
+    }[path.split("/")[1]]
+    with django_capture_on_commit_callbacks(execute=True):
+        pass  # the story's own purges
+    full_render(client, path)
+    html, queries = full_render(client, path)
+    assert "Harbour story" in html
+    assert not [sql for sql in queries if f'FROM "{table}"' in sql]  # a site-wide value: no query
+    from django.apps import apps
+
+    model = apps.get_model("newsroom", table.split("_")[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        listed = model.objects.get()
+        listed.name = "Renamed " + listed.name
+        listed.save()  # a rename purges every page, and the kept value with them
+    html, _ = full_render(client, path)
+    assert "Renamed " in html.split("<h1>")[1].split("</h1>")[0]
+    fragments.reset()

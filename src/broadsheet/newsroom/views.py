@@ -201,7 +201,8 @@ def article_preview(request, token):
 def listing(request, *, title, stories, description="", kind="", subject=None, keys=()):
     """A page of stories, newest first; `stories()` gives the queryset. The page is the same for
     every reader until the next change, so it comes from the fragment cache when a current copy
-    is there (and then no query is built at all)."""
+    is there (and then no query is built at all). The section, tag, author or source it lists
+    is a site-wide value (a change to one purges every page), so a full render skips its query."""
 
     def render_stories():
         page = paginate(request, stories().for_listing())
@@ -227,7 +228,9 @@ def listing(request, *, title, stories, description="", kind="", subject=None, k
 
 
 def section_detail(request, slug):
-    section = slots.cached_value(request, "section", slug, lambda: get_object_or_404(Section, slug=slug))
+    section = slots.cached_value(
+        request, "section", slug, lambda: get_object_or_404(Section, slug=slug), site=True
+    )
     return listing(
         request,
         title=section.name,
@@ -240,7 +243,7 @@ def section_detail(request, slug):
 
 
 def tag_detail(request, slug):
-    tag = slots.cached_value(request, "tag", slug, lambda: get_object_or_404(Tag, slug=slug))
+    tag = slots.cached_value(request, "tag", slug, lambda: get_object_or_404(Tag, slug=slug), site=True)
     return listing(
         request,
         title=tag.name,
@@ -252,7 +255,9 @@ def tag_detail(request, slug):
 
 
 def author_detail(request, slug):
-    author = slots.cached_value(request, "author", slug, lambda: get_object_or_404(Author, slug=slug))
+    author = slots.cached_value(
+        request, "author", slug, lambda: get_object_or_404(Author, slug=slug), site=True
+    )
     return listing(
         request,
         title=author.name,
@@ -266,7 +271,11 @@ def author_detail(request, slug):
 
 def source_detail(request, slug):
     source = slots.cached_value(
-        request, "source", slug, lambda: get_object_or_404(Source.objects.select_related("logo"), slug=slug)
+        request,
+        "source",
+        slug,
+        lambda: get_object_or_404(Source.objects.select_related("logo"), slug=slug),
+        site=True,
     )
     description = ", ".join(x for x in [source.country, source.homepage] if x)
     return listing(
