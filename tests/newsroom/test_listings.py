@@ -211,3 +211,29 @@ def test_a_listing_page_looks_up_what_it_lists_once_and_a_rename_shows(
     html, _ = full_render(client, path)
     assert "Renamed " in html.split("<h1>")[1].split("</h1>")[0]
     fragments.reset()
+
+
+def test_the_editors_home_layout_reads_its_sections_once_per_change(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from broadsheet.sitesettings import services as look
+    from broadsheet.sitesettings.models import HomeSection
+
+    settings.BROADSHEET_FRAGMENTS = False
+    settings.BROADSHEET_SITE_VALUES = True
+    fragments.reset()
+    arts, sport = make_section("Arts", in_navigation=False), make_section("Sport")
+    for n in range(16):
+        make_article(f"Gallery review {n:02d}", section=arts)
+        make_article(f"Match report {n:02d}", section=sport)
+    with django_capture_on_commit_callbacks(execute=True):
+        HomeSection.objects.create(site=look.settings_row(), section=arts, position=1, stories=2)
+    full_render(client)
+    html, queries = full_render(client)
+    assert 'id="sec-arts"' in html and not [sql for sql in queries if 'FROM "newsroom_section"' in sql]
+    with django_capture_on_commit_callbacks(execute=True):
+        arts.name = "Arts and Letters"
+        arts.save()
+    html, _ = full_render(client)
+    assert '<a href="/section/arts/">Arts and Letters</a></h2>' in html
+    fragments.reset()

@@ -24,10 +24,11 @@ def paginate(request, queryset):
     return keyset_page(queryset, request.GET, conf.page_size())
 
 
-def front_page(layout=None, sections=None):
+def front_page(layout=None, sections=None, *, layout_sections=None):
     """The lead story, the latest stories and a block per section, none shown twice.
-    `layout` ([(section id, stories)]) is the editors' choice of sections, order and sizes;
-    without one, a block for each of `sections` (the navigation's, by default).
+    `layout` ([(section id, stories)]) is the editors' choice of sections, order and sizes
+    (`layout_sections`: {id: Section} of them when known); without one, a block for each of
+    `sections` (the navigation's, by default).
 
     An editor's pinned story leads (the one pinned last); otherwise the latest story does.
 
@@ -35,7 +36,9 @@ def front_page(layout=None, sections=None):
     compiled once (listings.py): every id at once (the newest overall, the pinned lead, the
     newest per section), then the chosen stories; then the listing annotators' (a count each)."""
     if layout:
-        found = Section.objects.in_bulk([section_id for section_id, _ in layout])
+        found = layout_sections
+        if found is None:
+            found = Section.objects.in_bulk([section_id for section_id, _ in layout])
         plan = [(found[section_id], size) for section_id, size in layout if section_id in found]
     else:
         if sections is None:
@@ -68,15 +71,22 @@ def home(request):
     # The same for every reader until a story on it changes: kept in the fragment cache.
     surrogates.declare(request, surrogates.HOME)
     layout = slots.home_layout(request)
-    content = slots.cached_fragment(
-        request,
-        "home",
-        "",
-        lambda: render_to_string(
-            "newsroom/_home.html", front_page(layout, navigation(request)["nav_sections"]), request
-        ),
-        keys=[surrogates.HOME],
-    )
+
+    def build():
+        chosen = None
+        if layout:  # the editors' sections: a site-wide value (a change to one purges every page)
+            ids = [section_id for section_id, _ in layout]
+            chosen = slots.cached_value(
+                request,
+                "home-sections",
+                ",".join(map(str, ids)),
+                lambda: Section.objects.in_bulk(ids),
+                site=True,
+            )
+        context = front_page(layout, navigation(request)["nav_sections"], layout_sections=chosen)
+        return render_to_string("newsroom/_home.html", context, request)
+
+    content = slots.cached_fragment(request, "home", "", build, keys=[surrogates.HOME])
     return render(
         request,
         "newsroom/home.html",
