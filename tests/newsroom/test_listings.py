@@ -237,3 +237,54 @@ def test_the_editors_home_layout_reads_its_sections_once_per_change(
     html, _ = full_render(client)
     assert '<a href="/section/arts/">Arts and Letters</a></h2>' in html
     fragments.reset()
+
+
+def test_each_kind_of_listing_pages_as_the_orm_does(settings):
+    from django.http import QueryDict
+
+    from broadsheet.newsroom.models import Author, Section, Tag
+    from broadsheet.newsroom.pagination import keyset_page
+
+    settings.TIME_ZONE = "America/New_York"
+    source = Source.objects.create(name="Granite Gazette")
+    world = make_section("World")
+    start = timezone.now().replace(microsecond=0) - datetime.timedelta(days=3)
+    for i in range(25):
+        # Some stories share a time to the microsecond: the id breaks the tie, both ways.
+        make_article(
+            f"Story {i}",
+            section=world if i % 3 else make_section("Sport"),
+            tags=["ports"] if i % 2 else [],
+            authors=["Ida Vale"] if i % 4 else [],
+            source=source if i % 5 else None,
+            publish_at=start + datetime.timedelta(hours=i // 2),
+        )
+    make_article("A draft", section=world, status="draft", tags=["ports"])
+    published = Article.objects.published()
+    span = [start + datetime.timedelta(hours=2), start + datetime.timedelta(hours=9)]
+    kinds = [
+        ("section", world.pk, published.in_section(world)),
+        ("tag", Tag.objects.get().pk, published.filter(tags=Tag.objects.get())),
+        ("author", Author.objects.get().pk, published.filter(authors=Author.objects.get())),
+        ("source", source.pk, published.filter(source=source)),
+        ("archive", span, published.filter(publish_at__gte=span[0], publish_at__lt=span[1])),
+    ]
+    assert Section.objects.count() == 2
+    for kind, subject, queryset in kinds:
+        listed = listings.Listed(kind, subject)
+        params = QueryDict()
+        seen = []
+        for _ in range(10):  # down the older pages, then back up the newer ones
+            mine, orm = listed.page(params, 3), keyset_page(queryset.for_listing(), params, 3)
+            assert [a.pk for a in mine.object_list] == [a.pk for a in orm.object_list], (kind, params)
+            assert (mine.newer_cursor, mine.older_cursor) == (orm.newer_cursor, orm.older_cursor)
+            seen.extend(a.pk for a in mine.object_list)
+            if not mine.older_cursor:
+                break
+            params = QueryDict(f"before={mine.older_cursor}")
+        assert len(seen) == queryset.count() and len(set(seen)) == len(seen)
+        if mine.newer_cursor:
+            params = QueryDict(f"after={mine.newer_cursor}")
+            mine, orm = listed.page(params, 3), keyset_page(queryset.for_listing(), params, 3)
+            assert [a.pk for a in mine.object_list] == [a.pk for a in orm.object_list] != []
+            assert (mine.newer_cursor, mine.older_cursor) == (orm.newer_cursor, orm.older_cursor)

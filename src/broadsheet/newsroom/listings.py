@@ -15,10 +15,12 @@ import datetime
 import threading
 
 from django.db import connections, router
-from django.db.models import DEFERRED, QuerySet
+from django.db.models import DEFERRED, Q, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
+from django.utils import timezone
 
 from .models import Article
+from .pagination import keyset_page_by
 
 _FIRST_STAND_IN = -7_340_233_000
 
@@ -236,3 +238,49 @@ def stories_by_id(ids):
     if not ids:
         return {}
     return {story.pk: story for story in _stories(ids)}
+
+
+# What each kind of listing page lists, from the published stories and its subject's id (or,
+# for a date archive, [start, end]).
+_LISTED = {
+    "section": lambda stories, subject: stories.in_section(subject),
+    "tag": lambda stories, subject: stories.filter(tags=subject),
+    "author": lambda stories, subject: stories.filter(authors=subject),
+    "source": lambda stories, subject: stories.filter(source=subject),
+    "archive": lambda stories, span: stories.filter(publish_at__gte=span[0], publish_at__lt=span[1]),
+}
+
+
+def _page_query(now, subject, *cursor, kind, direction, count):
+    stories = _LISTED[kind](Article.objects.published(now=now), subject).for_listing()
+    if direction == "after":
+        when, pk = cursor
+        return stories.filter(Q(publish_at__gt=when) | Q(publish_at=when, pk__gt=pk)).order_by(
+            "publish_at", "id"
+        )[:count]
+    if cursor:
+        when, pk = cursor
+        stories = stories.filter(Q(publish_at__lt=when) | Q(publish_at=when, pk__lt=pk))
+    return stories.order_by("-publish_at", "-id")[:count]
+
+
+_pages = CompiledQuery(_page_query)
+
+
+class Listed:
+    """The stories of a section, tag, author or source (its id), or of a date archive
+    ([start, end]), a page at a time (pagination.keyset_page_by), each page one compiled query."""
+
+    def __init__(self, kind, subject):
+        self.kind = kind
+        self.subject = subject
+
+    def page(self, params, size, now=None):
+        now = now or timezone.now()
+
+        def fetch(direction, cursor, count):
+            return _pages(
+                now, self.subject, *(cursor or ()), kind=self.kind, direction=direction, count=count
+            )
+
+        return keyset_page_by(fetch, params, size)

@@ -57,20 +57,35 @@ def older_page(queryset, before, size):
 
 def keyset_page(queryset, params, size):
     """One page of `queryset` (newest first) for the cursor in `params` (a QueryDict)."""
+
+    def fetch(direction, cursor, count):
+        stories = queryset
+        if direction == "after":
+            when, pk = cursor
+            stories = stories.filter(Q(publish_at__gt=when) | Q(publish_at=when, pk__gt=pk))
+            return list(stories.order_by("publish_at", "id")[:count])
+        if cursor:
+            when, pk = cursor
+            stories = stories.filter(Q(publish_at__lt=when) | Q(publish_at=when, pk__lt=pk))
+        return list(stories.order_by("-publish_at", "-id")[:count])
+
+    return keyset_page_by(fetch, params, size)
+
+
+def keyset_page_by(fetch, params, size):
+    """One page for the cursor in `params`, the stories read by `fetch(direction, cursor, count)`:
+    the `count` stories "before" the cursor ((publish_at, id), or None for the newest), newest
+    first, or "after" it, oldest first."""
     before = parse_cursor(params.get("before"))
     after = None if before else parse_cursor(params.get("after"))
     if after:
-        when, pk = after
-        rows = list(
-            queryset.filter(Q(publish_at__gt=when) | Q(publish_at=when, pk__gt=pk)).order_by(
-                "publish_at", "id"
-            )[: size + 1]
-        )
+        rows = fetch("after", after, size + 1)
         has_newer = len(rows) > size
         rows = list(reversed(rows[:size]))
         has_older = True
     else:
-        rows, has_older = older_page(queryset, before, size)
+        rows = fetch("before", before, size + 1)
+        rows, has_older = rows[:size], len(rows) > size
         has_newer = before is not None
     if not rows:
         return KeysetPage([], None, None)

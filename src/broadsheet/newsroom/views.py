@@ -209,13 +209,17 @@ def article_preview(request, token):
 
 
 def listing(request, *, title, stories, description="", kind="", subject=None, keys=()):
-    """A page of stories, newest first; `stories()` gives the queryset. The page is the same for
+    """A page of stories, newest first; `stories()` gives the queryset, or `stories` is a
+    listings.Listed (the newsroom's own pages: each page one query compiled once). The page is the same for
     every reader until the next change, so it comes from the fragment cache when a current copy
     is there (and then no query is built at all). The section, tag, author or source it lists
     is a site-wide value (a change to one purges every page), so a full render skips its query."""
 
     def render_stories():
-        page = paginate(request, stories().for_listing())
+        if isinstance(stories, listings.Listed):
+            page = stories.page(request.GET, conf.page_size())
+        else:
+            page = paginate(request, stories().for_listing())
         page.object_list = slots.annotate_listing(list(page.object_list))
         return render_to_string("newsroom/_listing.html", {"page": page}, request)
 
@@ -248,7 +252,7 @@ def section_detail(request, slug):
         kind="Section",
         subject=section,
         keys=[surrogates.section(section.pk)],
-        stories=lambda: Article.objects.published().in_section(section),
+        stories=listings.Listed("section", section.pk),
     )
 
 
@@ -260,7 +264,7 @@ def tag_detail(request, slug):
         kind="Tag",
         subject=tag,
         keys=[surrogates.tag(tag.pk)],
-        stories=lambda: Article.objects.published().filter(tags=tag),
+        stories=listings.Listed("tag", tag.pk),
     )
 
 
@@ -275,7 +279,7 @@ def author_detail(request, slug):
         kind="Author",
         subject=author,
         keys=[surrogates.author(author.pk)],
-        stories=lambda: Article.objects.published().filter(authors=author),
+        stories=listings.Listed("author", author.pk),
     )
 
 
@@ -295,7 +299,7 @@ def source_detail(request, slug):
         kind="Source",
         subject=source,
         keys=[surrogates.source(source.pk)],
-        stories=lambda: Article.objects.published().filter(source=source),
+        stories=listings.Listed("source", source.pk),
     )
 
 
@@ -316,7 +320,7 @@ def archive(request, year, month=None, day=None):
         title=f"Archive: {title}",
         kind="Archive",
         keys=[surrogates.ARCHIVE],
-        stories=lambda: Article.objects.published().filter(publish_at__gte=start, publish_at__lt=end),
+        stories=listings.Listed("archive", [start, end]),
     )
 
 
