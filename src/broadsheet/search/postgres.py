@@ -48,7 +48,6 @@ WINDOW_GROWTH = 4
 RECENCY_LEVELS = 3  # `recency` has lexemes for each day and each block of 8, 64, 512 days
 
 
-
 def vector_sql(config):
     """SQL for a document's weighted vector in `config` from three parameters (headline,
     summary, body)."""
@@ -180,13 +179,21 @@ class _Search:
 def _either(function, configs, text):
     """SQL (and parameters) for one term read in each of `configs` (function is to_tsquery or
     websearch_to_tsquery), any reading matching; a word the first configuration drops (a stop
-    word of that language) is dropped from every reading, so it is never required as written."""
-    first = f"{function}('{configs[0]}', %s)"
+    word of that language) is dropped from every reading, so it is never required as written.
+
+    A reading the same as an earlier one (a name, which no stemmer changes) is left out: it
+    matches nothing more and ranks the same, while ts_rank_cd would check it again in every
+    candidate. All constants, folded before planning, so the GIN index answers as before."""
+    readings = [f"{function}('{config}', %s)" for config in configs]
+    first = readings[0]
     if len(configs) == 1:
         return first, [text]
-    others = " || ".join(f"{function}('{config}', %s)" for config in configs[1:])
-    sql = f"(CASE WHEN numnode({first}) = 0 THEN {first} ELSE {first} || {others} END)"
-    return sql, [text] * (3 + len(configs) - 1)
+    sql, params = f"(CASE WHEN numnode({first}) = 0 THEN {first} ELSE {first}", [text] * 3
+    for number, reading in enumerate(readings[1:], start=1):
+        earlier = ", ".join(readings[:number])
+        sql += f" || (CASE WHEN {reading} IN ({earlier}) THEN ''::tsquery ELSE {reading} END)"
+        params += [text] * (number + 2)
+    return sql + " END)", params
 
 
 def _ranges(ids, *, at_least, at_most):
