@@ -142,20 +142,26 @@ class _Search:
         recency, recency_params = "", []
         if not every_day or self.date_from is not None:
             recency, recency_params = " AND d.recency @@ %s::tsquery", [recency_query(first_day, last_day)]
-        # MATERIALIZED: the matches come from the GIN index, never from walking the dates.
-        sql = (
-            f"WITH m AS MATERIALIZED (SELECT d.article_id, d.publish_at, d.vector FROM {TABLE} d"
-            f" WHERE d.vector @@ {self.loose_tsquery}{recency} AND {self.where})"
-            " SELECT s.article_id, s.publish_at, s.vector FROM"
-            " (SELECT m.* FROM m ORDER BY m.publish_at DESC OFFSET 0) s"
-        )
+        matches = f"{TABLE} d WHERE d.vector @@ {self.loose_tsquery}{recency} AND {self.where}"
         params = [*self.loose_params, *recency_params, *self.where_params]
+        # MATERIALIZED: the matches come from the GIN index, never from walking the dates.
         if self.has_phrase:  # checked afterwards, newest first, only until enough are found
-            sql += f" WHERE s.vector @@ {self.tsquery}"
-            params += self.query_params
-        sql += " LIMIT %s"
-        params.append(self.wanted)
-        return sql, params
+            sql = (
+                f"WITH m AS MATERIALIZED (SELECT d.article_id, d.publish_at, d.vector FROM {matches})"
+                " SELECT s.article_id, s.publish_at, s.vector FROM"
+                f" (SELECT m.* FROM m ORDER BY m.publish_at DESC OFFSET 0) s WHERE s.vector @@ {self.tsquery}"
+                " LIMIT %s"
+            )
+            return sql, [*params, *self.query_params, self.wanted]
+        # The window may hold twice the matches wanted: only the newest `wanted` bring their
+        # vectors along (by primary key), not every match read.
+        sql = (
+            f"WITH m AS MATERIALIZED (SELECT d.article_id, d.publish_at FROM {matches})"
+            " SELECT s.article_id, s.publish_at, v.vector FROM"
+            " (SELECT m.* FROM m ORDER BY m.publish_at DESC LIMIT %s) s"
+            f" JOIN {TABLE} v ON v.article_id = s.article_id"
+        )
+        return sql, [*params, self.wanted]
 
     def ranked(self, candidates, candidate_params, *, final=True):
         """The best `count` of the rows (article_id, publish_at, vector) that the SQL
