@@ -158,3 +158,37 @@ def test_only_the_newest_candidates_bring_their_vectors_to_be_ranked(settings):
     assert re.search(
         r"Index Scan using search_document_pkey on search_document v \(actual rows=1 loops=3\)", plan
     ), plan
+
+
+@pytest.mark.postgres(reason="the window of matches is PostgreSQL's")
+def test_a_window_in_parts_reads_an_older_part_only_when_the_newer_fall_short(settings):
+    from django.db import connection
+
+    from broadsheet.search import get_backend
+    from broadsheet.search.base import Filters
+    from broadsheet.search.postgres import _Search, day_number
+    from broadsheet.search.query import parse_query
+
+    settings.BROADSHEET_SEARCH_MAX_CANDIDATES = 3
+    now = timezone.now()
+    ages = [1, 2, 12, 13, 14, 30, 31]  # days back
+    made = {age: story(f"Harbour news {age}", publish_at=now - datetime.timedelta(days=age)) for age in ages}
+    today = day_number(now)
+    search = _Search(get_backend(), parse_query("harbour "), Filters(), now=now, count=3, match="all")
+
+    def newest(steps):
+        sql, params = search.window(today - 40, today, steps=steps)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT article_id FROM ({sql}) w ORDER BY publish_at DESC", params)
+            ids = [row[0] for row in cursor.fetchall()]
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        return ids, plan
+
+    # Parts: the last 5 days (2 matches), 6-20 days back (3), 21-40 (2): the second completes the 3.
+    ids, plan = newest([today - 5, today - 20])
+    assert ids == [made[1].pk, made[2].pk, made[12].pk]
+    assert plan.count("never executed") >= 1, plan  # the oldest part was not read
+    # In one part, or cut elsewhere, the same newest 3.
+    assert newest([])[0] == ids
+    assert newest([today - 1, today - 35])[0] == ids

@@ -136,32 +136,46 @@ class _Search:
         )
         return sql, [*self.where_params, stories, *self.query_params, self.wanted]
 
-    def window(self, first_day, last_day, *, every_day=False):
+    def window(self, first_day, last_day, *, every_day=False, steps=()):
         """SQL (and parameters) for the newest `wanted` matches published from first_day to
-        last_day, read from the GIN index; with every_day, on any day the filters let through."""
-        recency, recency_params = "", []
-        if not every_day or self.date_from is not None:
-            recency, recency_params = " AND d.recency @@ %s::tsquery", [recency_query(first_day, last_day)]
-        matches = f"{TABLE} d WHERE d.vector @@ {self.loose_tsquery}{recency} AND {self.where}"
-        params = [*self.loose_params, *recency_params, *self.where_params]
+        last_day, read from the GIN index; with every_day, on any day the filters let through.
+
+        `steps` (days from last_day back towards first_day, newest first) cut the window into
+        parts read one after another, newest first: an older part is read only when the newer
+        ones held fewer than `wanted` matches (the parts are disjoint and each is sorted, so
+        their matches come newest first; LIMIT stops before the next part is read). A window
+        sized for twice the matches wanted then usually reads about as many as it needs."""
+        parts = []
+        for newest_day, oldest_day in zip(
+            [last_day, *(day - 1 for day in steps)], [*steps, first_day], strict=True
+        ):
+            if every_day and not steps and self.date_from is None:
+                parts.append(("", []))
+            else:
+                parts.append((" AND d.recency @@ %s::tsquery", [recency_query(oldest_day, newest_day)]))
+        columns = "d.article_id, d.publish_at, d.vector" if self.has_phrase else "d.article_id, d.publish_at"
         # MATERIALIZED: the matches come from the GIN index, never from walking the dates.
-        if self.has_phrase:  # checked afterwards, newest first, only until enough are found
-            sql = (
-                f"WITH m AS MATERIALIZED (SELECT d.article_id, d.publish_at, d.vector FROM {matches})"
-                " SELECT s.article_id, s.publish_at, s.vector FROM"
-                f" (SELECT m.* FROM m ORDER BY m.publish_at DESC OFFSET 0) s WHERE s.vector @@ {self.tsquery}"
-                " LIMIT %s"
+        ctes, branches, params, branch_params = [], [], [], []
+        for number, (recency, recency_params) in enumerate(parts):
+            ctes.append(
+                f"m{number} AS MATERIALIZED (SELECT {columns} FROM {TABLE} d"
+                f" WHERE d.vector @@ {self.loose_tsquery}{recency} AND {self.where})"
             )
-            return sql, [*params, *self.query_params, self.wanted]
-        # The window may hold twice the matches wanted: only the newest `wanted` bring their
-        # vectors along (by primary key), not every match read.
-        sql = (
-            f"WITH m AS MATERIALIZED (SELECT d.article_id, d.publish_at FROM {matches})"
-            " SELECT s.article_id, s.publish_at, v.vector FROM"
-            " (SELECT m.* FROM m ORDER BY m.publish_at DESC LIMIT %s) s"
-            f" JOIN {TABLE} v ON v.article_id = s.article_id"
-        )
-        return sql, [*params, self.wanted]
+            params += [*self.loose_params, *recency_params, *self.where_params]
+            branch = f"(SELECT m.* FROM m{number} m ORDER BY m.publish_at DESC OFFSET 0)"
+            if self.has_phrase:  # checked afterwards, newest first, only until enough are found
+                branch = f"(SELECT m.* FROM {branch} m WHERE m.vector @@ {self.tsquery})"
+                branch_params += self.query_params
+            branches.append(branch)
+        sql = f"WITH {', '.join(ctes)} SELECT s.article_id, s.publish_at,"
+        newest = f"(SELECT u.* FROM ({' UNION ALL '.join(branches)}) u LIMIT %s) s"
+        if self.has_phrase:
+            sql += f" s.vector FROM {newest}"
+        else:
+            # The window may hold twice the matches wanted: only the newest `wanted` bring their
+            # vectors along (by primary key), not every match read.
+            sql += f" v.vector FROM {newest} JOIN {TABLE} v ON v.article_id = s.article_id"
+        return sql, [*params, *branch_params, self.wanted]
 
     def ranked(self, candidates, candidate_params, *, final=True):
         """The best `count` of the rows (article_id, publish_at, vector) that the SQL
@@ -490,19 +504,26 @@ class PostgresBackend(SearchBackend):
         edge, oldest = span
         first_day, last_day = day_number(oldest), day_number(latest)
         days = (latest - edge).total_seconds() / DAY if edge else math.inf
+        grown = False
         if edge and search.first_look_by_walking:
             hits, found = search.ranked(*search.newest(search.wanted * NEWEST_FACTOR), final=False)
             if found >= search.wanted:
                 return hits[offset:]
-            days *= search.growth(found)
+            days, grown = days * search.growth(found), True
         while True:
             cutoff_day = first_day if days > last_day - first_day else last_day - math.ceil(days)
             every_day = cutoff_day == first_day
-            window, params = search.window(cutoff_day, last_day, every_day=every_day)
+            steps = []
+            if grown and not every_day:  # (every day at once: no `recency` condition is cheaper)
+                # Grown from an estimate that may be far off: the window's newest third, then the
+                # next third, are read first, the rest only if need be (_Search.window).
+                cuts = {last_day - math.ceil(days / 3), last_day - math.ceil(days * 2 / 3)}
+                steps = sorted((day for day in cuts if cutoff_day < day <= last_day), reverse=True)
+            window, params = search.window(cutoff_day, last_day, every_day=every_day, steps=steps)
             hits, found = search.ranked(window, params, final=every_day)
             if found >= search.wanted or every_day:
                 return hits[offset:]
-            days *= search.growth(found)
+            days, grown = days * search.growth(found), True
 
     def _span(self, filters, now, newest):
         """(publish_at of the `newest`th newest story, of the oldest) within the dates asked for:
