@@ -489,10 +489,13 @@ class PostgresBackend(SearchBackend):
         are the newest. So the GIN index is asked for the matches of the last few days only
         (each document's `recency` lexemes, migration 0003): first the days of the newest
         2 x max_candidates stories, where a broad query finds enough; then, from the share of
-        those that matched, enough days back to hold the candidates wanted, widening until
-        they do or every day is covered. The rows read are the candidates, or close to it, and
-        only the candidates' word positions are read to rank them. (A query with a prefix
-        reads the newest stories one by one for its first look: see _Search.)
+        those that matched, enough days back to hold twice the candidates wanted, widening
+        until they do or every day is covered. That estimate rests on a few matches (a name
+        finds about 5 of its 5,000 among the newest 1,000 stories at a million), so the wider
+        window is read in parts, newest first, and its older parts only if need be. The rows
+        read are the candidates, or close to it, and only the candidates' vectors (kept in the
+        row, migration 0005) are read to rank them. (A query with a prefix reads the newest
+        stories one by one for its first look: see _Search.)
         """
         if not query:
             return []
