@@ -153,12 +153,11 @@ class _Search:
                 parts.append(("", []))
             else:
                 parts.append((" AND d.recency @@ %s::tsquery", [recency_query(oldest_day, newest_day)]))
-        columns = "d.article_id, d.publish_at, d.vector" if self.has_phrase else "d.article_id, d.publish_at"
         # MATERIALIZED: the matches come from the GIN index, never from walking the dates.
         ctes, branches, params, branch_params = [], [], [], []
         for number, (recency, recency_params) in enumerate(parts):
             ctes.append(
-                f"m{number} AS MATERIALIZED (SELECT {columns} FROM {TABLE} d"
+                f"m{number} AS MATERIALIZED (SELECT d.article_id, d.publish_at, d.vector FROM {TABLE} d"
                 f" WHERE d.vector @@ {self.loose_tsquery}{recency} AND {self.where})"
             )
             params += [*self.loose_params, *recency_params, *self.where_params]
@@ -167,14 +166,10 @@ class _Search:
                 branch = f"(SELECT m.* FROM {branch} m WHERE m.vector @@ {self.tsquery})"
                 branch_params += self.query_params
             branches.append(branch)
-        sql = f"WITH {', '.join(ctes)} SELECT s.article_id, s.publish_at,"
-        newest = f"(SELECT u.* FROM ({' UNION ALL '.join(branches)}) u LIMIT %s) s"
-        if self.has_phrase:
-            sql += f" s.vector FROM {newest}"
-        else:
-            # The window may hold twice the matches wanted: only the newest `wanted` bring their
-            # vectors along (by primary key), not every match read.
-            sql += f" v.vector FROM {newest} JOIN {TABLE} v ON v.article_id = s.article_id"
+        sql = (
+            f"WITH {', '.join(ctes)} SELECT s.article_id, s.publish_at, s.vector"
+            f" FROM ({' UNION ALL '.join(branches)}) s LIMIT %s"
+        )
         return sql, [*params, *branch_params, self.wanted]
 
     def ranked(self, candidates, candidate_params, *, final=True):
