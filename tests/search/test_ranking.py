@@ -172,3 +172,34 @@ def test_a_window_in_parts_reads_an_older_part_only_when_the_newer_fall_short(se
     # In one part, or cut elsewhere, the same newest 3.
     assert newest([])[0] == ids
     assert newest([today - 1, today - 35])[0] == ids
+
+
+@pytest.mark.postgres(reason="the window of matches is PostgreSQL's")
+def test_a_grown_window_is_read_in_parts_unless_a_word_is_a_prefix(settings):
+    """Each part is a GIN lookup of its own, and a prefix is gathered again by every lookup."""
+    from django.db import connection
+
+    settings.BROADSHEET_SEARCH_MAX_CANDIDATES = 3
+    now = timezone.now()
+    for n in (1, 2, 4, 5, 6):
+        story(f"Ferry news {n}", body="Ferries.", publish_at=now - datetime.timedelta(days=n))
+    matching = [3, 10, 11, 12]  # one among the newest 6 stories: the window grows from it
+    for n in matching:
+        story(f"Harbourmaster news {n}", body="Harbourmaster.", publish_at=now - datetime.timedelta(days=n))
+    story("Old harbourmaster news", publish_at=now - datetime.timedelta(days=400))
+
+    def parts(text):
+        statements = []
+
+        def keep(execute, sql, params, many, context):
+            statements.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(keep):
+            outcome = services.search(text, now=now)
+        return [sql.count("MATERIALIZED") for sql in statements if "MATERIALIZED" in sql], outcome
+
+    word, outcome = parts("harbourmaster ")
+    assert len(outcome.results) == 3 and word[-1] == 3  # the grown window, in three parts
+    prefix, outcome = parts("harbourm*")
+    assert len(outcome.results) == 3 and set(prefix) == {1}

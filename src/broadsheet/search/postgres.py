@@ -118,7 +118,8 @@ class _Search:
         # window; the newest stories are cheaper read one by one, when no other filter than
         # dates makes them few (the dates bound the newest() walk by the index on publish_at).
         only_dates = Filters(date_from=filters.date_from, date_to=filters.date_to) == filters
-        self.first_look_by_walking = only_dates and any(term.prefix for term in query.terms)
+        self.has_prefix = any(term.prefix for term in query.terms)
+        self.first_look_by_walking = only_dates and self.has_prefix
 
     def growth(self, found):
         """How many times more days should hold the candidates wanted, when the days so far
@@ -512,7 +513,9 @@ class PostgresBackend(SearchBackend):
             cutoff_day = first_day if days > last_day - first_day else last_day - math.ceil(days)
             every_day = cutoff_day == first_day
             steps = []
-            if grown and not every_day:  # (every day at once: no `recency` condition is cheaper)
+            # Every day at once: no `recency` condition is cheaper. A prefix is gathered again
+            # by each part's lookup: its window is read at once too.
+            if grown and not every_day and not search.has_prefix:
                 # Grown from an estimate that may be far off: the window's newest third, then the
                 # next third, are read first, the rest only if need be (_Search.window).
                 cuts = {last_day - math.ceil(days / 3), last_day - math.ceil(days * 2 / 3)}
