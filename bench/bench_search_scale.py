@@ -4,11 +4,19 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench BENCH_SEARCH_SIZES=10000,1000000 \\
         .venv/bin/python bench/bench_search_scale.py                    # PostgreSQL, 10k and 1M
 
-Each size is a seeded data folder (common.seeded_dir: made once, reused; a folder's
-`database_url` file may name a database seeded before). From each archive
+Each size is a seeded data folder of its own, made once and reused (searched_dir: like
+common.seeded_dir's, named bs-bench-{data,pg}-search-N, a PostgreSQL one in its own database
+DATABASE_URL's name_N). Seeded for search only: `broadsheet seed --no-comments` with only the
+search index listening to the bulk load (the related lists, fingerprints, citations and purges
+are left out, not queued: search never reads them), a few times faster at a million stories
+(about 10 minutes), then vacuumed on PostgreSQL.
+`python bench/bench_search_scale.py --seed-only` seeds the sizes and stops. From each archive
 SEARCH_QUERIES_STORIES (12) stories are drawn at random over every id, and from each a rare
 word, a quoted phrase, a name and two headline words (search_queries.py); every size runs the
 union of those queries. BENCH_SEARCH_JSON=path also writes every timing there.
+BENCH_SEARCH_RESULTS=path keeps every query's results (first page, ranked ids and scores) at
+both sizes the first time, and compares with them on later runs (check_results): a faster
+search must find the same stories in the same order. `--check-only` compares and stops.
 
 Paired: one timing process per size (common.Timer, in process, page cache and fragment cache
 off) and, for every query and every run, both sizes answer it one right after the other (in
@@ -22,10 +30,12 @@ query (the same queries at both sizes), and by how many stories a query matches 
 of the larger size to the smaller.
 """
 
+import datetime
 import json
 import os
 import statistics
 import sys
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -43,6 +53,20 @@ def matches(text):
         return 0
     found = get_backend().search(outcome.query, Filters(), now=timezone.now(), limit=conf.max_candidates(), match=outcome.match)
     return len(found)
+
+def results(texts, now):
+    # For each query: the ids on its first page (services.search) and every ranked hit
+    # (id, score) at the cap, at the moment `now` (ISO 8601) so two runs rank alike.
+    import datetime
+    now = datetime.datetime.fromisoformat(now)
+    out = {}
+    for text in texts:
+        outcome = services.search(text, now=now)
+        found = []
+        if outcome.query:
+            found = get_backend().search(outcome.query, Filters(), now=now, limit=conf.max_candidates(), match=outcome.match)
+        out[text] = {"page": [r.article.pk for r in outcome.results], "ranked": [[h.article_id, h.score] for h in found]}
+    return out
 """
 
 WAYS = {
@@ -50,6 +74,87 @@ WAYS = {
     "page": "GET /search/?q=",
     "api": "GET /api/articles?q=",
 }
+
+
+# Run in a data folder: `broadsheet seed` with only the search index listening to articles_loaded.
+SEED_FOR_SEARCH = r"""
+from django.core.management import call_command
+from broadsheet.newsroom.signals import articles_loaded
+for uid in ("related.loaded", "submissions-fingerprint-bulk", "wire.loaded", "edge.articles_loaded"):
+    articles_loaded.disconnect(dispatch_uid=uid)
+call_command("seed", articles={articles}, no_progress=True, no_comments=True)
+"""
+
+VACUUM = r"""
+from django.db import connection
+with connection.cursor() as cursor:
+    for table in ("search_document", "newsroom_article"):
+        cursor.execute(f"VACUUM (ANALYZE) {table}")
+"""
+
+
+def searched_dir(articles):
+    """A data folder holding exactly `articles` stories seeded for search (see the docstring)."""
+    kind = "data" if common.database_label() == "SQLite" else "pg"
+    path = common.TMP / f"bs-bench-{kind}-search-{articles}"
+    if path.exists() and common.article_count(path) == articles:
+        print(f"  reusing {path} ({articles:,} articles)", flush=True)
+        common.manage(path, "migrate", "--noinput")
+        return path
+    path = common.fresh_dir(f"{kind}-search-{articles}")
+    if kind == "pg":
+        (path / "database_url").write_text(common.size_database(articles))
+    print(f"  seeding {articles:,} articles for search into {path} ...", flush=True)
+    started = time.monotonic()
+    common.manage(path, "migrate", "--noinput")
+    print(common.query(path, SEED_FOR_SEARCH.format(articles=articles)), flush=True)
+    if kind == "pg":  # as autovacuum soon would: every run then measures the same tables
+        common.query(path, VACUUM)
+    print(f"  seeded in {time.monotonic() - started:.0f}s (load {common.load():.1f})", flush=True)
+    return path
+
+
+def check_results(timers, texts, path):
+    """BENCH_SEARCH_RESULTS=path: every query's results at each size (its first page, and every
+    ranked id with its score), written to `path` the first time and compared with it after (the
+    same moment `now` is used again): a change to the search code must leave them identical.
+    Returns the number of queries whose results differ."""
+    saved = json.loads(path.read_text()) if path.exists() else {}
+    now = saved.get("now") or datetime.datetime.now(datetime.UTC).isoformat()
+    found = {
+        str(size): timer.ask(code=f"result = results({texts!r}, {now!r})")["result"]
+        for size, timer in timers.items()
+    }
+    if not saved:
+        path.write_text(json.dumps({"now": now, "sizes": found}))
+        print(f"  results of {len(texts)} queries at {len(found)} sizes written to {path}", flush=True)
+        return 0
+    differ, compared, worst = 0, 0, 0.0
+    for size, answers in found.items():
+        before = saved["sizes"].get(size)
+        if before is None:
+            print(f"  {path} has no results at {int(size):,}", flush=True)
+            continue
+        for text, answer in answers.items():
+            if text not in before:
+                continue
+            compared += 1
+            old = before[text]
+            same_ids = answer["page"] == old["page"] and [h[0] for h in answer["ranked"]] == [
+                h[0] for h in old["ranked"]
+            ]
+            worst = max(
+                [worst] + [abs(a[1] - b[1]) for a, b in zip(answer["ranked"], old["ranked"], strict=False)]
+            )
+            if not same_ids:
+                differ += 1
+                print(f"  results differ at {int(size):,} for {text!r}", flush=True)
+    print(
+        f"  results compared with {path}: {compared - differ} of {compared} queries identical"
+        f" (ids and order; largest score change {worst:.3g})",
+        flush=True,
+    )
+    return differ
 
 
 def percentile(values, p):
@@ -107,9 +212,11 @@ def main():
     runs = common.env_int("BENCH_SEARCH_RUNS", 5)
     small, large = min(sizes), max(sizes)
     print(f"Search at {small:,} and {large:,} stories side by side ({common.database_label()})", flush=True)
-    folders = {size: common.seeded_dir(size) for size in (small, large)}
+    folders = {size: searched_dir(size) for size in sorted(set(sizes))}
+    if "--seed-only" in sys.argv:
+        return 0
     queries = []
-    for data in folders.values():
+    for data in (folders[small], folders[large]):
         queries += search_queries.parse(common.query(data, search_queries.DRAW))
     queries = list(dict.fromkeys(map(tuple, queries)))
     kinds = {}
@@ -119,8 +226,13 @@ def main():
     env = {"BROADSHEET_PAGECACHE": "false", "BROADSHEET_FRAGMENTS": "false"}
     timers = {size: common.Timer(folders[size], SETUP, **env) for size in (small, large)}
     results = {size: {} for size in (small, large)}
-    load_seen, failed = [common.load()], []
+    load_seen, failed, differ = [common.load()], [], 0
     try:
+        if os.environ.get("BENCH_SEARCH_RESULTS"):
+            path = Path(os.environ["BENCH_SEARCH_RESULTS"])
+            differ = check_results(timers, [text for _, text in queries], path)
+            if "--check-only" in sys.argv:
+                return 1 if differ else 0
         cap = timers[small].ask(code="result = conf.max_candidates()")["result"]
         for size, timer in timers.items():
             for kind, text in queries:
@@ -185,7 +297,7 @@ def main():
         f"target: p95 within 1.2x; load average {min(load_seen):.1f}-{max(load_seen):.1f}, "
         f"{os.cpu_count()} CPUs)"
     )
-    return 1 if failed else 0
+    return 1 if failed or differ else 0
 
 
 if __name__ == "__main__":

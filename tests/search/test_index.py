@@ -182,3 +182,30 @@ def test_a_window_of_days_is_asked_for_by_the_fewest_day_and_block_lexemes():
         assert set().union(*covered) == set(range(first, last + 1))
         assert sum(len(days) for days in covered) == last - first + 1  # no day twice
         assert len(lexemes) <= 7 * 3 * 2 + (last - first) // 512 + 1
+
+
+@pytest.mark.postgres(reason="column storage is PostgreSQL's")
+def test_a_vector_is_kept_in_its_row_and_the_long_texts_out_of_it():
+    """Ranking reads every candidate's vector: in the row it costs no TOAST lookup (migration
+    0005). The headline, summary and body, read only for a page's highlights, stay out of it."""
+    from django.db import connection
+
+    article = story("Harbour pilots strike", body=" ".join(f"word{n} harbour" for n in range(150)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'search_document'::regclass"
+            " AND attname IN ('headline', 'summary', 'body', 'vector') ORDER BY attname"
+        )
+        assert cursor.fetchall() == [("body", "e"), ("headline", "e"), ("summary", "e"), ("vector", "m")]
+        # A vector of over a kilobyte is in the row: what lies out of it is the body's bytes.
+        cursor.execute(
+            "SELECT pg_column_size(d.vector), pg_column_size(d.body), c.reltoastrelid::regclass::text"
+            " FROM search_document d, pg_class c WHERE d.article_id = %s AND c.oid = 'search_document'::regclass",
+            [article.pk],
+        )
+        vector, body, toast = cursor.fetchone()
+        cursor.execute(f"SELECT coalesce(sum(octet_length(chunk_data)), 0) FROM {toast}")
+        out_of_row = cursor.fetchone()[0]
+    assert vector > 1000 and body > 1000
+    assert body <= out_of_row < body + 200
+    assert found("harbour") == [article.pk]

@@ -91,6 +91,25 @@ def test_a_query_in_two_readings_is_still_answered_by_the_gin_index():
     assert re.search(r"Index Cond: \(vector @@ .*'seçim'.*'secimler'", plan), plan
 
 
+@pytest.mark.postgres(reason="tsquery on PostgreSQL")
+def test_a_reading_the_same_as_another_is_asked_once():
+    """A name reads the same in English and as written: ranking checks it once, not twice."""
+    from broadsheet.search.query import parse_query
+
+    backend = get_backend()
+
+    def as_text(text, **kw):
+        sql, params = backend.tsquery(parse_query(text, **kw))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {sql}::text", params)
+            return cursor.fetchone()[0]
+
+    assert as_text("Felix Kowalczyk ") == "'felix' & 'kowalczyk'"
+    assert as_text("nurses Kowalczyk ") == "( 'nurs' | 'nurses' ) & 'kowalczyk'"
+    assert as_text("the nurses ") == "'nurs' | 'nurses'"
+    assert as_text("seçimler istanbul ", language="tr") == "( 'seçim' | 'seciml' | 'secimler' ) & 'istanbul'"
+
+
 def test_the_search_page_keeps_the_language_chosen_and_refuses_an_unknown_one(client):
     article = story("Ministers were running late", body="The ferries kept running.", language="en")
     page = client.get("/search/?q=running&language=tr").content.decode()

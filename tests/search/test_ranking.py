@@ -121,3 +121,85 @@ def test_stretched_last_word_carries_over_to_the_next_page(client):
     assert "prefix=1" in first.context["next_url"]
     second = client.get("/search/" + first.context["next_url"])
     assert len(second.context["outcome"].results) == 3
+
+
+def test_only_the_newest_candidates_are_ranked(settings):
+    """More matches than the cap: the newest max_candidates are ranked, the best first; an older,
+    better match is not among them."""
+    settings.BROADSHEET_SEARCH_MAX_CANDIDATES = 3
+    now = timezone.now()
+    old_best = story("Harbour harbour harbour", publish_at=now - datetime.timedelta(days=40))
+    newest = [
+        story(f"Harbour news {n}", body="The harbour.", publish_at=now - datetime.timedelta(days=n))
+        for n in (1, 2, 3)
+    ]
+    best_of_older = story("Harbour harbour report", publish_at=now - datetime.timedelta(days=4))
+    story("Harbour news 5", body="The harbour.", publish_at=now - datetime.timedelta(days=5))
+    ids = [r.article.pk for r in services.search("harbour", now=now).results]
+    assert ids == [newest[0].pk, newest[1].pk, newest[2].pk]
+    assert old_best.pk not in ids and best_of_older.pk not in ids
+
+
+@pytest.mark.postgres(reason="the window of matches is PostgreSQL's")
+def test_a_window_in_parts_reads_an_older_part_only_when_the_newer_fall_short(settings):
+    from django.db import connection
+
+    from broadsheet.search import get_backend
+    from broadsheet.search.base import Filters
+    from broadsheet.search.postgres import _Search, day_number
+    from broadsheet.search.query import parse_query
+
+    settings.BROADSHEET_SEARCH_MAX_CANDIDATES = 3
+    now = timezone.now()
+    ages = [1, 2, 12, 13, 14, 30, 31]  # days back
+    made = {age: story(f"Harbour news {age}", publish_at=now - datetime.timedelta(days=age)) for age in ages}
+    today = day_number(now)
+    search = _Search(get_backend(), parse_query("harbour "), Filters(), now=now, count=3, match="all")
+
+    def newest(steps):
+        sql, params = search.window(today - 40, today, steps=steps)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT article_id FROM ({sql}) w ORDER BY publish_at DESC", params)
+            ids = [row[0] for row in cursor.fetchall()]
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        return ids, plan
+
+    # Parts: the last 5 days (2 matches), 6-20 days back (3), 21-40 (2): the second completes the 3.
+    ids, plan = newest([today - 5, today - 20])
+    assert ids == [made[1].pk, made[2].pk, made[12].pk]
+    assert plan.count("never executed") >= 1, plan  # the oldest part was not read
+    # In one part, or cut elsewhere, the same newest 3.
+    assert newest([])[0] == ids
+    assert newest([today - 1, today - 35])[0] == ids
+
+
+@pytest.mark.postgres(reason="the window of matches is PostgreSQL's")
+def test_a_grown_window_is_read_in_parts_unless_a_word_is_a_prefix(settings):
+    """Each part is a GIN lookup of its own, and a prefix is gathered again by every lookup."""
+    from django.db import connection
+
+    settings.BROADSHEET_SEARCH_MAX_CANDIDATES = 3
+    now = timezone.now()
+    for n in (1, 2, 4, 5, 6):
+        story(f"Ferry news {n}", body="Ferries.", publish_at=now - datetime.timedelta(days=n))
+    matching = [3, 10, 11, 12]  # one among the newest 6 stories: the window grows from it
+    for n in matching:
+        story(f"Harbourmaster news {n}", body="Harbourmaster.", publish_at=now - datetime.timedelta(days=n))
+    story("Old harbourmaster news", publish_at=now - datetime.timedelta(days=400))
+
+    def parts(text):
+        statements = []
+
+        def keep(execute, sql, params, many, context):
+            statements.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(keep):
+            outcome = services.search(text, now=now)
+        return [sql.count("MATERIALIZED") for sql in statements if "MATERIALIZED" in sql], outcome
+
+    word, outcome = parts("harbourmaster ")
+    assert len(outcome.results) == 3 and word[-1] == 3  # the grown window, in three parts
+    prefix, outcome = parts("harbourm*")
+    assert len(outcome.results) == 3 and set(prefix) == {1}

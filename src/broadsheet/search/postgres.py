@@ -48,7 +48,6 @@ WINDOW_GROWTH = 4
 RECENCY_LEVELS = 3  # `recency` has lexemes for each day and each block of 8, 64, 512 days
 
 
-
 def vector_sql(config):
     """SQL for a document's weighted vector in `config` from three parameters (headline,
     summary, body)."""
@@ -119,7 +118,8 @@ class _Search:
         # window; the newest stories are cheaper read one by one, when no other filter than
         # dates makes them few (the dates bound the newest() walk by the index on publish_at).
         only_dates = Filters(date_from=filters.date_from, date_to=filters.date_to) == filters
-        self.first_look_by_walking = only_dates and any(term.prefix for term in query.terms)
+        self.has_prefix = any(term.prefix for term in query.terms)
+        self.first_look_by_walking = only_dates and self.has_prefix
 
     def growth(self, found):
         """How many times more days should hold the candidates wanted, when the days so far
@@ -137,26 +137,41 @@ class _Search:
         )
         return sql, [*self.where_params, stories, *self.query_params, self.wanted]
 
-    def window(self, first_day, last_day, *, every_day=False):
+    def window(self, first_day, last_day, *, every_day=False, steps=()):
         """SQL (and parameters) for the newest `wanted` matches published from first_day to
-        last_day, read from the GIN index; with every_day, on any day the filters let through."""
-        recency, recency_params = "", []
-        if not every_day or self.date_from is not None:
-            recency, recency_params = " AND d.recency @@ %s::tsquery", [recency_query(first_day, last_day)]
+        last_day, read from the GIN index; with every_day, on any day the filters let through.
+
+        `steps` (days from last_day back towards first_day, newest first) cut the window into
+        parts read one after another, newest first: an older part is read only when the newer
+        ones held fewer than `wanted` matches (the parts are disjoint and each is sorted, so
+        their matches come newest first; LIMIT stops before the next part is read). A window
+        sized for twice the matches wanted then usually reads about as many as it needs."""
+        parts = []
+        for newest_day, oldest_day in zip(
+            [last_day, *(day - 1 for day in steps)], [*steps, first_day], strict=True
+        ):
+            if every_day and not steps and self.date_from is None:
+                parts.append(("", []))
+            else:
+                parts.append((" AND d.recency @@ %s::tsquery", [recency_query(oldest_day, newest_day)]))
         # MATERIALIZED: the matches come from the GIN index, never from walking the dates.
+        ctes, branches, params, branch_params = [], [], [], []
+        for number, (recency, recency_params) in enumerate(parts):
+            ctes.append(
+                f"m{number} AS MATERIALIZED (SELECT d.article_id, d.publish_at, d.vector FROM {TABLE} d"
+                f" WHERE d.vector @@ {self.loose_tsquery}{recency} AND {self.where})"
+            )
+            params += [*self.loose_params, *recency_params, *self.where_params]
+            branch = f"(SELECT m.* FROM m{number} m ORDER BY m.publish_at DESC OFFSET 0)"
+            if self.has_phrase:  # checked afterwards, newest first, only until enough are found
+                branch = f"(SELECT m.* FROM {branch} m WHERE m.vector @@ {self.tsquery})"
+                branch_params += self.query_params
+            branches.append(branch)
         sql = (
-            f"WITH m AS MATERIALIZED (SELECT d.article_id, d.publish_at, d.vector FROM {TABLE} d"
-            f" WHERE d.vector @@ {self.loose_tsquery}{recency} AND {self.where})"
-            " SELECT s.article_id, s.publish_at, s.vector FROM"
-            " (SELECT m.* FROM m ORDER BY m.publish_at DESC OFFSET 0) s"
+            f"WITH {', '.join(ctes)} SELECT s.article_id, s.publish_at, s.vector"
+            f" FROM ({' UNION ALL '.join(branches)}) s LIMIT %s"
         )
-        params = [*self.loose_params, *recency_params, *self.where_params]
-        if self.has_phrase:  # checked afterwards, newest first, only until enough are found
-            sql += f" WHERE s.vector @@ {self.tsquery}"
-            params += self.query_params
-        sql += " LIMIT %s"
-        params.append(self.wanted)
-        return sql, params
+        return sql, [*params, *branch_params, self.wanted]
 
     def ranked(self, candidates, candidate_params, *, final=True):
         """The best `count` of the rows (article_id, publish_at, vector) that the SQL
@@ -180,13 +195,21 @@ class _Search:
 def _either(function, configs, text):
     """SQL (and parameters) for one term read in each of `configs` (function is to_tsquery or
     websearch_to_tsquery), any reading matching; a word the first configuration drops (a stop
-    word of that language) is dropped from every reading, so it is never required as written."""
-    first = f"{function}('{configs[0]}', %s)"
+    word of that language) is dropped from every reading, so it is never required as written.
+
+    A reading the same as an earlier one (a name, which no stemmer changes) is left out: it
+    matches nothing more and ranks the same, while ts_rank_cd would check it again in every
+    candidate. All constants, folded before planning, so the GIN index answers as before."""
+    readings = [f"{function}('{config}', %s)" for config in configs]
+    first = readings[0]
     if len(configs) == 1:
         return first, [text]
-    others = " || ".join(f"{function}('{config}', %s)" for config in configs[1:])
-    sql = f"(CASE WHEN numnode({first}) = 0 THEN {first} ELSE {first} || {others} END)"
-    return sql, [text] * (3 + len(configs) - 1)
+    sql, params = f"(CASE WHEN numnode({first}) = 0 THEN {first} ELSE {first}", [text] * 3
+    for number, reading in enumerate(readings[1:], start=1):
+        earlier = ", ".join(readings[:number])
+        sql += f" || (CASE WHEN {reading} IN ({earlier}) THEN ''::tsquery ELSE {reading} END)"
+        params += [text] * (number + 2)
+    return sql + " END)", params
 
 
 def _ranges(ids, *, at_least, at_most):
@@ -462,10 +485,13 @@ class PostgresBackend(SearchBackend):
         are the newest. So the GIN index is asked for the matches of the last few days only
         (each document's `recency` lexemes, migration 0003): first the days of the newest
         2 x max_candidates stories, where a broad query finds enough; then, from the share of
-        those that matched, enough days back to hold the candidates wanted, widening until
-        they do or every day is covered. The rows read are the candidates, or close to it, and
-        only the candidates' word positions are read to rank them. (A query with a prefix
-        reads the newest stories one by one for its first look: see _Search.)
+        those that matched, enough days back to hold twice the candidates wanted, widening
+        until they do or every day is covered. That estimate rests on a few matches (a name
+        finds about 5 of its 5,000 among the newest 1,000 stories at a million), so the wider
+        window is read in parts, newest first, and its older parts only if need be. The rows
+        read are the candidates, or close to it, and only the candidates' vectors (kept in the
+        row, migration 0005) are read to rank them. (A query with a prefix reads the newest
+        stories one by one for its first look: see _Search.)
         """
         if not query:
             return []
@@ -477,19 +503,28 @@ class PostgresBackend(SearchBackend):
         edge, oldest = span
         first_day, last_day = day_number(oldest), day_number(latest)
         days = (latest - edge).total_seconds() / DAY if edge else math.inf
+        grown = False
         if edge and search.first_look_by_walking:
             hits, found = search.ranked(*search.newest(search.wanted * NEWEST_FACTOR), final=False)
             if found >= search.wanted:
                 return hits[offset:]
-            days *= search.growth(found)
+            days, grown = days * search.growth(found), True
         while True:
             cutoff_day = first_day if days > last_day - first_day else last_day - math.ceil(days)
             every_day = cutoff_day == first_day
-            window, params = search.window(cutoff_day, last_day, every_day=every_day)
+            steps = []
+            # Every day at once: no `recency` condition is cheaper. A prefix is gathered again
+            # by each part's lookup: its window is read at once too.
+            if grown and not every_day and not search.has_prefix:
+                # Grown from an estimate that may be far off: the window's newest third, then the
+                # next third, are read first, the rest only if need be (_Search.window).
+                cuts = {last_day - math.ceil(days / 3), last_day - math.ceil(days * 2 / 3)}
+                steps = sorted((day for day in cuts if cutoff_day < day <= last_day), reverse=True)
+            window, params = search.window(cutoff_day, last_day, every_day=every_day, steps=steps)
             hits, found = search.ranked(window, params, final=every_day)
             if found >= search.wanted or every_day:
                 return hits[offset:]
-            days *= search.growth(found)
+            days, grown = days * search.growth(found), True
 
     def _span(self, filters, now, newest):
         """(publish_at of the `newest`th newest story, of the oldest) within the dates asked for:
