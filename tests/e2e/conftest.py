@@ -16,6 +16,19 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+# The README's pictures are written over only when asked (BROADSHEET_DOCS_SCREENSHOTS=1): an
+# ordinary run keeps its copies with the other screenshots, so a test run leaves the tree clean.
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def readme_screenshot(shown, name):
+    """Save `shown` (a page or a locator) as the README's picture `name` (or, in an ordinary
+    run, beside the other screenshots)."""
+    folder = DOCS_SCREENSHOTS if os.environ.get("BROADSHEET_DOCS_SCREENSHOTS") == "1" else SCREENSHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    shown.screenshot(path=str(folder / f"{name}.png"))
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-background-networking",

@@ -2,7 +2,6 @@
 people on one story; a dropped network; axe-core on the editor; screenshots for the README."""
 
 import json
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -12,12 +11,12 @@ from playwright.sync_api import expect
 from broadsheet.newsroom.models import Article
 from tests.conftest import make_section, make_user, wait_for
 
+from .conftest import readme_screenshot
 from .pictures import harbour_picture, serve_uploads_from_the_live_server
 from .test_accessibility import AXE, BLOCKING, RUN_AXE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 PASTE = """(el, data) => {
   const transfer = new DataTransfer();
@@ -42,9 +41,8 @@ def sign_in(browser, live_server, username, *, name=""):
 
 
 def keep_screenshot(page, name):
-    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(DOCS_SHOTS / f"{name}.png"))
+    readme_screenshot(page, name)
 
 
 def stored(article_id):

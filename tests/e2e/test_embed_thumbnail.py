@@ -1,8 +1,6 @@
 """A reader's embed placeholder shows the thumbnail the worker stored (fetched from a pretend
 provider on 127.0.0.1): the page loads nothing from the provider until the reader asks."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -10,11 +8,10 @@ from broadsheet.newsroom.services import announce
 from tests.conftest import make_article, make_section
 from tests.media.test_embed_thumbnails import VIDEO, Provider, embed
 
+from .conftest import readme_screenshot
 from .pictures import harbour_picture, serve_uploads_from_the_live_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def test_the_placeholder_shows_our_stored_thumbnail_and_no_provider_request(browser, live_server, settings):
@@ -42,8 +39,7 @@ def test_the_placeholder_shows_our_stored_thumbnail_and_no_provider_request(brow
         assert thumbnail.evaluate("img => img.complete && img.naturalWidth") == 640
         assert thumbnail.get_attribute("src").startswith(settings.MEDIA_URL)
         assert outside == [] and len(provider.requests) == asked
-        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-        page.locator("figure.embed").screenshot(path=str(DOCS_SHOTS / "embed-placeholder-thumbnail.png"))
+        readme_screenshot(page.locator("figure.embed"), "embed-placeholder-thumbnail")
         context.close()
     finally:
         provider.close()

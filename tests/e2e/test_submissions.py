@@ -4,6 +4,8 @@ import pytest
 
 from tests.conftest import make_section, picture_bytes
 
+from .conftest import readme_screenshot
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 BODY = (
@@ -50,8 +52,6 @@ def test_contributor_sends_an_article_with_a_picture(page, tmp_path):
 def test_contributor_sees_the_editors_note_and_the_published_story_on_the_status_page(
     page, django_user_model
 ):
-    from pathlib import Path
-
     from django.contrib.auth.models import Group
     from playwright.sync_api import expect
 
@@ -85,6 +85,4 @@ def test_contributor_sees_the_editors_note_and_the_published_story_on_the_status
         "href", article.get_absolute_url()
     )
     expect(page.locator(".editor-messages")).to_contain_text(note)
-    shots = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shots / "submission-status-published.png"))
+    readme_screenshot(page, "submission-status-published")

@@ -54,7 +54,12 @@ def check_secret_key(app_configs=None, **kwargs):
 
 # Read by the test and CI harness, not by the site.
 HARNESS_VARIABLES = frozenset(
-    {"BROADSHEET_REQUIRE_BROWSER", "BROADSHEET_REQUIRE_VARNISH", "BROADSHEET_TEST_PORTS"}
+    {
+        "BROADSHEET_DOCS_SCREENSHOTS",
+        "BROADSHEET_REQUIRE_BROWSER",
+        "BROADSHEET_REQUIRE_VARNISH",
+        "BROADSHEET_TEST_PORTS",
+    }
 )
 _NAMED = re.compile(r"BROADSHEET_[A-Z0-9_]*[A-Z0-9]")
 # An app's conf.py reads its settings through a helper: f"BROADSHEET_COMMENTS_{name}" + _get("X").
