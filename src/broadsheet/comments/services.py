@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponseBase
 
+from broadsheet.core.prepared import PreparedQuery
 from broadsheet.core.queue import enqueue_or_log
 from broadsheet.core.text import as_number
 from broadsheet.newsroom.models import Article
@@ -92,16 +93,7 @@ def discussion(
     if approved is not None and not mine_ids and approved <= per_page:
         # Top-level comments are some of the approved ones: one page holds them all, so the
         # story's approved comments are read at once (one query) and split here.
-        every = (
-            list(
-                Comment.objects.filter(article=article)
-                .filter(shown)
-                .defer(*PRIVATE_FIELDS)
-                .order_by("created_at", "id")
-            )
-            if approved
-            else []
-        )
+        every = STORY_APPROVED.all(article_id=article.pk) if approved else []
         roots_found = [c for c in every if c.parent_id is None]
         if rules.newest_first:
             roots_found.reverse()
@@ -147,7 +139,21 @@ def awaiting_moderation(article_id: int, mine_ids: Iterable[int]) -> list[Commen
 
 
 def approved_count(article: Article) -> int:
-    return CommentTally.counts_for([article.pk]).get(article.pk, 0)
+    return TALLY.first(article_id=article.pk) or 0
+
+
+# Read under every story: their SQL is built once (core.prepared).
+TALLY = PreparedQuery(
+    lambda article_id: CommentTally.objects.filter(article_id=article_id).values_list("approved", flat=True)
+)
+STORY_APPROVED = PreparedQuery(
+    lambda article_id: (
+        Comment.objects.approved()
+        .filter(article_id=article_id)
+        .defer(*PRIVATE_FIELDS)
+        .order_by("created_at", "id")
+    )
+)
 
 
 def page_of(comment: Comment, rules: ModerationSettings | None = None) -> int:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from broadsheet.core import surrogates
+from broadsheet.core.prepared import PreparedQuery
 from broadsheet.newsroom.models import Article, Source
 
 from .citations import find_citations
@@ -40,7 +41,9 @@ def refresh_citations(article):
             changed = True
     for source_id, finding in found.items():
         if source_id not in existing:
-            Citation.objects.get_or_create(article=article, source_id=source_id, defaults={"sentence": finding.sentence})
+            Citation.objects.get_or_create(
+                article=article, source_id=source_id, defaults={"sentence": finding.sentence}
+            )
             changed = True
     if changed:
         surrogates.request_purge(surrogates.story(article.pk))
@@ -49,18 +52,22 @@ def refresh_citations(article):
 
 
 _MEMO = "_wire_cited_sources"
+# Read under every story: its SQL is built once (core.prepared).
+CITED = PreparedQuery(
+    lambda article_id, own_source_id: (
+        Source.objects.filter(citations__article=article_id, citations__status__in=Citation.SHOWN)
+        .exclude(pk=own_source_id)
+        .distinct()
+        .order_by("name")
+    )
+)
 
 
 def cited_sources(article):
     """The outlets shown as "Reporting cited" under `article`, by name. Read once per article
     object: the story block and its JSON-LD ask for the same list."""
     if _MEMO not in article.__dict__:
-        article.__dict__[_MEMO] = list(
-            Source.objects.filter(citations__article=article, citations__status__in=Citation.SHOWN)
-            .exclude(pk=article.source_id or 0)
-            .distinct()
-            .order_by("name")
-        )
+        article.__dict__[_MEMO] = CITED.all(article_id=article.pk, own_source_id=article.source_id or 0)
     return article.__dict__[_MEMO]
 
 
