@@ -84,12 +84,6 @@ def discussion(
     rules = rules or ModerationSettings.load()
     per_page = max(rules.per_page, 1)
     shown = _visible(mine_ids)
-    roots = (
-        Comment.objects.filter(article=article, parent__isnull=True)
-        .filter(shown)
-        .defer(*PRIVATE_FIELDS)
-        .order_by(*_root_order(rules))
-    )
     if approved is not None and not mine_ids and approved <= per_page:
         # Top-level comments are some of the approved ones: one page holds them all, so the
         # story's approved comments are read at once (one query) and split here.
@@ -102,6 +96,12 @@ def discussion(
         top_ids = {c.pk for c in top}
         replies = [c for c in every if c.parent_id is not None and c.thread_id in top_ids]
     else:
+        roots = (
+            Comment.objects.filter(article=article, parent__isnull=True)
+            .filter(shown)
+            .defer(*PRIVATE_FIELDS)
+            .order_by(*_root_order(rules))
+        )
         page = Paginator(roots, per_page).get_page(page_number)
         top = list(page.object_list)
         replies = (

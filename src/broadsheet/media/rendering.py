@@ -7,6 +7,7 @@ from functools import cached_property
 
 from django.utils.html import escape
 
+from broadsheet.core.prepared import PreparedQuery
 from broadsheet.core.text import as_number
 
 from .models import Picture
@@ -56,22 +57,28 @@ class LeadPicture:
         return picture_html(self.picture, "", sizes=BIG_TEASER_SIZES)
 
 
+PICTURE_BY_FILE = PreparedQuery(
+    lambda name: Picture.objects.filter(file=name).only("file", "width", "height", "renditions")
+)
+
+
 def add_lead_pictures(articles):
     """Listing annotator: each article whose lead picture is in the library gets
     `library_picture` (a LeadPicture; None otherwise), in one query."""
     names = {article.image.name for article in articles if article.image}
-    found = (
-        {
-            p.file.name: p
-            for p in Picture.objects.filter(file__in=names).only("file", "width", "height", "renditions")
-        }
-        if names
-        else {}
-    )
+    if len(names) == 1:  # a story page: the same query every time, its SQL built once
+        pictures = PICTURE_BY_FILE.all(name=next(iter(names)))
+    elif names:
+        pictures = Picture.objects.filter(file__in=names).only("file", "width", "height", "renditions")
+    else:
+        pictures = []
+    found = {p.file.name: p for p in pictures}
     for article in articles:
         picture = found.get(article.image.name) if article.image else None
         article.library_picture = (
-            LeadPicture(picture, escape(article.image_alt or article.image_caption or "")) if picture else None
+            LeadPicture(picture, escape(article.image_alt or article.image_caption or ""))
+            if picture
+            else None
         )
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 from django.core import signing
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -103,7 +104,8 @@ STORY_CORRECTIONS = PreparedQuery(
 def _as_fetched(model, rows):
     """A queryset that holds `rows` (what a prefetch leaves on an object): `article.tags.all`
     reads it without a query. Anything built on it is empty rather than unfiltered."""
-    queryset = model._default_manager.none()
+    queryset = QuerySet(model)
+    queryset.query.set_empty()
     queryset._result_cache = rows
     queryset._prefetch_done = True
     return queryset

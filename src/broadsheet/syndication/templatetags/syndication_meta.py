@@ -1,15 +1,16 @@
 """{% load syndication_meta %}: show the metadata that syndication.metadata computed."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from .. import conf, metadata
 
 register = template.Library()
-META_TEMPLATE = "syndication/meta.html"
 
 
 def show(meta):
-    return template.loader.render_to_string(META_TEMPLATE, {"meta": meta})
+    """The tags of a PageMeta (built in Python, not a template: it is on every page)."""
+    return mark_safe(metadata.meta_html(meta))
 
 
 @register.simple_tag
