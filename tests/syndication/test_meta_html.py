@@ -1,5 +1,6 @@
 """The page's metadata tags, written without a template, are the HTML the template wrote."""
 
+import pytest
 from django.template import engines
 from django.utils.safestring import mark_safe
 
@@ -39,3 +40,23 @@ def test_metadata_html_is_what_the_template_wrote_with_every_value_escaped():
 
 def test_empty_metadata_is_one_newline_as_before():
     assert meta_html(PageMeta()) == REFERENCE.render({"meta": PageMeta()}) == "\n"
+
+
+@pytest.mark.django_db
+def test_feed_addresses_follow_the_script_prefix_and_a_renamed_slug():
+    from django.urls import set_script_prefix
+
+    from broadsheet.syndication.services import feed_urls
+    from tests.conftest import make_section
+
+    section = make_section("Harbour News")
+    first = feed_urls(section)
+    assert first["rss"].startswith("/") and section.slug in first["rss"]
+    section.slug = "harbour-renamed"
+    assert "harbour-renamed" in feed_urls(section)["atom"]
+    set_script_prefix("/news/")
+    try:
+        assert feed_urls(section)["json"].startswith("/news/")
+    finally:
+        set_script_prefix("/")
+    assert feed_urls(section)["json"].startswith("/") and not feed_urls(section)["json"].startswith("/news/")
