@@ -133,8 +133,9 @@ def feed_links(subject=None, label=""):
     ]
 
 
-def article_meta(article, *, preview=False):
-    """Metadata of a story page. Uses only what the article view already loaded."""
+def article_meta(article, *, preview=False, request=None):
+    """Metadata of a story page. Uses only what the article view already loaded (`request`
+    lets the wire skip asking for citations a story is known not to have)."""
     our_url = absolute_url(article.get_absolute_url())
     description = short_text(article.summary or article.headline)
     authors = list(article.authors.all())
@@ -189,7 +190,7 @@ def article_meta(article, *, preview=False):
                 "@type": "NewsArticle",
                 "publisher": {"@type": "NewsMediaOrganization", "name": article.source.name},
             }
-    cited = cited_sources(article)
+    cited = cited_sources(article, None if preview else request)
     if cited:
         # The outlets whose reporting the story cites (found in the text, checked by editors).
         news["citation"] = [

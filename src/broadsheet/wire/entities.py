@@ -106,7 +106,7 @@ def refresh_mentions(article, *, using=None):
     removed, _ = Mention.objects.filter(article=article).exclude(entity_id__in=ids).delete()
     added = sum(Mention.objects.get_or_create(article=article, entity_id=entity_id)[1] for entity_id in ids)
     if removed or added:  # the story's page names its entities: purge it, and only on a change
-        surrogates.request_purge(surrogates.story(article.pk))
+        surrogates.request_purge(surrogates.story(article.pk), surrogates.PROVENANCE)
     return ids
 
 
@@ -116,7 +116,13 @@ def refresh_all(articles):
         refresh_mentions(article, using=using)
 
 
-def entities_of(article):
+def entities_of(article, request=None):
+    """The confirmed entities `article` names, by name (none without a query for a story known
+    to have no provenance, when the request is given)."""
+    from .provenance import may_have_provenance
+
+    if not may_have_provenance(request, article):
+        return []
     return NAMED_IN.all(article_id=article.pk)
 
 

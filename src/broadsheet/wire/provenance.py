@@ -46,7 +46,7 @@ def refresh_citations(article):
             )
             changed = True
     if changed:
-        surrogates.request_purge(surrogates.story(article.pk))
+        surrogates.request_purge(surrogates.story(article.pk), surrogates.PROVENANCE)
     article.__dict__.pop(_MEMO, None)
     return cited_sources(article)
 
@@ -63,10 +63,44 @@ CITED = PreparedQuery(
 )
 
 
-def cited_sources(article):
+def may_have_provenance(request, article):
+    """False when `article` is known to cite no outlet and name no entity, so its page skips
+    both queries: a site-wide set of the stories with any citation or mention (whatever its
+    status), kept while site values are. Purged (PROVENANCE) whenever a story changes and when
+    the machine finds new citations or mentions; a row removed leaves the set a harmless
+    superset. Without a request (or site values) every story may have some."""
+    from broadsheet.newsroom import slots
+
+    if request is None or not slots.site_values_kept():
+        return True
+    known = slots.cached_value(
+        request,
+        "provenance-stories",
+        "",
+        _stories_with_provenance,
+        keys=[surrogates.PROVENANCE],
+        site=True,
+        size=20_000,
+    )
+    return article.pk in known
+
+
+def _stories_with_provenance():
+    from .models import Mention
+
+    cited = Citation.objects.order_by().values_list("article_id", flat=True)
+    named = Mention.objects.order_by().values_list("article_id", flat=True)
+    return frozenset(cited.union(named))
+
+
+def cited_sources(article, request=None):
     """The outlets shown as "Reporting cited" under `article`, by name. Read once per article
-    object: the story block and its JSON-LD ask for the same list."""
+    object: the story block and its JSON-LD ask for the same list. With the request, a story
+    known to have no provenance skips the query (may_have_provenance)."""
     if _MEMO not in article.__dict__:
+        if not may_have_provenance(request, article):
+            article.__dict__[_MEMO] = []
+            return []
         article.__dict__[_MEMO] = CITED.all(article_id=article.pk, own_source_id=article.source_id or 0)
     return article.__dict__[_MEMO]
 

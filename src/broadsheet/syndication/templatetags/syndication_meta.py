@@ -18,9 +18,9 @@ def site_description():
     return conf.DEFAULT_DESCRIPTION
 
 
-@register.simple_tag
-def article_meta(article, preview=False):
-    return show(metadata.article_meta(article, preview=bool(preview)))
+@register.simple_tag(takes_context=True)
+def article_meta(context, article, preview=False):
+    return show(metadata.article_meta(article, preview=bool(preview), request=context.get("request")))
 
 
 @register.simple_tag(takes_context=True)
