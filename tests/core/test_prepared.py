@@ -166,3 +166,11 @@ def test_threads_share_one_prepared_query():
         thread.join()
     assert not errors
     assert found == {s.pk: s.headline for s in stories}
+
+
+def test_a_string_of_a_subclass_is_a_string():
+    from django.utils.safestring import mark_safe
+
+    story = make_article("Harbour lights")
+    found = STORY_BY_SLUG.first(slug=mark_safe(story.slug), now=timezone.now())
+    assert found is not None and found.pk == story.pk

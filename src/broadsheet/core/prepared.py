@@ -224,6 +224,10 @@ class PreparedQuery:
             extra = set(values) - {*self.parameters, *self.fixed}
             raise TypeError(f"unknown parameter(s): {', '.join(sorted(extra))}")
         kinds = tuple(type(value) for value in given)
+        if any(kind is not str and issubclass(kind, str) for kind in kinds):
+            # A string's subclass (a SafeString from a template, a lazy name) goes in as a string.
+            given = [value.encode().decode() if isinstance(value, str) else value for value in given]
+            kinds = tuple(type(value) for value in given)
         if using is None:
             if self._model is None:
                 self._model = self._build(fixed, kinds, 0)[0].model
