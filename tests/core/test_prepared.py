@@ -149,11 +149,13 @@ def test_prefetching_is_refused():
 def test_threads_share_one_prepared_query():
     stories = [make_article(f"Tide table {n}") for n in range(4)]
     query = PreparedQuery(lambda pk: Article.objects.filter(pk=pk))
+    assert query.first(pk=stories[0].pk).pk == stories[0].pk  # compiled here, run in each thread
     found, errors = {}, []
 
     def read(story):
         try:
-            found[story.pk] = query.first(pk=story.pk).headline
+            got = query.first(pk=story.pk)
+            found[story.pk] = (got.headline, got.publish_at)
         except Exception as error:  # pragma: no cover - shown by the assertion
             errors.append(error)
         finally:
@@ -165,7 +167,8 @@ def test_threads_share_one_prepared_query():
     for thread in threads:
         thread.join()
     assert not errors
-    assert found == {s.pk: s.headline for s in stories}
+    assert found == {s.pk: (s.headline, Article.objects.get(pk=s.pk).publish_at) for s in stories}
+    assert all(timezone.is_aware(when) for _, when in found.values())
 
 
 def test_a_string_of_a_subclass_is_a_string():

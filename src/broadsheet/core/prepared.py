@@ -26,6 +26,7 @@ queries read-only; two threads compiling the same shape at once both succeed, an
 import datetime
 import inspect
 import uuid
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -63,16 +64,15 @@ def _stand_in(kind: type, index: int, round_: int) -> Any:
     raise UnpreparableQuery(f"a prepared query cannot take a {kind.__name__} parameter")
 
 
-def _adapter(kind: type, connection: Any) -> Callable[[Any], Any]:
-    """How the ORM hands a value of this type to the database driver."""
-    ops = connection.ops
+def _adapter(kind: type) -> Callable[[Any, Any], Any]:
+    """How the ORM hands a value of this type to the database driver: f(value, connection)."""
     if kind is datetime.datetime:
-        return ops.adapt_datetimefield_value
+        return lambda value, connection: connection.ops.adapt_datetimefield_value(value)
     if kind is datetime.date:
-        return ops.adapt_datefield_value
+        return lambda value, connection: connection.ops.adapt_datefield_value(value)
     if kind is uuid.UUID:
-        return lambda value: value if connection.features.has_native_uuid_field else value.hex
-    return lambda value: value
+        return lambda value, connection: value if connection.features.has_native_uuid_field else value.hex
+    return lambda value, connection: value
 
 
 class _Compiled:
@@ -86,8 +86,8 @@ class _Compiled:
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         other_sql, other_params = second.query.get_compiler(using=alias).as_sql()
-        adapters = [_adapter(type(value), connection) for value in stand_ins]
-        first = [adapt(value) for adapt, value in zip(adapters, stand_ins, strict=True)]
+        adapters = [_adapter(type(value)) for value in stand_ins]
+        first = [adapt(value, connection) for adapt, value in zip(adapters, stand_ins, strict=True)]
         slots: list[tuple[int, int]] = []  # (position in params, parameter index)
         for position, value in enumerate(params):
             matches = [i for i, stand_in in enumerate(first) if _same(value, stand_in)]
@@ -121,7 +121,11 @@ class _Compiled:
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
         if compiler.has_composite_fields(fields):
             raise UnpreparableQuery("composite fields are not supported")
-        self.converters = list(compiler.get_converters(fields).items())
+        self.fields = fields
+        # Converters are the backend's bound methods: each thread's connection gets its own, so
+        # none keeps another thread's connection alive or reads its state.
+        self._converters: weakref.WeakKeyDictionary[Any, list[Any]] = weakref.WeakKeyDictionary()
+        self._converters[connection] = self._converters_for(connection)
         iterable = queryset._iterable_class
         query = queryset.query
         self.make: Callable[[list[list[Any]]], list[Any]]
@@ -170,21 +174,35 @@ class _Compiled:
 
         return make
 
+    def _converters_for(self, connection: Any) -> list[tuple[int, tuple[list[Any], Any]]]:
+        found = []
+        for position, expression in enumerate(self.fields):
+            if expression:
+                converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(
+                    connection
+                )
+                if converters:
+                    found.append((position, (converters, expression)))
+        return found
+
     def run(self, values: list[Any]) -> list[Any]:
+        connection = connections[self.alias]
         params = self.params.copy()
         for position, index in self.slots:
-            params[position] = self.adapters[index](values[index])
-        connection = connections[self.alias]
+            params[position] = self.adapters[index](values[index], connection)
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if self.trim is not None:
             rows = [row[: self.trim] for row in rows]
-        if self.converters:
+        converters_here = self._converters.get(connection)
+        if converters_here is None:
+            converters_here = self._converters[connection] = self._converters_for(connection)
+        if converters_here:
             converted = []
             for row in rows:
                 row = list(row)
-                for position, (converters, expression) in self.converters:
+                for position, (converters, expression) in converters_here:
                     value = row[position]
                     for converter in converters:
                         value = converter(value, expression, connection)
