@@ -3,7 +3,7 @@
 import datetime
 
 from django.core import signing
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -92,10 +92,24 @@ def article_queryset():
 
 # The story page's own queries have one shape each: their SQL is built once (core.prepared).
 PUBLISHED_STORY = PreparedQuery(lambda slug, now: article_queryset().published(now=now).filter(slug=slug))
-STORY_AUTHORS = PreparedQuery(
-    lambda article_id: Author.objects.only("name", "slug").filter(articles=article_id).order_by("name")
+# Its authors and tags in one query: (0 for an author or 1 for a tag, id, name, slug), each
+# kind by name.
+STORY_BYLINE_AND_TAGS = PreparedQuery(
+    lambda article_id: (
+        Author.objects.filter(articles=article_id)
+        .order_by()
+        .annotate(kind=Value(0))
+        .values_list("kind", "id", "name", "slug")
+        .union(
+            Tag.objects.filter(articles=article_id)
+            .order_by()
+            .annotate(kind=Value(1))
+            .values_list("kind", "id", "name", "slug"),
+            all=True,
+        )
+        .order_by("kind", "name")
+    )
 )
-STORY_TAGS = PreparedQuery(lambda article_id: Tag.objects.filter(articles=article_id).order_by("name"))
 STORY_CORRECTIONS = PreparedQuery(
     lambda article_id: Correction.objects.filter(article_id=article_id).order_by("created_at")
 )
@@ -119,8 +133,13 @@ def load_story_relations(request, article, *, preview=False):
         return
     known = not preview and slots.site_values_kept()
     fetched = article.__dict__.setdefault("_prefetched_objects_cache", {})
-    fetched["authors"] = _as_fetched(Author, STORY_AUTHORS.all(article_id=article.pk))
-    fetched["tags"] = _as_fetched(Tag, STORY_TAGS.all(article_id=article.pk))
+    found = {0: [], 1: []}
+    alias = article._state.db or "default"
+    for kind, *row in STORY_BYLINE_AND_TAGS.all(article_id=article.pk):
+        # The fields a prefetch of Author.only("name", "slug") and of Tag would have read.
+        found[kind].append((Author if kind == 0 else Tag).from_db(alias, ["id", "name", "slug"], row))
+    fetched["authors"] = _as_fetched(Author, found[0])
+    fetched["tags"] = _as_fetched(Tag, found[1])
     if known and article.pk not in corrected_stories(request):
         fetched["corrections"] = _as_fetched(Correction, [])
     else:
