@@ -111,8 +111,11 @@ def send(self, keys):
     sent.append((time.monotonic(), "home" in keys))
 varnish_purger.VarnishPurger.send = send
 def home():
-    with urllib.request.urlopen(f"http://127.0.0.1:{{port}}/", timeout=30) as answer:
-        return answer.read(), answer.headers.get("X-Varnish-Cache") or "?"
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{{port}}/", timeout=30) as answer:
+            return answer.read(), answer.headers.get("X-Varnish-Cache") or "?"
+    except OSError as error:  # a 503 while the origin is too busy for the health probe
+        return b"", str(getattr(error, "code", type(error).__name__))
 if {comments}:  # one approved comment a second on other stories, as in the churn
     import threading
     from broadsheet.comments import services as comments
