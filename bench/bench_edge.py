@@ -317,7 +317,6 @@ def publish_delay(data, stories, story_paths, tries):
                 env=common.data_env(
                     data,
                     BROADSHEET_EDGE_PURGERS=purgers,
-                    BROADSHEET_SITE_URL=front.base,  # the host readers ask Varnish by
                     BROADSHEET_COMMENTS_FLOOD_SECONDS="0",
                     EMAIL_URL="dummy://",
                     LOG_LEVEL="ERROR",
@@ -445,7 +444,6 @@ def churn(data, stories, story_paths, duration, churn_seconds, have_varnish):
                     env=common.data_env(
                         data,
                         BROADSHEET_EDGE_PURGERS=purgers,
-                        BROADSHEET_SITE_URL=base,  # the host readers ask Varnish by
                         BROADSHEET_COMMENTS_FLOOD_SECONDS="0",
                         EMAIL_URL="dummy://",
                         LOG_LEVEL="ERROR",

@@ -131,7 +131,6 @@ class FakePurgeApi:
         self.status = 200
         self.body = b'{"status": "ok", "success": true}'
         self.hold = threading.Event()  # while cleared, answers wait (a slow purger)
-        self.headers = {}  # sent with every answer
         self.hold.set()
         owner = self
 
@@ -151,8 +150,6 @@ class FakePurgeApi:
                 self.send_response(owner.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(owner.body)))
-                for name, value in owner.headers.items():
-                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(owner.body)
 

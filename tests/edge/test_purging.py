@@ -3,7 +3,6 @@ their own request shapes; a purger that is down or slow never holds up the edito
 queue drains when it is back."""
 
 import json
-import time
 
 import pytest
 from django.db import transaction
@@ -218,26 +217,3 @@ def test_a_new_change_is_sent_at_once_while_refused_keys_wait_to_be_retried(purg
     # The new story's keys go now, not when the refused ones are due again.
     assert wait_for(lambda: surrogates.story(story.pk) in purge_api.keys(), timeout=15)
     assert sending.pending() > 0  # the refused keys still wait for their turn
-
-
-def test_home_the_origin_began_before_the_change_is_purged_and_asked_for_again(purge_api, settings):
-    settings.BROADSHEET_EDGE_PURGERS = [{"kind": "varnish", "url": purge_api.url}]
-
-    def home_purged_alone():
-        return [
-            r for r in purge_api.requests if r["method"] == "PURGE" and r["headers"]["xkey-purge"] == "home"
-        ]
-
-    # The cache answers with a home page the origin began before the change (a render that was
-    # under way as the purge went through, kept as new): home is purged again and asked again.
-    purge_api.headers = {"X-Broadsheet-Started": "1000.000"}
-    published("Lighthouse relit")
-    assert sending.finish(timeout=15)
-    assert home_purged_alone()
-    assert [r["method"] for r in purge_api.requests].count("GET") >= 2
-    # A home page begun after the change is the one to keep: asked for once, nothing more.
-    purge_api.requests.clear()
-    purge_api.headers = {"X-Broadsheet-Started": f"{time.time() + 3600:.3f}"}
-    published("Ferry back on time")
-    assert sending.finish(timeout=15)
-    assert "GET" in [r["method"] for r in purge_api.requests] and not home_purged_alone()

@@ -162,15 +162,3 @@ def test_a_scheduled_story_is_on_home_for_every_reader_from_its_time(site):
     assert after and all(after), [
         (asked.time().isoformat(), shown) for asked, shown in answers if asked >= due
     ][:8]
-
-
-def test_after_a_story_is_published_the_first_reader_of_home_gets_it_from_varnish(site, settings):
-    settings.BROADSHEET_SITE_URL = site.purge_url  # readers ask Varnish by this host
-    published("Harbour reopens after the storm")
-    site.get("/")
-    assert cache_of(site.get("/")) == "HIT"
-    published("Midnight ferry launch")
-    # The sender asked for home again right after purging it: no reader waits for its render.
-    assert sending.finish(timeout=30)
-    first = site.get("/")
-    assert (cache_of(first), b"Midnight ferry launch" in first[2]) == ("HIT", True)

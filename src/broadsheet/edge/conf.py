@@ -46,14 +46,6 @@ def purge_timeout():
     return float(_get("PURGE_TIMEOUT", 2))
 
 
-def site_url():
-    return settings.BROADSHEET_SITE_URL
-
-
-# Seconds to wait for the home page asked again after its purge (a render on a busy origin).
-REFRESH_TIMEOUT = 30
-
-
 # Paths never public, whatever they answer (signed-in or personal pages, forms' targets).
 PRIVATE_PATHS = (
     "/admin/",

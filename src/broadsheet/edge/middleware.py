@@ -23,9 +23,6 @@ from . import conf
 PUBLIC_STATUSES = {200, 203, 301, 404, 410}
 # The Unix time a page stops being current (a scheduled story appears), for the shipped VCL.
 UNTIL = "X-Broadsheet-Until"
-# When the origin started on a page: one started before a change committed may not show it, so
-# the purge sender asks again when the home page it refreshed is older than the change.
-STARTED = "X-Broadsheet-Started"
 
 
 class SharedCacheHeaders:
@@ -34,13 +31,11 @@ class SharedCacheHeaders:
         self.session_cookie = settings.SESSION_COOKIE_NAME
 
     def __call__(self, request):
-        started = time.time()
         response = self.get_response(request)
         if request.method not in ("GET", "HEAD"):
             return response
         if self.is_public(request, response):
             self.make_public(request, response)
-            response[STARTED] = f"{started:.3f}"
         return response
 
     def is_public(self, request, response):

@@ -7,9 +7,7 @@ change ends the pause, and its keys, due at once, are sent then), and
 the task worker does the same (`drain_purges`), so the queue drains when the purger is back even
 if this process has gone. A process that ends (a command, a script) first lets its sender finish
 what it was sending, for at most the purge timeout; and the worker is asked to look at the queue
-a few seconds after each change, in case this process is stopped before it could send. After
-a purge of the home page the sender asks each shared cache that can be asked for it again
-(`Purger.refresh_home`), so its render starts then, not when the first reader arrives.
+a few seconds after each change, in case this process is stopped before it could send.
 """
 
 import atexit
@@ -19,8 +17,6 @@ import time
 
 from django.db import connections
 from django.db.models import F
-
-from broadsheet.core import surrogates
 
 from .models import PendingPurge
 from .purgers import get_purgers
@@ -63,7 +59,7 @@ def drain():
             rows = list(
                 PendingPurge.objects.filter(purger=name, not_before__lte=started)
                 .order_by("queued_at")
-                .values_list("id", "key", "attempts", "queued_at")[:BATCH]
+                .values_list("id", "key", "attempts")[:BATCH]
             )
             if not rows:
                 break
@@ -82,9 +78,6 @@ def drain():
             # A key queued again while it was being sent stays for the next round.
             PendingPurge.objects.filter(id__in=ids, queued_at__lte=started).delete()
             sent += len(rows)
-            changed = [row[3] for row in rows if row[1] in REFRESHED]
-            if changed:
-                _refresh_home(purger, since=min(changed))
     if wait is None:
         later = PendingPurge.objects.order_by("not_before").values_list("not_before", flat=True).first()
         if later is not None:
@@ -110,39 +103,6 @@ def _ask_the_worker(pause):
         drain_purges.using(run_after=timezone.now() + timezone.timedelta(seconds=pause)).enqueue()
     except Exception:
         logger.exception("edge: could not queue a purge retry for the worker")
-
-
-# After a purge naming these, the home page is asked of the shared cache again at once: it is
-# the page every reader opens, and a story just published should not wait for the first of them.
-REFRESHED = {surrogates.HOME, surrogates.ALL}
-REFRESH_ROUNDS = 3
-_refreshing: set[threading.Thread] = set()
-
-
-def _refresh_home(purger, *, since):
-    """Ask `purger`'s cache for home again, in a thread of its own. A render the origin started
-    before the change (`since`: when its keys were queued, after the commit) and finished after
-    the purge reached the cache is kept there as new: then home is purged and asked again."""
-
-    def refresh():
-        try:
-            for _round in range(REFRESH_ROUNDS):
-                started = purger.refresh_home()
-                if started is None or started >= since:
-                    break
-                purger.purge([surrogates.HOME])
-        except PurgeFailed as error:
-            logger.warning("edge: could not purge home again (%s)", error)
-        except Exception:
-            logger.exception("edge: %s: could not refresh the home page", purger.name)
-        finally:
-            with _lock:
-                _refreshing.discard(thread)
-
-    thread = threading.Thread(target=refresh, name="edge-home-refresh", daemon=True)
-    with _lock:
-        _refreshing.add(thread)
-    thread.start()
 
 
 _lock = threading.Lock()
@@ -181,7 +141,7 @@ def finish(timeout=None):
     deadline = time.monotonic() + (conf.purge_timeout() + 1 if timeout is None else timeout)
     while time.monotonic() < deadline:
         with _lock:
-            if (not _running or _waiting) and not _refreshing:
+            if not _running or _waiting:
                 return not _running
         time.sleep(0.02)
     return False

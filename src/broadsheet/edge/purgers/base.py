@@ -25,12 +25,6 @@ class Purger:
     def send(self, keys):
         raise NotImplementedError
 
-    def refresh_home(self):
-        """Ask the shared cache for the home page just purged, so that its render starts now and
-        not when the first reader asks (only where the cache can be asked directly). Returns the
-        Unix time the origin started on the page it got (X-Broadsheet-Started), or None."""
-        return None
-
     def request(self, method, url, *, headers, body=None):
         data = json.dumps(body).encode() if body is not None else None
         if data is not None:

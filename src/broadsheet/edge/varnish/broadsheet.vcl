@@ -114,9 +114,6 @@ sub vcl_backend_response {
 sub vcl_deliver {
     unset resp.http.xkey;
     unset resp.http.X-Broadsheet-Until;
-    if (client.ip !~ purgers) {
-        unset resp.http.X-Broadsheet-Started;  # for the purge sender's refresh of home only
-    }
     if (obj.hits > 0) {
         set resp.http.X-Varnish-Cache = "HIT";
     } else {
