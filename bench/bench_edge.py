@@ -13,7 +13,10 @@ Varnish vs the built-in page cache vs none, and reads under a write churn.
    stories kept apart) and one story is published a minute (at least one per run). Prints the
    hit ratio on the untouched stories, read throughput against the same reads when quiet, how
    long the published story took to appear on the home page, and origin renders per minute.
-BENCH_EDGE_PARTS=render,caches,churn picks the parts. Each part is short (BENCH_DURATION seconds per wrk run, BENCH_CHURN_SECONDS of churn).
+4. Publish (only when named): a story published through the service twenty times
+   (BENCH_EDGE_TRIES), the home page asked of Varnish every 20 ms: when the commit returned,
+   when Varnish answered the home purge, when the page showed the story.
+BENCH_EDGE_PARTS=render,caches,churn,publish picks the parts. Each part is short (BENCH_DURATION seconds per wrk run, BENCH_CHURN_SECONDS of churn).
 """
 
 import json
@@ -95,6 +98,65 @@ Article.objects.filter(headline__startswith="Churn story ").delete()
 print("CHURN", json.dumps({{"ticks": n, "appeared": appeared, "first_answers": first_answers}}))
 """
 
+PUBLISH = """
+import json, time, urllib.request
+from broadsheet.edge.purgers import varnish as varnish_purger
+from broadsheet.newsroom import services as newsroom
+from broadsheet.newsroom.models import Article, Section
+tries, port, run = {tries}, {port}, "{run}"
+sent = []
+real_send = varnish_purger.VarnishPurger.send
+def send(self, keys):
+    real_send(self, keys)
+    sent.append((time.monotonic(), "home" in keys))
+varnish_purger.VarnishPurger.send = send
+def home():
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{{port}}/", timeout=30) as answer:
+            return answer.read(), answer.headers.get("X-Varnish-Cache") or "?"
+    except OSError as error:  # a 503 while the origin is too busy for the health probe
+        return b"", str(getattr(error, "code", type(error).__name__))
+if {comments}:  # one approved comment a second on other stories, as in the churn
+    import threading
+    from broadsheet.comments import services as comments
+    from broadsheet.comments.models import Comment
+    def comment_churn():
+        n = 0
+        while True:
+            n += 1
+            story = Article.objects.get(pk=touched[n % len(touched)])
+            good = Comment.objects.create(article=story, author_name=f"Reader {{n}}", author_email=f"r{{n}}.{{run}}@bench.example",
+                                          body=f"A thought number {{n}} about this.", status="pending")
+            comments.approve(good)
+            time.sleep(1)
+    touched = {touched}
+    threading.Thread(target=comment_churn, daemon=True).start()
+results = []
+for n in range(tries):
+    home()  # the home page is in Varnish before each story
+    time.sleep(0.3)
+    headline = f"Publish delay story {{n}} {{run}} breaks"
+    article = Article(headline=headline, body="Fresh news.", section=Section.objects.first(), status="draft")
+    article.save()
+    sent.clear()
+    started = time.monotonic()
+    newsroom.publish(article)
+    committed = time.monotonic() - started
+    polls = 0
+    while time.monotonic() - started < 10:
+        polls += 1
+        body, label = home()
+        if headline.encode() in body:
+            break
+        time.sleep(0.02)
+    seen = time.monotonic() - started
+    home_purge = next((t - started for t, has_home in sent if has_home), None)
+    results.append({{"committed": committed, "purged": home_purge, "seen": seen, "polls": polls, "label": label}})
+    time.sleep(0.5)
+Article.objects.filter(headline__startswith="Publish delay story ").delete()
+print("PUBLISH", json.dumps(results))
+"""
+
 COUNTING = """
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
@@ -148,7 +210,7 @@ class Varnish:
         from broadsheet.edge import varnish
 
         self.port = free_port()
-        self.process, _ = varnish.start(
+        self.process, self.workdir = varnish.start(
             listen_host="127.0.0.1",
             listen_port=self.port,
             backend_host="127.0.0.1",
@@ -220,6 +282,76 @@ def main():
         cached_answers(data, story_paths, sample, duration, have_varnish)
     if "churn" in parts:
         churn(data, stories, story_paths, duration, churn_seconds, have_varnish)
+    if "publish" in parts and have_varnish:
+        publish_delay(data, stories, story_paths, common.env_int("BENCH_EDGE_TRIES", 20))
+
+
+def publish_delay(data, stories, story_paths, tries):
+    """A story published through the service, the home page asked of Varnish every 20 ms until
+    it shows it: the time to the commit, to the home purge's answer, to the page with it.
+    BENCH_EDGE_READERS=32 adds that many wrk connections reading the untouched stories through
+    Varnish meanwhile, BENCH_EDGE_COMMENTS=1 one approved comment a second (the churn's load)."""
+    readers = common.env_int("BENCH_EDGE_READERS", 0)
+    port = free_port()
+    with server(data, port, BROADSHEET_PAGECACHE_TTL="3600") as _site:
+        front = Varnish(port)
+        reading = None
+        try:
+            if readers:
+                warm(front.base, story_paths[TOUCHED:])
+                reading = subprocess.Popen(
+                    [common.ensure_wrk(), "-t2", f"-c{readers}", f"-d{tries * 3 + 30}s", "-s"]
+                    + [counting_script(story_paths[TOUCHED:]), front.base + "/"],
+                    stdout=subprocess.DEVNULL,
+                )
+            purgers = json.dumps([{"kind": "varnish", "url": front.base}])
+            driver = PUBLISH.format(
+                tries=tries,
+                port=front.port,
+                run=f"p{int(time.time())}",
+                comments=bool(os.environ.get("BENCH_EDGE_COMMENTS")),
+                touched=[int(pk) for pk, _path in stories[:TOUCHED]],
+            )
+            out = subprocess.run(
+                [common.BROADSHEET, "shell", "-c", driver],
+                env=common.data_env(
+                    data,
+                    BROADSHEET_EDGE_PURGERS=purgers,
+                    BROADSHEET_COMMENTS_FLOOD_SECONDS="0",
+                    EMAIL_URL="dummy://",
+                    LOG_LEVEL="ERROR",
+                ),
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=tries * 20 + 60,
+            )
+        finally:
+            if reading:
+                reading.terminate()
+                reading.wait(timeout=15)
+            front.stop()
+    found = re.search(r"PUBLISH (.*)", out.stdout)
+    if not found:
+        sys.exit(f"the publishing script failed:\n{out.stderr[-3000:]}")
+    results = json.loads(found.group(1))
+    ms = lambda value: "-" if value is None else f"{value * 1000:.0f}"  # noqa: E731
+    rows = [
+        (n + 1, ms(r["committed"]), ms(r["purged"]), ms(r["seen"]), r["polls"], r["label"])
+        for n, r in enumerate(results)
+    ]
+    seen = sorted(r["seen"] for r in results)
+    load = f"{readers} readers" if readers else "no readers"
+    if os.environ.get("BENCH_EDGE_COMMENTS"):
+        load += ", a comment a second"
+    print(f"\nPublish to home page through Varnish ({tries} stories, home polled every 20 ms; {load})")
+    print(
+        common.table(["try", "committed ms", "home purged ms", "on home ms", "polls", "answer"], rows),
+        flush=True,
+    )
+    print(
+        f"  on home: median {ms(seen[len(seen) // 2])} ms, worst {ms(seen[-1])} ms (load {common.load():.1f})"
+    )
 
 
 def full_render(data, story_paths, sample, duration):

@@ -4,6 +4,7 @@ import datetime
 import json
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -188,3 +189,20 @@ def test_a_tabs_own_newer_save_is_not_a_conflict_but_its_late_older_one_is(edito
     assert post(4, "<p>Old words.</p>").status_code == 409
     article.refresh_from_db()
     assert article.body == "<p>Typed after the reload.</p>"
+
+
+def test_a_tabs_own_save_stays_its_own_when_the_cache_is_emptied(editor_client):
+    article = make_article("Headline", status="draft", body="<p>Start.</p>")
+    payload = {"version": article.version, "action": "save", "client": "tab-1"}
+    url = reverse("desk:save", args=[article.pk])
+
+    def post(seq, body):
+        data = {**payload, "seq": seq, "fields": {**story_fields(article), "body": body}}
+        return editor_client.post(url, json.dumps(data), content_type="application/json")
+
+    assert post(1, "<p>Sent as the page closed.</p>").status_code == 200
+    cache.clear()  # a cache may drop anything; which tab made a version is not a cache's to lose
+    assert post(2, "<p>Typed after the reload.</p>").status_code == 200
+    # Another tab starting from the same old version is refused: the version is not its own.
+    other = {**payload, "client": "tab-2", "seq": 9, "fields": {**story_fields(article), "body": "<p>x</p>"}}
+    assert editor_client.post(url, json.dumps(other), content_type="application/json").status_code == 409

@@ -203,3 +203,17 @@ def test_a_process_that_ends_sends_what_it_queued_first(purge_api, settings):
     # it waits for the sender, so the story's page is purged now, not with the next change.
     assert sending.finish(timeout=10)
     assert sending.pending() == 0 and surrogates.story(story.pk) in purge_api.keys()
+
+
+def test_a_new_change_is_sent_at_once_while_refused_keys_wait_to_be_retried(purge_api, settings, monkeypatch):
+    settings.BROADSHEET_EDGE_PURGERS = [{"kind": "varnish", "url": purge_api.url}]
+    monkeypatch.setattr(sending, "retry_pause", lambda attempts: 600.0)  # a purger away a long while
+    purge_api.status = 503
+    published("Harbour cranes idle")
+    assert wait_for(lambda: purge_api.requests, timeout=5)
+    assert wait_for(lambda: sending._waiting, timeout=5)  # the sender pauses before its retry
+    purge_api.status = 200
+    story = published("Cranes back at work")
+    # The new story's keys go now, not when the refused ones are due again.
+    assert wait_for(lambda: surrogates.story(story.pk) in purge_api.keys(), timeout=15)
+    assert sending.pending() > 0  # the refused keys still wait for their turn

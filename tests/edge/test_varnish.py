@@ -2,10 +2,12 @@
 those), pages the same for every anonymous reader with no cookie kept, stale pages while the app
 is down, and Host/query normalisation."""
 
+import datetime
 import time
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from broadsheet.comments import services as comments
 from broadsheet.comments.models import Comment
@@ -141,3 +143,22 @@ def test_stale_pages_are_served_while_the_app_is_down(tmp_path, settings):
         stale = site.get(story.get_absolute_url())
         assert stale[0] == 200
         assert stale[2] == fresh[2]
+
+
+def test_a_scheduled_story_is_on_home_for_every_reader_from_its_time(site):
+    published("Harbour reopens after the storm")
+    due = timezone.now() + datetime.timedelta(seconds=3)
+    newsroom.publish(make_article("Midnight ferry launch", status="draft"), at=due)
+    # Readers keep asking through the story's time: Varnish keeps home only until then, and
+    # nobody is handed the copy from before it (stale while it is fetched again) afterwards.
+    answers = []
+    while timezone.now() < due + datetime.timedelta(seconds=3):
+        asked = timezone.now()
+        answers.append((asked, b"Midnight ferry launch" in site.get("/")[2]))
+        time.sleep(0.05)
+    before = [shown for asked, shown in answers if asked < due]
+    after = [shown for asked, shown in answers if asked >= due]
+    assert before and not any(before)
+    assert after and all(after), [
+        (asked.time().isoformat(), shown) for asked, shown in answers if asked >= due
+    ][:8]

@@ -146,7 +146,10 @@ _article_detail.update(
         },
         "provenance": _object(
             {
-                "source": {"oneOf": [_ref("NameAndUrl"), {"type": "null"}], "description": "The outlet we republish from."},
+                "source": {
+                    "oneOf": [_ref("NameAndUrl"), {"type": "null"}],
+                    "description": "The outlet we republish from.",
+                },
                 "cited": {
                     "type": "array",
                     "items": _ref("NameAndUrl"),
@@ -267,6 +270,81 @@ ARTICLE_FILTERS = [
 ]
 
 
+# A line of the staff export: the import format (`broadsheet import-articles` reads it back).
+SCHEMAS["ExportLine"] = _object(
+    {
+        "external_id": {"type": "string", "description": "The import id, or `broadsheet:<id>`."},
+        "title": {"type": "string"},
+        "body": {"type": "string", "description": "The story's body as stored (sanitised HTML)."},
+        "section": {"type": "string", "description": "The section's name."},
+        "published": DATETIME,
+        "updated": DATETIME,
+        "source": {"type": "string", "description": "The outlet's name, or empty."},
+        "source_url": {"type": "string"},
+        "author": {"type": "string", "description": "The first author's name, or empty."},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "summary": {"type": "string"},
+        "language": {"type": "string"},
+    },
+    required=["external_id", "title", "body", "section", "published"],
+)
+SCHEMAS["ExportLine"]["additionalProperties"] = True  # the format may grow; readers skip the rest
+
+STAFF_ERROR = {"content": {"application/json": {"schema": _ref("Error")}}}
+EXPORT = {
+    "get": {
+        "summary": "Every published story as JSON Lines in the import format, for staff programs",
+        "operationId": "exportArticles",
+        "description": "The lines `broadsheet export-articles` writes, a page at a time, oldest "
+        "first. While more remain, the `Link` header names the next page "
+        '(`<URL>; rel="next"`): follow it exactly as given until an answer has none. Needs an '
+        "access token of an active staff member (the back office or `broadsheet api-token` "
+        "makes one); a staff member signed in to the back office may follow the link there too. "
+        "Answers are never cached.",
+        "security": [{"bearerAuth": []}],
+        "parameters": [
+            _parameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": 5000, "default": 1000},
+                "Stories per page.",
+            ),
+            _parameter(
+                "cursor",
+                {"type": "string", "pattern": "^[-A-Za-z0-9_]{1,500}$"},
+                "Where the page starts: copy it from the `Link` header, never build it.",
+            ),
+        ],
+        "responses": {
+            "200": {
+                "description": "One JSON object a line (an ExportLine), each line ending in a newline.",
+                "headers": {
+                    "Link": {
+                        "description": 'The next page, `<URL>; rel="next"`; absent on the last page.',
+                        "schema": {"type": "string"},
+                    },
+                    "Cache-Control": {"description": "`private, no-store`.", "schema": {"type": "string"}},
+                },
+                "content": {
+                    "application/jsonl": {
+                        "schema": {"type": "string", "description": "JSON Lines; each line an ExportLine."},
+                        "x-item-schema": _ref("ExportLine"),
+                    }
+                },
+            },
+            "400": {
+                "description": "`limit` or `cursor` is not valid; the message says which.",
+                **STAFF_ERROR,
+            },
+            "401": {
+                "description": "No token, an Authorization header that is not `Bearer <token>`, or a "
+                "token that is not known (never issued, or revoked).",
+                **STAFF_ERROR,
+            },
+            "403": {"description": "The token's owner is no longer active staff.", **STAFF_ERROR},
+        },
+    }
+}
+
 PATHS = {
     "/api/": _get("Links to every list", "index", [], _responses("Index", bad_request=False)),
     "/api/openapi.json": _get(
@@ -318,6 +396,7 @@ PATHS = {
         _responses("AuthorPage"),
         "Public profile only: no contact address is ever shown.",
     ),
+    "/api/export/articles.jsonl": EXPORT,
 }
 
 
@@ -334,13 +413,23 @@ def _schema(site_url: str, site_name: str, max_page_size: int) -> dict[str, Any]
             "title": f"{site_name} content API",
             "version": "1",
             "description": "Read-only JSON: published stories, sections, tags, sources, authors and "
-            "approved comments. Every answer has an ETag (and stories a Last-Modified): send "
+            "approved comments, and for staff an export of every story as JSON Lines. Every public answer has an ETag (and stories a Last-Modified): send "
             "If-None-Match or If-Modified-Since to get a 304. Bad parameters get a 400 with a "
             "message naming the parameter.",
         },
         "servers": [{"url": site_url}],
         "paths": paths,
-        "components": {"schemas": SCHEMAS},
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An access token (`bst_…`) of a staff member, made in the back "
+                    "office or by `broadsheet api-token`; only the export needs one.",
+                }
+            },
+        },
     }
 
 

@@ -21,6 +21,7 @@ from broadsheet.newsroom.models import Article, Revision, Source, Tag, slug_url,
 
 from . import conf
 from .forms import StoryForm
+from .models import TabSave
 
 ACTIONS = ("save", "review", "publish", "schedule", "unpublish")
 
@@ -194,7 +195,7 @@ def save_story(article_id, changes, *, base_version, by, action="save", publish_
     if was_published and article.slug != old_slug:
         keep_old_address(slug_url("newsroom:article", old_slug), article.get_absolute_url())
     if client:
-        cache.set(_last_save_key(article.pk), (client, article.version, seq), 3600)
+        _note_tab_save(article, client, seq)
     article.desk_saved = {"tags": data["tags"], "authors": [a.pk for a in data["authors"]], "by": by}
     return article
 
@@ -229,14 +230,22 @@ def keep_old_address(old_path, new_path):
         add_many([(old_path, new_path, "exact")], origin="desk")
 
 
-def _last_save_key(article_id):
-    return f"desk:last-save:{article_id}"
+def _note_tab_save(article, client, seq):
+    """Remember that `client` made the story's current version (one row a story; the story's
+    row is locked, so no other save writes it at the same time)."""
+    fields = {"client": client, "version": article.version, "seq": seq}
+    if not TabSave.objects.filter(article_id=article.pk).update(**fields):
+        TabSave.objects.create(article_id=article.pk, **fields)
 
 
 def _follows_own_save(article, client, seq):
     """True when the story's current version is `client`'s own save, made before this one."""
-    last = cache.get(_last_save_key(article.pk))
-    return bool(client) and bool(last) and last[0] == client and last[1] == article.version and seq > last[2]
+    return (
+        bool(client)
+        and TabSave.objects.filter(
+            article_id=article.pk, client=client, version=article.version, seq__lt=seq
+        ).exists()
+    )
 
 
 _BLOCK_END = re.compile(r"</(p|h[2-6]|li|blockquote|figcaption|figure|tr|cite)>|<br\s*/?>|<hr\s*/?>", re.I)

@@ -123,7 +123,7 @@ def save(request, pk):
             action=data.get("action") or "save",
             publish_at=publish_at,
             client=str(data.get("client") or "")[:64],
-            seq=int(data.get("seq") or 0),
+            seq=min(max(int(data.get("seq") or 0), 0), 2**62),  # a BigIntegerField holds it
         )
     except services.Conflict as conflict:
         theirs = services.story_data(conflict.article)

@@ -8,17 +8,21 @@ shipped VCL keeps public answers only (the built-in page cache may still keep a 
 token, cut around it). Placed first in MIDDLEWARE so that it sees the answer as it leaves Django.
 """
 
+import math
 import time
 
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
 from broadsheet.core import surrogates
+from broadsheet.pagecache.base import FOREVER
 from broadsheet.pagecache.middleware import STORE_DOWN
 
 from . import conf
 
 PUBLIC_STATUSES = {200, 203, 301, 404, 410}
+# The Unix time a page stops being current (a scheduled story appears), for the shipped VCL.
+UNTIL = "X-Broadsheet-Until"
 
 
 class SharedCacheHeaders:
@@ -60,8 +64,13 @@ class SharedCacheHeaders:
             patch_cache_control(response, public=True, stale_if_error=conf.stale_if_error())
         else:
             shared = conf.s_maxage()
-            if not request.META.get(STORE_DOWN):
-                shared = min(shared, seconds_until_next_scheduled_story())
+            due = None if request.META.get(STORE_DOWN) else next_scheduled_story_at()
+            if due is not None and due - time.time() < shared:
+                # Kept until the next scheduled story appears, and no longer: whole seconds
+                # rounded up for any shared cache, the moment itself for the shipped VCL (which
+                # also never serves the page stale past it).
+                shared = max(1, math.ceil(due - time.time()))
+                response[UNTIL] = f"{due:.3f}"
             patch_cache_control(
                 response,
                 public=True,
@@ -79,14 +88,13 @@ class SharedCacheHeaders:
             del response["Vary"]
 
 
-def seconds_until_next_scheduled_story():
-    """A shared cache keeps no page past the time the next scheduled story appears."""
+def next_scheduled_story_at():
+    """Unix time the next scheduled story appears (a shared cache keeps no page past it), or
+    None when none is waiting or the store cannot say."""
     from broadsheet.pagecache import get_store
 
     try:
         _counter, next_at = get_store().state()
     except Exception:
-        return conf.s_maxage()
-    if not next_at:
-        return conf.s_maxage()
-    return max(1, int(min(next_at - time.time(), 10**9)))
+        return None
+    return next_at if next_at and next_at < FOREVER else None

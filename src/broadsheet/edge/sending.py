@@ -2,7 +2,8 @@
 
 `queue(keys)` writes the keys to the purge queue (one statement, after commit) and wakes this
 process's sender thread, which sends them at once, batched per purger. A purger that is down or
-slow leaves its keys queued: the sender tries again with a growing pause (at most a minute), and
+slow leaves its keys queued: the sender tries again with a growing pause (at most a minute; a new
+change ends the pause, and its keys, due at once, are sent then), and
 the task worker does the same (`drain_purges`), so the queue drains when the purger is back even
 if this process has gone. A process that ends (a command, a script) first lets its sender finish
 what it was sending, for at most the purge timeout; and the worker is asked to look at the queue
@@ -66,7 +67,7 @@ def drain():
             try:
                 purger.purge([row[1] for row in rows])
             except PurgeFailed as error:
-                pause = min(MAX_PAUSE, 0.5 * 2 ** max(row[2] for row in rows))
+                pause = retry_pause(max(row[2] for row in rows))
                 logger.warning("edge: purge failed (%s); %d keys wait %.1fs", error, len(rows), pause)
                 PendingPurge.objects.filter(id__in=ids, queued_at__lte=started).update(
                     attempts=F("attempts") + 1, not_before=time.time() + pause
@@ -82,6 +83,11 @@ def drain():
         if later is not None:
             wait = max(0.05, later - time.time())
     return sent, wait
+
+
+def retry_pause(attempts):
+    """Seconds before keys that failed `attempts` times before are sent again."""
+    return min(MAX_PAUSE, 0.5 * 2**attempts)
 
 
 def _ask_the_worker(pause):
@@ -102,6 +108,9 @@ def _ask_the_worker(pause):
 _lock = threading.Lock()
 _running = False
 _again = False
+# Set by kick() to end the sender's pause before a retry at once: keys queued meanwhile (a story
+# just published) are due now, and must not wait for the back-off of keys a purger refused.
+_wake = threading.Event()
 
 
 _exit_hook = False
@@ -116,6 +125,7 @@ def kick():
             _exit_hook = True
         if _running:
             _again = True
+            _wake.set()
             return
         _running = True
         _again = False
@@ -158,7 +168,8 @@ def _send_until_empty():
                     _running = False
                     return
                 _waiting = True
-            time.sleep(min(wait, MAX_PAUSE))
+                _wake.clear()  # under the lock: a kick from here on ends the pause
+            _wake.wait(min(wait, MAX_PAUSE))
             with _lock:
                 _waiting = False
     finally:

@@ -187,7 +187,8 @@ function start() {
         showErrors({});
         showStory(body.story);
         blocked = false;
-        if (!dirty) { try { localStorage.removeItem(backupKey); } catch (error) { /* ignore */ } }
+        // What is typed but not saved yet is kept against the version it now builds on.
+        if (!dirty) { try { localStorage.removeItem(backupKey); } catch (error) { /* ignore */ } } else backup();
         setSaveState(dirty ? "Unsaved changes…" : `Saved at ${new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })}`, dirty ? "dirty" : "saved");
         return body.story;
       }
@@ -440,16 +441,25 @@ function start() {
     root.querySelectorAll("input, textarea, select, .desk-side button, .desk-toolbar button").forEach((control) => { control.disabled = true; });
     notice("This story is published: only an editor can change it. Ask an editor, or file a correction.");
   }
+  // Words kept on this computer that the server may not have: the page can be older than a save
+  // this tab sent as it closed (still on its way), or newer (that save, or an earlier one, landed
+  // first). The backup is the newest thing typed here, so it comes back either way, built on the
+  // version it was typed on: the server takes it when the newer versions are this tab's own, and
+  // answers with a conflict to compare when someone else saved.
+  let recovered = null;
   try {
     const saved = JSON.parse(localStorage.getItem(backupKey) || "null");
-    if (saved && saved.version === story.version && JSON.stringify(saved.fields) !== JSON.stringify(collect())) {
+    if (saved && saved.fields && JSON.stringify(saved.fields) !== JSON.stringify(collect())) {
       editor.commands.setContent(saved.fields.body || "", false);
       fill({ ...story, ...saved.fields, lead_picture: story.lead_picture, social_picture: story.social_picture, section: saved.fields.section });
+      version = saved.version;
       dirty = true;
+      recovered = saved;
       notice(`Recovered your changes from ${new Date(saved.at).toLocaleString()} that had not reached the server.`);
       setSaveState("Recovered changes not saved yet", "dirty");
     } else if (saved) localStorage.removeItem(backupKey);
   } catch (error) { /* no storage */ }
+  if (recovered && recovered.version !== story.version && autosaves()) save();
   if (!story.headline) fields.headline.focus();
   setInterval(() => { if (dirty && !saving && autosaves()) save(); }, options.autosave_seconds * 1000);
   presence();

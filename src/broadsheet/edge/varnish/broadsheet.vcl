@@ -7,7 +7,9 @@
 # - Readers' cookies never reach a cached page; signed-in editors and readers pinned to the
 #   primary database pass straight to the app.
 # - When the app is down (health probe), stale pages are served for up to a day
-#   (stale-if-error); while it is up, for 30 s while a fresh copy is fetched.
+#   (stale-if-error); while it is up, for 30 s while a fresh copy is fetched, except a page
+#   past the time of the scheduled story it was kept for (X-Broadsheet-Until): that one is
+#   fetched again while its readers wait.
 # - Requests for the same missing page wait for one fetch (Varnish's request collapsing).
 #
 # `broadsheet varnish` fills in the @...@ values and runs varnishd with this file.
@@ -37,6 +39,9 @@ acl purgers {
 }
 
 sub vcl_recv {
+    if (req.restarts == 0) {
+        unset req.http.X-Broadsheet-Fresh;  # set below only, by vcl_hit
+    }
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(403, "Purging is not allowed from here"));
@@ -72,8 +77,20 @@ sub vcl_recv {
     # Stale copies: briefly while the app is up (one fetch refreshes them), long while it is down.
     if (std.healthy(req.backend_hint)) {
         set req.grace = 30s;
+        if (req.http.X-Broadsheet-Fresh) {
+            set req.grace = 0s;
+        }
     }
     return (hash);
+}
+
+sub vcl_hit {
+    # A page kept until a scheduled story's time is past it: the readers wait for the page
+    # with the story (one fetch for all of them) rather than being handed the one without.
+    if (obj.ttl <= 0s && obj.http.X-Broadsheet-Until && req.restarts == 0 && std.healthy(req.backend_hint)) {
+        set req.http.X-Broadsheet-Fresh = "1";
+        return (restart);
+    }
 }
 
 sub vcl_backend_response {
@@ -83,12 +100,20 @@ sub vcl_backend_response {
         return (deliver);
     }
     set beresp.http.xkey = beresp.http.Surrogate-Key;
+    # Until the next scheduled story appears, to the moment (s-maxage counts whole seconds).
+    if (beresp.http.X-Broadsheet-Until) {
+        set beresp.ttl = std.time(beresp.http.X-Broadsheet-Until, now + beresp.ttl) - now;
+        if (beresp.ttl < 0s) {
+            set beresp.ttl = 0s;
+        }
+    }
     set beresp.grace = 24h;
     return (deliver);
 }
 
 sub vcl_deliver {
     unset resp.http.xkey;
+    unset resp.http.X-Broadsheet-Until;
     if (obj.hits > 0) {
         set resp.http.X-Varnish-Cache = "HIT";
     } else {
