@@ -217,3 +217,39 @@ def test_a_new_change_is_sent_at_once_while_refused_keys_wait_to_be_retried(purg
     # The new story's keys go now, not when the refused ones are due again.
     assert wait_for(lambda: surrogates.story(story.pk) in purge_api.keys(), timeout=15)
     assert sending.pending() > 0  # the refused keys still wait for their turn
+
+
+def test_a_page_rendered_across_a_purge_of_what_it_shows_is_kept_by_no_shared_cache(client):
+    """The race a purge alone cannot win: a render begun before a change, answered after the
+    change's purge reached Varnish, would be kept for s-maxage without the change."""
+    from django.db import connection
+
+    story = published("Harbour crane returns to service")
+    other = published("Allotment waiting list shortens")
+    url = story.get_absolute_url()
+
+    def render_while_purging(keys):
+        purged_once = []
+
+        def purge_at_first_query(execute, sql, params, many, context):
+            if not purged_once:
+                purged_once.append(True)
+                services.purge(keys)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(purge_at_first_query):
+            response = client.get(url)
+        assert purged_once and response.status_code == 200
+        return response
+
+    plain = client.get(url)
+    assert "s-maxage=3600" in plain["Cache-Control"] and "X-Broadsheet-Until" not in plain
+
+    raced = render_while_purging([surrogates.story(story.pk)])
+    assert "s-maxage=0" in raced["Cache-Control"] and "public" in raced["Cache-Control"]
+    assert float(raced["X-Broadsheet-Until"]) > 0  # the shipped VCL fetches it again at once
+
+    unrelated = render_while_purging([surrogates.story(other.pk)])
+    assert "s-maxage=3600" in unrelated["Cache-Control"] and "X-Broadsheet-Until" not in unrelated
+
+    assert "s-maxage=3600" in client.get(url)["Cache-Control"]

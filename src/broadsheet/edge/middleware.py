@@ -31,11 +31,12 @@ class SharedCacheHeaders:
         self.session_cookie = settings.SESSION_COOKIE_NAME
 
     def __call__(self, request):
-        response = self.get_response(request)
         if request.method not in ("GET", "HEAD"):
-            return response
+            return self.get_response(request)
+        began = purge_counter(request)
+        response = self.get_response(request)
         if self.is_public(request, response):
-            self.make_public(request, response)
+            self.make_public(request, response, began)
         return response
 
     def is_public(self, request, response):
@@ -55,7 +56,7 @@ class SharedCacheHeaders:
         control = response.get("Cache-Control", "").lower()
         return not any(word in control for word in ("private", "no-store", "no-cache"))
 
-    def make_public(self, request, response):
+    def make_public(self, request, response, began=None):
         keys = surrogates.page_keys(request, response.status_code)
         response["Surrogate-Key"] = " ".join(keys)
         response["Cache-Tag"] = ",".join(keys)
@@ -65,7 +66,14 @@ class SharedCacheHeaders:
         else:
             shared = conf.s_maxage()
             due = None if request.META.get(STORE_DOWN) else next_scheduled_story_at()
-            if due is not None and due - time.time() < shared:
+            if began is not None and purged_since(keys, began):
+                # Something this page shows changed while it was being rendered: the purge may
+                # have reached the shared cache before this page does, which would then keep the
+                # page from before the change for s-maxage. So no shared cache keeps it: the
+                # shipped VCL sends the next reader to one fresh render.
+                shared, due = 0, time.time()
+                response[UNTIL] = f"{due:.3f}"
+            elif due is not None and due - time.time() < shared:
                 # Kept until the next scheduled story appears, and no longer: whole seconds
                 # rounded up for any shared cache, the moment itself for the shipped VCL (which
                 # also never serves the page stale past it).
@@ -86,6 +94,31 @@ class SharedCacheHeaders:
             response["Vary"] = ", ".join(kept)
         elif "Vary" in response:
             del response["Vary"]
+
+
+def purge_counter(request):
+    """The built-in store's purge counter as a render begins (None when the store is down)."""
+    if request.META.get(STORE_DOWN):
+        return None
+    from broadsheet.pagecache import get_store
+
+    try:
+        counter, _next_at = get_store().state()
+    except Exception:
+        return None
+    return counter
+
+
+def purged_since(keys, counter):
+    """True when one of `keys` was purged after the store's counter read `counter` (or the store
+    cannot say: then the page is treated as fresh, as before)."""
+    from broadsheet.pagecache import get_store
+    from broadsheet.pagecache.base import slots_of
+
+    try:
+        return not get_store().is_current(counter, slots_of(keys))
+    except Exception:
+        return False
 
 
 def next_scheduled_story_at():
