@@ -205,14 +205,14 @@ def test_article_page_queries_do_not_grow_with_comments(client, django_assert_ma
     for _ in range(20):
         parent = make_comment(article)
         make_comment(article, parent=make_comment(article, parent=parent))
-    # Two more queries at most, once the threads fill more than a page: their count, and the
-    # replies read apart from the page of threads (all of a story's comments are one query
-    # while they fit on one page).
-    with django_assert_max_num_queries(small + 2):
+    # Three more queries at most, once the threads fill more than a page: their count, the page
+    # of threads and their replies read apart (a story's comments with its tally are one query
+    # while they fit on one page; beyond, that query only tells the tally).
+    with django_assert_max_num_queries(small + 3):
         client.get(article.get_absolute_url())
     for _ in range(20):
         make_comment(article)
-    with django_assert_max_num_queries(small + 2):
+    with django_assert_max_num_queries(small + 3):
         client.get(article.get_absolute_url())
 
 
@@ -496,3 +496,32 @@ def test_approval_and_edits_tell_listeners_after_commit(django_capture_on_commit
     finally:
         comments_changed.disconnect(listener)
         comments_changed.disconnect(broken)
+
+
+def test_a_story_with_a_few_comments_reads_them_with_its_tally_in_one_query(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    save_rules()
+    article = make_article()
+    first = make_comment(article)
+    make_comment(article, parent=first)
+    client.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(article.get_absolute_url()).content.decode()
+    comment_queries = [
+        q["sql"] for q in queries if '"comments_comment"' in q["sql"] or "commenttally" in q["sql"]
+    ]
+    assert len(comment_queries) == 1
+    assert "2 replies to" in html and f'id="comment-{first.pk}"' in html
+
+
+def test_a_long_discussion_counts_every_approved_comment_from_the_tally(client):
+    save_rules(per_page=2)
+    article = make_article()
+    for _ in range(3):
+        make_comment(article, parent=make_comment(article))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "6 replies to" in html
+    assert "Page 1 of 2" in html
+    assert "Page 2 of 2" in client.get(article.get_absolute_url() + "?cpage=2").content.decode()

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from django.core import signing
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponseBase
 
+from broadsheet.core.prepared import PreparedQuery
 from broadsheet.core.queue import enqueue_or_log
 from broadsheet.core.text import as_number
 from broadsheet.newsroom.models import Article
@@ -72,36 +73,26 @@ def discussion(
     mine_ids: Iterable[int] = (),
     rules: ModerationSettings | None = None,
     approved: int | None = None,
+    read: list[Comment] | None = None,
 ) -> Page:
     """One page of threads: top-level comments with their replies nested as `.children`.
 
     The reader's own pending comments (ids from their signed cookie) are included, marked
     `.awaiting`. Three queries: the count, the page of top-level comments, their replies.
     `approved`, the story's approved comments as its tally says, saves the count when they
-    all fit on one page, and every query when there are none (most stories).
+    all fit on one page, and every query when there are none (most stories); `read`, those
+    approved comments already read (oldest first), saves that query too.
     """
     rules = rules or ModerationSettings.load()
     per_page = max(rules.per_page, 1)
     shown = _visible(mine_ids)
-    roots = (
-        Comment.objects.filter(article=article, parent__isnull=True)
-        .filter(shown)
-        .defer(*PRIVATE_FIELDS)
-        .order_by(*_root_order(rules))
-    )
     if approved is not None and not mine_ids and approved <= per_page:
         # Top-level comments are some of the approved ones: one page holds them all, so the
         # story's approved comments are read at once (one query) and split here.
-        every = (
-            list(
-                Comment.objects.filter(article=article)
-                .filter(shown)
-                .defer(*PRIVATE_FIELDS)
-                .order_by("created_at", "id")
-            )
-            if approved
-            else []
-        )
+        if read is not None:
+            every = read
+        else:
+            every = STORY_APPROVED.all(article_id=article.pk) if approved else []
         roots_found = [c for c in every if c.parent_id is None]
         if rules.newest_first:
             roots_found.reverse()
@@ -110,6 +101,12 @@ def discussion(
         top_ids = {c.pk for c in top}
         replies = [c for c in every if c.parent_id is not None and c.thread_id in top_ids]
     else:
+        roots = (
+            Comment.objects.filter(article=article, parent__isnull=True)
+            .filter(shown)
+            .defer(*PRIVATE_FIELDS)
+            .order_by(*_root_order(rules))
+        )
         page = Paginator(roots, per_page).get_page(page_number)
         top = list(page.object_list)
         replies = (
@@ -146,8 +143,52 @@ def awaiting_moderation(article_id: int, mine_ids: Iterable[int]) -> list[Commen
     )
 
 
+def story_discussion(
+    article: Article, *, page_number: int | str = 1, rules: ModerationSettings
+) -> tuple[Page, int]:
+    """The page of threads under a story for readers and its approved comments' count.
+
+    Most stories have no more approved comments than one page shows: those are read at once
+    with the story's tally beside each (one query, at most a page and one more row) and shown
+    on one page; a longer discussion pages its threads (three more queries)."""
+    per_page = max(rules.per_page, 1)
+    first = FIRST_APPROVED.all(article_id=article.pk, limit=per_page + 1)
+    if len(first) <= per_page:
+        return discussion(article, rules=rules, approved=len(first), read=first), len(first)
+    count = first[0].story_tally or 0
+    return discussion(article, page_number=page_number, rules=rules, approved=count), count
+
+
 def approved_count(article: Article) -> int:
-    return CommentTally.counts_for([article.pk]).get(article.pk, 0)
+    return TALLY.first(article_id=article.pk) or 0
+
+
+# Read under every story: their SQL is built once (core.prepared).
+TALLY = PreparedQuery(
+    lambda article_id: CommentTally.objects.filter(article_id=article_id).values_list("approved", flat=True)
+)
+FIRST_APPROVED = PreparedQuery(
+    lambda article_id, limit: (
+        Comment.objects.approved()
+        .filter(article_id=article_id)
+        .defer(*PRIVATE_FIELDS)
+        .annotate(
+            story_tally=Subquery(
+                CommentTally.objects.filter(article_id=OuterRef("article_id")).values("approved")[:1]
+            )
+        )
+        .order_by("created_at", "id")[:limit]
+    ),
+    fixed=["limit"],
+)
+STORY_APPROVED = PreparedQuery(
+    lambda article_id: (
+        Comment.objects.approved()
+        .filter(article_id=article_id)
+        .defer(*PRIVATE_FIELDS)
+        .order_by("created_at", "id")
+    )
+)
 
 
 def page_of(comment: Comment, rules: ModerationSettings | None = None) -> int:

@@ -244,8 +244,7 @@ def article_block(request, article):
     page_number = _page_number(request)
 
     def render_thread():
-        count = services.approved_count(article)
-        page = services.discussion(article, page_number=page_number, rules=rules, approved=count)
+        page, count = services.story_discussion(article, page_number=page_number, rules=rules)
         data = {
             "article": article,
             "page": page,

@@ -23,6 +23,7 @@ API = "api"
 PUBLISH = "publish"  # the "Publish Your Article" form page (its guidelines)
 CORRECTIONS = "corrections"  # which stories carry corrections (a site-wide value, no page)
 TRANSLATIONS = "translations"  # which stories have translations (a site-wide value, no page)
+PROVENANCE = "provenance"  # which stories cite outlets or name entities (a site-wide value, no page)
 MISSING = "missing"  # any 404: a story published at a slug that was missing must appear
 
 

@@ -3,7 +3,7 @@
 import datetime
 
 from django.core import signing
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from broadsheet.core import surrogates
+from broadsheet.core.prepared import PreparedQuery
 
 from . import conf, embeds, listings, slots
 from .context_processors import navigation
@@ -94,15 +95,69 @@ def home(request):
     )
 
 
-ARTICLE_RELATIONS = (
-    Prefetch("authors", queryset=Author.objects.only("name", "slug").order_by("name")),
-    Prefetch("tags", queryset=Tag.objects.order_by("name")),
-    Prefetch("corrections", queryset=Correction.objects.order_by("created_at")),
+def article_queryset():
+    return Article.objects.select_related("section", "source", "source__logo")
+
+
+# The story page's own queries have one shape each: their SQL is built once (core.prepared).
+PUBLISHED_STORY = PreparedQuery(lambda slug, now: article_queryset().published(now=now).filter(slug=slug))
+# Its authors and tags in one query: (0 for an author or 1 for a tag, id, name, slug), each
+# kind by name.
+STORY_BYLINE_AND_TAGS = PreparedQuery(
+    lambda article_id: (
+        Author.objects.filter(articles=article_id)
+        .order_by()
+        .annotate(kind=Value(0))
+        .values_list("kind", "id", "name", "slug")
+        .union(
+            Tag.objects.filter(articles=article_id)
+            .order_by()
+            .annotate(kind=Value(1))
+            .values_list("kind", "id", "name", "slug"),
+            all=True,
+        )
+        .order_by("kind", "name")
+    )
+)
+STORY_CORRECTIONS = PreparedQuery(
+    lambda article_id: Correction.objects.filter(article_id=article_id).order_by("created_at")
 )
 
 
-def article_queryset():
-    return Article.objects.select_related("section", "source", "source__logo")
+def _as_fetched(model, rows):
+    """A queryset that holds `rows` (what a prefetch leaves on an object): `article.tags.all`
+    reads it without a query. Anything built on it is empty rather than unfiltered."""
+    queryset = QuerySet(model)
+    queryset.query.set_empty()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    return queryset
+
+
+def load_story_relations(request, article, *, preview=False):
+    """The story's authors, tags and corrections, as a prefetch would leave them, and its lead
+    picture; a story known to carry no correction (or to be in no translation family) skips
+    that query. Once per article object."""
+    if getattr(article, "_relations_loaded", False):
+        return
+    known = not preview and slots.site_values_kept()
+    fetched = article.__dict__.setdefault("_prefetched_objects_cache", {})
+    found = {0: [], 1: []}
+    alias = article._state.db or "default"
+    for kind, *row in STORY_BYLINE_AND_TAGS.all(article_id=article.pk):
+        # The fields a prefetch of Author.only("name", "slug") and of Tag would have read.
+        found[kind].append((Author if kind == 0 else Tag).from_db(alias, ["id", "name", "slug"], row))
+    fetched["authors"] = _as_fetched(Author, found[0])
+    fetched["tags"] = _as_fetched(Tag, found[1])
+    if known and article.pk not in corrected_stories(request):
+        fetched["corrections"] = _as_fetched(Correction, [])
+    else:
+        fetched["corrections"] = _as_fetched(Correction, STORY_CORRECTIONS.all(article_id=article.pk))
+    if article.image:  # the lead picture's renditions, from the apps that keep them
+        slots.annotate_listing([article], only={"lead-pictures"})
+    if known and article.pk not in translation_families(request):
+        article._no_translations = True
+    article._relations_loaded = True
 
 
 def translation_families(request):
@@ -147,21 +202,7 @@ def render_article(request, article, *, preview=False):
 
     def render_part(template_name):
         def build():
-            if not getattr(article, "_relations_loaded", False):  # once for the story and its meta
-                if not preview and slots.site_values_kept() and article.pk not in corrected_stories(request):
-                    if not hasattr(article, "_prefetched_objects_cache"):
-                        article._prefetched_objects_cache = {}
-                    article._prefetched_objects_cache["corrections"] = Correction.objects.none()
-                prefetch_related_objects([article], *ARTICLE_RELATIONS)
-                if article.image:  # the lead picture's renditions, from the apps that keep them
-                    slots.annotate_listing([article], only={"lead-pictures"})
-                if (
-                    not preview
-                    and slots.site_values_kept()
-                    and article.pk not in translation_families(request)
-                ):
-                    article._no_translations = True
-                article._relations_loaded = True
+            load_story_relations(request, article, preview=preview)  # once for the story and its meta
             context = {"article": article, "preview": preview}
             return render_to_string(template_name, context, request)
 
@@ -189,11 +230,18 @@ def article_detail(request, slug):
         request,
         "article",
         slug,
-        lambda: get_object_or_404(article_queryset().published(), slug=slug),
+        lambda: _published_story(slug),
         size=16_384,  # a story's row with its body HTML, roughly
         keys=lambda found: [surrogates.story(found.pk)],
     )
     return render_article(request, article)
+
+
+def _published_story(slug):
+    found = PUBLISHED_STORY.first(slug=slug, now=timezone.now())
+    if found is None:
+        raise Http404("No story is published at this address.")
+    return found
 
 
 @never_cache

@@ -5,7 +5,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
+from broadsheet.core.prepared import PreparedQuery
 from broadsheet.newsroom.models import Article
 
 from . import conf
@@ -21,13 +23,20 @@ def related_for(article: Article | None, limit: int | None = None) -> list[Artic
     limit = conf.shown() if limit is None else limit
     if not article or not article.pk or limit <= 0:
         return []
-    return list(
-        Article.objects.published()
-        .filter(related_entries__article_id=article.pk)
+    return RELATED.all(article_id=article.pk, now=timezone.now(), limit=limit)
+
+
+# Read under every story: its SQL is built once per limit (core.prepared).
+RELATED = PreparedQuery(
+    lambda article_id, now, limit: (
+        Article.objects.published(now=now)
+        .filter(related_entries__article_id=article_id)
         .select_related("section", "source")
         .defer("body", "body_html")
         .order_by("related_entries__rank")[:limit]
-    )
+    ),
+    fixed=["limit"],
+)
 
 
 def more_from(article: Article, *, exclude: Iterable[int] = (), limit: int | None = None) -> list[Article]:

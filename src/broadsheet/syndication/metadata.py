@@ -8,6 +8,7 @@ people appear, never an address: authors' contact emails are private.
 import json
 from dataclasses import dataclass, field
 
+from django.utils.html import conditional_escape as escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -42,6 +43,28 @@ class PageMeta:
 def json_ld(data):
     """A JSON-LD document safe inside <script>: no "<", ">" or "&" can end or open a tag."""
     return mark_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES))
+
+
+def meta_html(meta):
+    """The HTML of `meta` (the same as the template syndication/meta.html renders)."""
+    out = []
+    if meta.canonical:
+        out.append(f'<link rel="canonical" href="{escape(meta.canonical)}">\n')
+    if meta.robots:
+        out.append(f'<meta name="robots" content="{escape(meta.robots)}">\n')
+    out += [f'<meta property="{escape(name)}" content="{escape(value)}">\n' for name, value in meta.og]
+    out += [f'<meta name="{escape(name)}" content="{escape(value)}">\n' for name, value in meta.twitter]
+    out += [
+        f'<link rel="alternate" type="{escape(link["type"])}" title="{escape(link["title"])}" '
+        f'href="{escape(link["href"])}">\n'
+        for link in meta.alternates
+    ]
+    out += [
+        f'<link rel="alternate" hreflang="{escape(language)}" href="{escape(href)}">\n'
+        for language, href in meta.languages
+    ]
+    out += [f'<script type="application/ld+json">{escape(document)}</script>\n' for document in meta.json_ld]
+    return "".join(out) + "\n"
 
 
 def short_text(value, limit=DESCRIPTION_CHARS):
@@ -110,8 +133,9 @@ def feed_links(subject=None, label=""):
     ]
 
 
-def article_meta(article, *, preview=False):
-    """Metadata of a story page. Uses only what the article view already loaded."""
+def article_meta(article, *, preview=False, request=None):
+    """Metadata of a story page. Uses only what the article view already loaded (`request`
+    lets the wire skip asking for citations a story is known not to have)."""
     our_url = absolute_url(article.get_absolute_url())
     description = short_text(article.summary or article.headline)
     authors = list(article.authors.all())
@@ -166,7 +190,7 @@ def article_meta(article, *, preview=False):
                 "@type": "NewsArticle",
                 "publisher": {"@type": "NewsMediaOrganization", "name": article.source.name},
             }
-    cited = cited_sources(article)
+    cited = cited_sources(article, None if preview else request)
     if cited:
         # The outlets whose reporting the story cites (found in the text, checked by editors).
         news["citation"] = [

@@ -1,11 +1,13 @@
 """What feeds, sitemaps and metadata share: absolute addresses, the subject of a feed, safe XML text."""
 
+import functools
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Prefetch
 from django.http import Http404
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from broadsheet.core.text import clean_text
 from broadsheet.newsroom.models import Article, ArticleQuerySet, Author, Section, Source, Tag
@@ -79,14 +81,27 @@ def feed_articles(subject: Section | Tag | Author | Source | None = None) -> lis
 
 
 def feed_urls(subject: Section | Tag | Author | Source | None = None) -> dict[str, str]:
-    """The RSS, Atom and JSON Feed addresses (site-relative) for the site or one subject."""
+    """The RSS, Atom and JSON Feed addresses (site-relative) for the site or one subject.
+    Reversed once per subject (every story page shows its section's): a slug's feed addresses
+    never change while the URL configuration and script prefix stay the same (both in the key)."""
     if subject is None:
+        return dict(_feed_urls(None, None, *_url_setup()))
+    return dict(_feed_urls(subject_kind(subject), subject.slug, *_url_setup()))
+
+
+def _url_setup() -> tuple[str, str]:
+    return get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=4096)
+def _feed_urls(kind: str | None, slug: str | None, prefix: str, urlconf: str) -> dict[str, str]:
+    if kind is None:
         return {
             "rss": reverse("syndication:feed"),
             "atom": reverse("syndication:feed-atom"),
             "json": reverse("syndication:feed-json"),
         }
-    kwargs = {"kind": subject_kind(subject), "slug": subject.slug}
+    kwargs = {"kind": kind, "slug": slug}
     return {
         "rss": reverse("syndication:subject-feed", kwargs=kwargs),
         "atom": reverse("syndication:subject-feed-atom", kwargs=kwargs),

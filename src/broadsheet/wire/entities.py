@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.html import strip_tags
 
 from broadsheet.core import surrogates
+from broadsheet.core.prepared import PreparedQuery
 from broadsheet.related.analysis import fold_letters, fold_word
 
 from .models import Entity, EntityName, Mention
@@ -105,7 +106,7 @@ def refresh_mentions(article, *, using=None):
     removed, _ = Mention.objects.filter(article=article).exclude(entity_id__in=ids).delete()
     added = sum(Mention.objects.get_or_create(article=article, entity_id=entity_id)[1] for entity_id in ids)
     if removed or added:  # the story's page names its entities: purge it, and only on a change
-        surrogates.request_purge(surrogates.story(article.pk))
+        surrogates.request_purge(surrogates.story(article.pk), surrogates.PROVENANCE)
     return ids
 
 
@@ -115,8 +116,20 @@ def refresh_all(articles):
         refresh_mentions(article, using=using)
 
 
-def entities_of(article):
-    return list(Entity.objects.confirmed().filter(mentions__article=article).order_by("name"))
+def entities_of(article, request=None):
+    """The confirmed entities `article` names, by name (none without a query for a story known
+    to have no provenance, when the request is given)."""
+    from .provenance import may_have_provenance
+
+    if not may_have_provenance(request, article):
+        return []
+    return NAMED_IN.all(article_id=article.pk)
+
+
+# Read under every story: its SQL is built once (core.prepared).
+NAMED_IN = PreparedQuery(
+    lambda article_id: Entity.objects.confirmed().filter(mentions__article=article_id).order_by("name")
+)
 
 
 class Suggester:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from broadsheet.core import surrogates
+from broadsheet.core.prepared import PreparedQuery
 from broadsheet.newsroom.models import Article, Source
 
 from .citations import find_citations
@@ -40,27 +41,67 @@ def refresh_citations(article):
             changed = True
     for source_id, finding in found.items():
         if source_id not in existing:
-            Citation.objects.get_or_create(article=article, source_id=source_id, defaults={"sentence": finding.sentence})
+            Citation.objects.get_or_create(
+                article=article, source_id=source_id, defaults={"sentence": finding.sentence}
+            )
             changed = True
     if changed:
-        surrogates.request_purge(surrogates.story(article.pk))
+        surrogates.request_purge(surrogates.story(article.pk), surrogates.PROVENANCE)
     article.__dict__.pop(_MEMO, None)
     return cited_sources(article)
 
 
 _MEMO = "_wire_cited_sources"
+# Read under every story: its SQL is built once (core.prepared).
+CITED = PreparedQuery(
+    lambda article_id, own_source_id: (
+        Source.objects.filter(citations__article=article_id, citations__status__in=Citation.SHOWN)
+        .exclude(pk=own_source_id)
+        .distinct()
+        .order_by("name")
+    )
+)
 
 
-def cited_sources(article):
+def may_have_provenance(request, article):
+    """False when `article` is known to cite no outlet and name no entity, so its page skips
+    both queries: a site-wide set of the stories with any citation or mention (whatever its
+    status), kept while site values are. Purged (PROVENANCE) whenever a story changes and when
+    the machine finds new citations or mentions; a row removed leaves the set a harmless
+    superset. Without a request (or site values) every story may have some."""
+    from broadsheet.newsroom import slots
+
+    if request is None or not slots.site_values_kept():
+        return True
+    known = slots.cached_value(
+        request,
+        "provenance-stories",
+        "",
+        _stories_with_provenance,
+        keys=[surrogates.PROVENANCE],
+        site=True,
+        size=20_000,
+    )
+    return article.pk in known
+
+
+def _stories_with_provenance():
+    from .models import Mention
+
+    cited = Citation.objects.order_by().values_list("article_id", flat=True)
+    named = Mention.objects.order_by().values_list("article_id", flat=True)
+    return frozenset(cited.union(named))
+
+
+def cited_sources(article, request=None):
     """The outlets shown as "Reporting cited" under `article`, by name. Read once per article
-    object: the story block and its JSON-LD ask for the same list."""
+    object: the story block and its JSON-LD ask for the same list. With the request, a story
+    known to have no provenance skips the query (may_have_provenance)."""
     if _MEMO not in article.__dict__:
-        article.__dict__[_MEMO] = list(
-            Source.objects.filter(citations__article=article, citations__status__in=Citation.SHOWN)
-            .exclude(pk=article.source_id or 0)
-            .distinct()
-            .order_by("name")
-        )
+        if not may_have_provenance(request, article):
+            article.__dict__[_MEMO] = []
+            return []
+        article.__dict__[_MEMO] = CITED.all(article_id=article.pk, own_source_id=article.source_id or 0)
     return article.__dict__[_MEMO]
 
 

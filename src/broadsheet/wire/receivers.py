@@ -5,6 +5,8 @@ import logging
 from django.db import transaction
 from django.urls import reverse
 
+from broadsheet.core import surrogates
+
 from . import provenance, tasks
 from .models import WireItem
 
@@ -14,6 +16,8 @@ logger = logging.getLogger(__name__)
 def article_changed(sender, article, seen_by_readers=True, **kwargs):
     if not seen_by_readers:  # provenance is shown for public stories; found again when it is
         return
+    # An editor's citations (the article form's inline, add_citation) come with the change.
+    surrogates.request_purge(surrogates.PROVENANCE)
     tasks.refresh_provenance.enqueue([article.pk])
 
 
@@ -33,10 +37,10 @@ def articles_loaded(sender, article_ids, in_process=False, **kwargs):
 
 def provenance_block(request, article):
     """ "Reporting cited: ..." under a story (newsroom.slots provider)."""
-    cited = provenance.cited_sources(article)
+    cited = provenance.cited_sources(article, request)
     from . import entities
 
-    named = entities.entities_of(article)
+    named = entities.entities_of(article, request)
     if not cited and not named:
         return None
     return "wire/_provenance.html", {"cited": cited, "entities": named}

@@ -1,15 +1,16 @@
 """{% load syndication_meta %}: show the metadata that syndication.metadata computed."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from .. import conf, metadata
 
 register = template.Library()
-META_TEMPLATE = "syndication/meta.html"
 
 
 def show(meta):
-    return template.loader.render_to_string(META_TEMPLATE, {"meta": meta})
+    """The tags of a PageMeta (built in Python, not a template: it is on every page)."""
+    return mark_safe(metadata.meta_html(meta))
 
 
 @register.simple_tag
@@ -17,9 +18,9 @@ def site_description():
     return conf.DEFAULT_DESCRIPTION
 
 
-@register.simple_tag
-def article_meta(article, preview=False):
-    return show(metadata.article_meta(article, preview=bool(preview)))
+@register.simple_tag(takes_context=True)
+def article_meta(context, article, preview=False):
+    return show(metadata.article_meta(article, preview=bool(preview), request=context.get("request")))
 
 
 @register.simple_tag(takes_context=True)
