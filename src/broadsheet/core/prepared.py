@@ -47,9 +47,9 @@ from django.db.models import DEFERRED, Model, QuerySet
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
+    RelatedPopulator,
     ValuesIterable,
     ValuesListIterable,
-    get_related_populators,
 )
 
 __all__ = ["PreparedQuery", "UnpreparableQuery"]
@@ -124,38 +124,66 @@ def _every_field(
     return attnames, lambda data: [DEFERRED if n is None else data[n] for n in picks]
 
 
-class _Related:
-    """A select_related object of each row, as Django's RelatedPopulator makes it (the short
-    way into from_db); with `share`, one instance per related row across the rows."""
+def _related(klass_info: dict[str, Any], select: Any, alias: str) -> list[tuple[Any, ...]]:
+    """How each select_related object of a row is made, as Django's RelatedPopulator makes it
+    (whose figures these are), as tuples for the loop in _populate."""
+    found = []
+    for info in klass_info.get("related_klass_infos", []):
+        populator = RelatedPopulator(info, select, alias)
+        names, spread = _every_field(populator.model_cls, populator.init_list)
+        reorder = populator.reorder_for_init
+        found.append(
+            (
+                None if reorder else populator.cols_start,
+                None if reorder else populator.cols_end,
+                reorder,
+                populator.pk_idx,
+                populator.model_cls.from_db,
+                names,
+                spread,
+                populator.local_setter,
+                # A plain foreign key's remote setter does nothing: skip the call.
+                populator.remote_setter if info["reverse"] or info["field"].unique else None,
+                _related(info, select, alias),
+                object(),  # this relation's key among the shared instances
+            )
+        )
+    return found
 
-    def __init__(self, populator: Any, alias: str, share: bool) -> None:
-        self.alias = alias
-        self.share = share
-        self.model = populator.model_cls
-        self.reorder = populator.reorder_for_init
-        self.start, self.end = (None, None) if self.reorder else (populator.cols_start, populator.cols_end)
-        self.pk_idx = populator.pk_idx
-        self.local_setter = populator.local_setter
-        self.remote_setter = populator.remote_setter
-        self.names, self.spread = _every_field(self.model, populator.init_list)
-        self.children = [_Related(child, alias, share) for child in populator.related_populators]
 
-    def populate(self, row: Any, from_obj: Any, seen: dict[Any, Any]) -> None:
-        data = self.reorder(row) if self.reorder else row[self.start : self.end]
-        pk = data[self.pk_idx]
+def _populate(
+    row: Any, from_obj: Any, related: list[tuple[Any, ...]], alias: str, seen: dict[Any, Any] | None
+) -> None:
+    """Set each select_related object of `row` on `from_obj`; with `seen`, an object already made
+    from another row is that instance."""
+    for (
+        start,
+        end,
+        reorder,
+        pk_idx,
+        from_db,
+        names,
+        spread,
+        local_setter,
+        remote_setter,
+        children,
+        key,
+    ) in related:
+        data = reorder(row) if reorder else row[start:end]
+        pk = data[pk_idx]
         if pk is None:
-            obj = None
-        else:
-            obj = seen.get((self, pk)) if self.share else None
-            if obj is None:
-                obj = self.model.from_db(self.alias, self.names, self.spread(data) if self.spread else data)
-                for child in self.children:
-                    child.populate(row, obj, seen)
-                if self.share:
-                    seen[self, pk] = obj
-        self.local_setter(from_obj, obj)
-        if obj is not None:
-            self.remote_setter(obj, from_obj)
+            local_setter(from_obj, None)
+            continue
+        obj = seen.get((key, pk)) if seen is not None else None
+        if obj is None:
+            obj = from_db(alias, names, spread(data) if spread else data)
+            if children:
+                _populate(row, obj, children, alias, seen)
+            if seen is not None:
+                seen[key, pk] = obj
+        local_setter(from_obj, obj)
+        if remote_setter:
+            remote_setter(obj, from_obj)
 
 
 def _model_maker(queryset: QuerySet, compiler: Any, alias: str, share_related: bool) -> Maker:
@@ -166,17 +194,17 @@ def _model_maker(queryset: QuerySet, compiler: Any, alias: str, share_related: b
     model = klass_info["model"]
     start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
     names, spread = _every_field(model, [f[0].target.attname for f in select[start:end]])
-    related = [_Related(p, alias, share_related) for p in get_related_populators(klass_info, select, alias)]
+    related = _related(klass_info, select, alias)
     from_db = model.from_db
 
     def make(rows: Rows) -> list[Any]:
         found = []
-        seen: dict[Any, Any] = {}
+        seen: dict[Any, Any] | None = {} if share_related else None
         for row in rows:
             data = row[start:end]
             obj = from_db(alias, names, spread(data) if spread else data)
-            for populator in related:
-                populator.populate(row, obj, seen)
+            if related:
+                _populate(row, obj, related, alias, seen)
             for name, position in annotations:
                 setattr(obj, name, row[position])
             found.append(obj)
@@ -257,7 +285,9 @@ class _Compiled:
         self.sql = sql
         self.params = list(params)
         self.slots = slots
-        self.adapters = adapters
+        # The values the driver takes otherwise than given: each adapted once per run, however
+        # many places in the SQL it fills (the time now, in every part of a UNION).
+        self.adapted = [(index, adapt) for index, adapt in enumerate(adapters) if adapt]
         self.alias = alias
         self.trim: int | None = None
         self.fields: list[Any] = []
@@ -290,11 +320,13 @@ class _Compiled:
 
     def run(self, values: list[Any]) -> list[Any]:
         connection = connections[self.alias]
+        if self.adapted:
+            values = values.copy()
+            for index, adapt in self.adapted:
+                values[index] = adapt(values[index], connection)
         params = self.params.copy()
-        adapters = self.adapters
         for position, index in self.slots:
-            adapt = adapters[index]
-            params[position] = adapt(values[index], connection) if adapt else values[index]
+            params[position] = values[index]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
@@ -314,7 +346,7 @@ class _Compiled:
                     row[position] = value
                 converted.append(row)
             rows = converted
-        return self.make(rows) if self.make else list(rows)
+        return self.make(rows) if self.make else rows
 
 
 class _Nothing:
@@ -359,12 +391,12 @@ class PreparedQuery:
                 value = values[name]
                 kind = type(value)
                 if kind is list or kind is tuple:
-                    elements = []
-                    for element in value:
-                        element, element_kind = _plain(element)
-                        given.append(element)
-                        elements.append(element_kind)
-                    kinds.append(tuple(elements))
+                    elements = tuple(map(type, value))
+                    if not _SCALARS.issuperset(elements):
+                        value = [_plain(element)[0] for element in value]
+                        elements = tuple(map(type, value))
+                    given.extend(value)
+                    kinds.append(elements)
                 else:
                     if kind not in _SCALARS:
                         value, kind = _plain(value)
