@@ -152,10 +152,10 @@ def _related(klass_info: dict[str, Any], select: Any, alias: str) -> list[tuple[
 
 
 def _populate(
-    row: Any, from_obj: Any, related: list[tuple[Any, ...]], alias: str, seen: dict[Any, Any] | None
+    rows: Rows, objs: list[Any], related: list[tuple[Any, ...]], alias: str, seen: dict[Any, Any] | None
 ) -> None:
-    """Set each select_related object of `row` on `from_obj`; with `seen`, an object already made
-    from another row is that instance."""
+    """Set each select_related object of each row on that row's object; with `seen`, an object
+    already made from another row is that instance."""
     for (
         start,
         end,
@@ -169,21 +169,23 @@ def _populate(
         children,
         key,
     ) in related:
-        data = reorder(row) if reorder else row[start:end]
-        pk = data[pk_idx]
-        if pk is None:
-            local_setter(from_obj, None)
-            continue
-        obj = seen.get((key, pk)) if seen is not None else None
-        if obj is None:
-            obj = from_db(alias, names, spread(data) if spread else data)
-            if children:
-                _populate(row, obj, children, alias, seen)
-            if seen is not None:
-                seen[key, pk] = obj
-        local_setter(from_obj, obj)
-        if remote_setter:
-            remote_setter(obj, from_obj)
+        made = seen.setdefault(key, {}) if seen is not None else None
+        for row, from_obj in zip(rows, objs, strict=True):
+            data = reorder(row) if reorder else row[start:end]
+            pk = data[pk_idx]
+            if pk is None:
+                local_setter(from_obj, None)
+                continue
+            obj = made.get(pk) if made is not None else None
+            if obj is None:
+                obj = from_db(alias, names, spread(data) if spread else data)
+                if children:
+                    _populate([row], [obj], children, alias, seen)
+                if made is not None:
+                    made[pk] = obj
+            local_setter(from_obj, obj)
+            if remote_setter:
+                remote_setter(obj, from_obj)
 
 
 def _model_maker(queryset: QuerySet, compiler: Any, alias: str, share_related: bool) -> Maker:
@@ -199,15 +201,14 @@ def _model_maker(queryset: QuerySet, compiler: Any, alias: str, share_related: b
 
     def make(rows: Rows) -> list[Any]:
         found = []
-        seen: dict[Any, Any] | None = {} if share_related else None
         for row in rows:
             data = row[start:end]
-            obj = from_db(alias, names, spread(data) if spread else data)
-            if related:
-                _populate(row, obj, related, alias, seen)
-            for name, position in annotations:
+            found.append(from_db(alias, names, spread(data) if spread else data))
+        if related:
+            _populate(rows, found, related, alias, {} if share_related else None)
+        for name, position in annotations:
+            for row, obj in zip(rows, found, strict=True):
                 setattr(obj, name, row[position])
-            found.append(obj)
         return found
 
     return make
