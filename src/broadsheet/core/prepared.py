@@ -307,6 +307,9 @@ class _Compiled:
         # none keeps another thread's connection alive or reads its state.
         self._converters: weakref.WeakKeyDictionary[Any, list[Any]] = weakref.WeakKeyDictionary()
         self._converters[connection] = self._converters_for(connection)
+        # The last connection's converters, the common case kept without a WeakKeyDictionary
+        # look-up: (a weak reference to the connection, its converters).
+        self._last: tuple[Any, list[Any]] = (weakref.ref(connection), self._converters[connection])
 
     def _converters_for(self, connection: Any) -> list[tuple[int, tuple[list[Any], Any]]]:
         found = []
@@ -333,9 +336,12 @@ class _Compiled:
             rows = cursor.fetchall()
         if self.trim is not None:
             rows = [row[: self.trim] for row in rows]
-        converters_here = self._converters.get(connection)
-        if converters_here is None:
-            converters_here = self._converters[connection] = self._converters_for(connection)
+        last_connection, converters_here = self._last
+        if last_connection() is not connection:
+            converters_here = self._converters.get(connection)
+            if converters_here is None:
+                converters_here = self._converters[connection] = self._converters_for(connection)
+            self._last = (weakref.ref(connection), converters_here)
         if converters_here:
             converted = []
             for row in rows:
@@ -403,7 +409,7 @@ class PreparedQuery:
                         value, kind = _plain(value)
                     given.append(value)
                     kinds.append(kind)
-            fixed = tuple(values[name] for name in self.fixed)
+            fixed = tuple(map(values.__getitem__, self.fixed))
         except KeyError as missing:
             raise TypeError(f"a value for {missing} is needed") from None
         if len(values) != len(self.parameters) + len(self.fixed):
