@@ -25,8 +25,9 @@ The function may also return `(sql, params)` written from querysets' own SQL (a 
 parts, each read through its own index); then `model` names the model whose database it reads,
 and the rows come back as the database driver gives them (tuples).
 
-Rows become instances the short way (every field handed to `Model.from_db`, DEFERRED for those
-not read, as the ORM itself does when a query reads every field). With `share_related`, a
+Rows become instances the short way: `Model.from_db` is handed every field, DEFERRED for those
+not read (what it would make itself, after searching the names for each field; a model with a
+from_db of its own gets the names as read). With `share_related`, a
 select_related object read by several rows is one instance (a listing's stories share a few
 sections): say so only where nothing changes those instances per row.
 
@@ -80,7 +81,9 @@ def _stand_in(kind: type, index: int, round_: int) -> Any:
         return datetime.date(1901, 1, 1) + datetime.timedelta(days=n)
     if kind is uuid.UUID:
         return uuid.UUID(int=n)
-    if kind in _SHAPES or kind in (list, tuple):
+    if kind in (list, tuple):
+        raise UnpreparableQuery("a list's values are scalars: a list inside a list cannot be a parameter")
+    if kind in _SHAPES:
         raise UnpreparableQuery(
             f"a {kind.__name__} cannot be a parameter (it changes the SQL's shape): pass it as a fixed value"
         )
