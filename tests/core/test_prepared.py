@@ -1,5 +1,5 @@
-"""A prepared query returns what its queryset returns, builds its SQL once, and refuses what it
-cannot run as compiled SQL."""
+"""A prepared query returns what its queryset returns, builds its SQL once per shape (fixed
+values, the length of each list), and refuses what it cannot run as compiled SQL."""
 
 import datetime
 import threading
@@ -127,7 +127,8 @@ def test_a_value_frozen_inside_the_query_is_refused():
 @pytest.mark.parametrize(
     "build, value",
     [
-        (lambda ids: Article.objects.filter(pk__in=ids), [1, 2]),
+        (lambda ids: Article.objects.filter(pk__in=ids), {1, 2}),
+        (lambda ids: Article.objects.filter(pk__in=ids), [1, None]),
         (lambda word: Article.objects.filter(headline__contains=word), "harbour"),
         (lambda pk: Article.objects.filter(pk=pk), None),
         (lambda flag: Author.objects.filter(is_guest=flag), True),
@@ -137,6 +138,98 @@ def test_values_that_change_the_sql_are_refused(build, value):
     name = next(iter(build.__code__.co_varnames))
     with pytest.raises(UnpreparableQuery):
         PreparedQuery(build).all(**{name: value})
+
+
+def test_a_list_is_compiled_once_per_length_and_runs_with_new_values():
+    world, sport = make_section("World"), make_section("Sport")
+    one, two = make_article("One", section=world), make_article("Two", section=sport)
+    built = []
+
+    def build(section_id, ids, limit):
+        built.append((section_id, len(ids), limit))
+        return Article.objects.filter(section_id=section_id, pk__in=ids).values_list("headline", flat=True)[
+            :limit
+        ]
+
+    query = PreparedQuery(build, fixed=["limit"], model=Article)
+    assert query.all(section_id=world.pk, ids=[one.pk, two.pk], limit=5) == ["One"]
+    assert query.all(section_id=sport.pk, ids=(two.pk, one.pk), limit=5) == ["Two"]
+    assert query.all(section_id=sport.pk, ids=[one.pk, one.pk], limit=5) == []
+    assert len(built) == 2 and len(query._compiled) == 1  # compiled (twice) once, run three times
+    assert query.all(section_id=sport.pk, ids=[two.pk], limit=5) == ["Two"]  # another length
+    assert len(query._compiled) == 2
+    with CaptureQueriesContext(connection) as queries:
+        assert query.all(section_id=sport.pk, ids=[], limit=5) == []  # matches nothing: no query
+    assert len(queries) == 0
+
+
+def test_a_list_may_hold_values_of_several_kinds():
+    story = make_article("Pier closed", publish_at=timezone.now() - datetime.timedelta(hours=1))
+    query = PreparedQuery(
+        lambda cursor: Article.objects.filter(publish_at__lte=cursor[0], pk__gte=cursor[1]).values_list(
+            "pk", flat=True
+        )
+    )
+    assert query.all(cursor=[timezone.now(), story.pk]) == [story.pk]
+    assert query.all(cursor=[timezone.now() - datetime.timedelta(hours=2), story.pk]) == []
+
+
+def test_a_build_may_return_sql_written_from_querysets():
+    world, sport = make_section("World"), make_section("Sport")
+    stories = [make_article(f"Story {n}", section=world if n % 2 else sport) for n in range(4)]
+
+    def newest_of_each(section_ids):
+        sqls, params = [], []
+        for n, section_id in enumerate(section_ids):
+            part = Article.objects.filter(section_id=section_id).order_by("-publish_at").values("pk")[:1]
+            sql, own = part.query.sql_with_params()
+            sqls.append(f"SELECT {n}, * FROM ({sql}) AS part{n}")
+            params.extend(own)
+        return " UNION ALL ".join(sqls), params
+
+    query = PreparedQuery(newest_of_each, model=Article)
+    assert sorted(query.all(section_ids=[world.pk, sport.pk])) == [(0, stories[1].pk), (1, stories[0].pk)]
+    assert query.all(section_ids=[sport.pk]) == [(0, stories[0].pk)]
+    with pytest.raises(UnpreparableQuery, match="model="):
+        PreparedQuery(newest_of_each).all(section_ids=[world.pk])
+
+
+def test_related_rows_are_one_instance_each_when_shared():
+    source = Source.objects.create(name="Harbour Gazette")
+    world = make_section("World")
+    for n in range(3):
+        make_article(f"Quay story {n}", section=world, source=source if n else None)
+
+    def stories(section_id):
+        return (
+            Article.objects.filter(section_id=section_id).select_related("section", "source").order_by("pk")
+        )
+
+    shared = PreparedQuery(stories, share_related=True).all(section_id=world.pk)
+    apart = PreparedQuery(stories).all(section_id=world.pk)
+    orm = list(stories(world.pk))
+    assert [(a.section.name, a.source and a.source.name) for a in shared] == [
+        (a.section.name, a.source and a.source.name) for a in orm
+    ]
+    assert shared[0].source is None and shared[1].source is shared[2].source
+    assert shared[0].section is shared[1].section is shared[2].section
+    assert apart[0].section is not apart[1].section  # as the ORM makes them, one per row
+    assert _fields(apart[1].source) == _fields(orm[1].source)
+
+
+def test_instances_read_with_some_fields_defer_the_same_as_the_orm():
+    story = make_article("Crane toppled", source=Source.objects.create(name="Dock Daily"))
+
+    def some_fields(pk):
+        return Article.objects.filter(pk=pk).select_related("source").only("headline", "source__name")
+
+    [prepared], [orm] = PreparedQuery(some_fields).all(pk=story.pk), list(some_fields(story.pk))
+    assert prepared.get_deferred_fields() == orm.get_deferred_fields() != set()
+    assert prepared.source.get_deferred_fields() == orm.source.get_deferred_fields() != set()
+    assert (prepared.pk, prepared.headline, prepared.source.name) == (orm.pk, orm.headline, "Dock Daily")
+    with CaptureQueriesContext(connection) as queries:
+        slug = prepared.slug  # a deferred field is read when asked, as the ORM does
+    assert len(queries) == 1 and slug == story.slug
 
 
 def test_prefetching_is_refused():

@@ -1,6 +1,6 @@
-"""The front page and listings read their stories with SQL compiled once (newsroom.listings):
-the same stories and fields as the ORM, a pinned lead in the same query as the rest, and the
-listing annotators see every field a teaser shows without a query of their own."""
+"""The front page and listings read their stories with SQL built once (newsroom.listings, on
+core.prepared): the same stories and fields as the ORM, a pinned lead in the same query as the
+rest, and the listing annotators see every field a teaser shows without a query of their own."""
 
 import datetime
 
@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from broadsheet.core import hooks
 from broadsheet.newsroom import listings, services, slots
-from broadsheet.newsroom.listings import CompiledQuery
 from broadsheet.newsroom.models import Article, Source
 from broadsheet.pagecache import fragments
 from tests.conftest import make_article, make_section
@@ -63,30 +62,22 @@ def test_stories_by_id_are_what_the_orm_reads(django_assert_num_queries):
     assert "body_html" not in found[stories[0].pk].__dict__  # no bodies in a listing
 
 
-def test_a_compiled_query_is_built_once_per_shape_and_runs_with_new_values():
+def test_the_front_page_ids_are_one_query_compiled_once_per_number_of_sections():
     world, sport = make_section("World"), make_section("Sport")
-    one, two = make_article("One", section=world), make_article("Two", section=sport)
-    built = []
-
-    def build(section_id, ids, *, limit):
-        built.append((section_id, len(ids), limit))
-        return Article.objects.filter(section_id=section_id, pk__in=ids).values_list("headline", flat=True)[
-            :limit
-        ]
-
-    query = CompiledQuery(build)
-    assert query(world.pk, [one.pk, two.pk], limit=5) == [("One",)]
-    assert query(sport.pk, [two.pk, one.pk], limit=5) == [("Two",)]
-    assert query(sport.pk, [one.pk, one.pk], limit=5) == []
-    assert len(built) == 1  # the same shape: compiled once, run three times
-    assert query(sport.pk, [two.pk], limit=5) == [("Two",)]  # another number of ids: another shape
-    assert len(built) == 2
-
-
-def test_a_value_that_does_not_reach_the_sql_unchanged_is_refused():
-    query = CompiledQuery(lambda text: Article.objects.filter(headline__contains=text))
-    with pytest.raises(ValueError, match="does not reach"):
-        query("harbour")
+    for n in range(3):
+        make_article(f"World story {n}", section=world), make_article(f"Sport story {n}", section=sport)
+    newest = Article.objects.published().order_by("-publish_at", "-id").values_list("pk", flat=True)
+    now = timezone.now()
+    with CaptureQueriesContext(connection) as ctx:
+        latest, pinned, blocks = listings.front_page_ids([world.pk, sport.pk], depth=2, now=now)
+        compiled = len(listings._FRONT_PAGE_IDS._compiled)
+        again = listings.front_page_ids([sport.pk, world.pk], depth=2, now=now)
+    assert len(ctx.captured_queries) == 2 and pinned is None
+    assert latest == list(newest[:2]) == again[0]
+    assert blocks == again[2] == {s.pk: list(newest.filter(section=s)[:2]) for s in (world, sport)}
+    assert len(listings._FRONT_PAGE_IDS._compiled) == compiled  # the same shape: compiled once
+    assert listings.front_page_ids([world.pk], depth=2, now=now)[2] == {world.pk: blocks[world.pk]}
+    assert len(listings._FRONT_PAGE_IDS._compiled) == compiled + 1  # one section fewer: its own SQL
 
 
 def test_a_pinned_lead_costs_no_query_of_its_own(client, settings, editor):

@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from broadsheet.newsroom.listings import CompiledQuery
+from broadsheet.core.prepared import PreparedQuery
 from broadsheet.newsroom.models import Article
 
 from .text import clean_comment_text, render_comment
@@ -272,13 +272,12 @@ class CommentTally(models.Model):
 
     @classmethod
     def counts_for(cls, article_ids):
-        """{article id: approved comments} (ids without comments left out); the SQL is compiled
-        once per number of ids, as every listing asks (newsroom.listings)."""
+        """{article id: approved comments} (ids without comments left out); the SQL is built
+        once per number of ids (core.prepared), as every listing asks."""
         article_ids = list(dict.fromkeys(article_ids))
-        return dict(_tallies(article_ids)) if article_ids else {}
+        return dict(TALLIES.all(ids=article_ids)) if article_ids else {}
 
 
-_tallies = CompiledQuery(
-    lambda ids: CommentTally.objects.filter(article_id__in=ids).values_list("article_id", "approved"),
-    model=CommentTally,
+TALLIES = PreparedQuery(
+    lambda ids: CommentTally.objects.filter(article_id__in=ids).values_list("article_id", "approved")
 )

@@ -7,8 +7,8 @@ from functools import cached_property
 
 from django.utils.html import escape
 
+from broadsheet.core.prepared import PreparedQuery
 from broadsheet.core.text import as_number
-from broadsheet.newsroom.listings import CompiledQuery
 
 from .models import Picture
 
@@ -57,10 +57,9 @@ class LeadPicture:
         return picture_html(self.picture, "", sizes=BIG_TEASER_SIZES)
 
 
-# Compiled once per number of names (newsroom.listings): every listing runs it.
-_pictures_by_file = CompiledQuery(
-    lambda names: Picture.objects.filter(file__in=names).only("file", "width", "height", "renditions"),
-    model=Picture,
+# Built once per number of names (core.prepared): every listing runs it.
+PICTURES_BY_FILE = PreparedQuery(
+    lambda names: Picture.objects.filter(file__in=names).only("file", "width", "height", "renditions")
 )
 
 
@@ -69,7 +68,7 @@ def add_lead_pictures(articles):
     `library_picture` (a LeadPicture; None otherwise), in one query."""
     images = [article.image.name if article.image else "" for article in articles]
     names = sorted({name for name in images if name})
-    found = {p.file.name: p for p in _pictures_by_file(names)} if names else {}
+    found = {p.file.name: p for p in PICTURES_BY_FILE.all(names=names)} if names else {}
     for article, name in zip(articles, images, strict=True):
         picture = found.get(name) if name else None
         article.library_picture = (

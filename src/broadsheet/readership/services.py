@@ -18,7 +18,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from broadsheet.core import antispam
-from broadsheet.newsroom.listings import CompiledQuery
+from broadsheet.core.prepared import PreparedQuery
 from broadsheet.newsroom.models import Article
 
 from . import conf
@@ -117,9 +117,12 @@ def _most_read_query(since, now, section_id=None, *, limit):
     )
 
 
-# Compiled once (a page runs it whenever "Most read" is rendered): everywhere, and in a section.
-_most_read = CompiledQuery(lambda since, now, *, limit: _most_read_query(since, now, limit=limit))
-_most_read_in = CompiledQuery(_most_read_query)
+# Built once (core.prepared; a page runs it whenever "Most read" is rendered): everywhere, and
+# in a section.
+MOST_READ = PreparedQuery(
+    lambda since, now, limit: _most_read_query(since, now, limit=limit), fixed=["limit"]
+)
+MOST_READ_IN_SECTION = PreparedQuery(_most_read_query, fixed=["limit"])
 _SHOWN = ["id", "headline", "slug"]
 
 
@@ -131,9 +134,9 @@ def most_read(*, hours=None, section=None, limit=5, now=None):
         minute=0, second=0, microsecond=0
     )
     if section is None:
-        rows = _most_read(since, now, limit=limit)
+        rows = MOST_READ.all(since=since, now=now, limit=limit)
     else:
-        rows = _most_read_in(since, now, section.pk, limit=limit)
+        rows = MOST_READ_IN_SECTION.all(since=since, now=now, section_id=section.pk, limit=limit)
     alias = router.db_for_read(Article)
     found = []
     for pk, headline, slug, total in rows:
