@@ -139,3 +139,16 @@ def smtp(settings):
         for name, value in _email_settings(server.url).items():
             setattr(settings, name, value)
         yield server.inbox
+
+
+@pytest.fixture
+def site_values(settings):
+    """Full renders with the site-wide values kept per worker (as in production), the fragment
+    cache off; the kept values are forgotten before and after."""
+    from broadsheet.pagecache import fragments
+
+    settings.BROADSHEET_FRAGMENTS = False
+    settings.BROADSHEET_SITE_VALUES = True
+    fragments.reset()
+    yield
+    fragments.reset()

@@ -10,20 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from broadsheet.comments.models import ModerationSettings
-from broadsheet.pagecache import fragments
 from broadsheet.sitesettings import services as look
 from tests.conftest import make_article, make_section
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def site_values(settings):
-    settings.BROADSHEET_FRAGMENTS = False
-    settings.BROADSHEET_SITE_VALUES = True
-    fragments.reset()
-    yield
-    fragments.reset()
 
 
 def story_page(client, story):

@@ -7,21 +7,11 @@ from django.test.utils import CaptureQueriesContext
 
 from broadsheet.newsroom import services as newsroom
 from broadsheet.newsroom.models import Source
-from broadsheet.pagecache import fragments
 from broadsheet.wire import entities, provenance
 from broadsheet.wire.models import Citation, Entity
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def site_values(settings):
-    settings.BROADSHEET_FRAGMENTS = False
-    settings.BROADSHEET_SITE_VALUES = True
-    fragments.reset()
-    yield
-    fragments.reset()
 
 
 @pytest.fixture
