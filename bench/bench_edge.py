@@ -36,6 +36,20 @@ sys.path.insert(0, str(ROOT / "src"))
 PORTS = range(*(int(x) for x in os.environ.get("BENCH_PORTS", "8700-8800").split("-")))
 TOUCHED = 20  # stories the churn comments on; the others are "untouched"
 
+
+def writer_env(data, purgers, **extra):
+    """The environment of a process that writes beside the readers (comments, publishes): it
+    purges `purgers`, posts without the flood pause, and sends no mail."""
+    return common.data_env(
+        data,
+        BROADSHEET_EDGE_PURGERS=purgers,
+        BROADSHEET_COMMENTS_FLOOD_SECONDS="0",
+        EMAIL_URL="dummy://",
+        LOG_LEVEL="ERROR",
+        **extra,
+    )
+
+
 STORIES = """
 from broadsheet.newsroom.models import Article
 for a in Article.objects.published().order_by("-publish_at")[:{count}]:
@@ -314,13 +328,7 @@ def publish_delay(data, stories, story_paths, tries):
             )
             out = subprocess.run(
                 [common.BROADSHEET, "shell", "-c", driver],
-                env=common.data_env(
-                    data,
-                    BROADSHEET_EDGE_PURGERS=purgers,
-                    BROADSHEET_COMMENTS_FLOOD_SECONDS="0",
-                    EMAIL_URL="dummy://",
-                    LOG_LEVEL="ERROR",
-                ),
+                env=writer_env(data, purgers),
                 cwd=ROOT,
                 capture_output=True,
                 text=True,
@@ -441,14 +449,7 @@ def churn(data, stories, story_paths, duration, churn_seconds, have_varnish):
                             run=f"{label.split()[0].lower()}{int(time.time())}",
                         ),
                     ],
-                    env=common.data_env(
-                        data,
-                        BROADSHEET_EDGE_PURGERS=purgers,
-                        BROADSHEET_COMMENTS_FLOOD_SECONDS="0",
-                        EMAIL_URL="dummy://",
-                        LOG_LEVEL="ERROR",
-                        **extra,
-                    ),
+                    env=writer_env(data, purgers, **extra),
                     cwd=ROOT,
                     stdout=subprocess.PIPE,
                     text=True,
