@@ -16,7 +16,7 @@ from django.utils.cache import patch_cache_control
 
 from broadsheet.core import surrogates
 from broadsheet.pagecache.base import FOREVER
-from broadsheet.pagecache.middleware import STORE_DOWN
+from broadsheet.pagecache.middleware import COUNTER, STORE_DOWN
 
 from . import conf
 
@@ -97,9 +97,12 @@ class SharedCacheHeaders:
 
 
 def purge_counter(request):
-    """The built-in store's purge counter as a render begins (None when the store is down)."""
+    """The built-in store's purge counter as a render begins (None when the store is down): the
+    one the page cache read before this render, or read now."""
     if request.META.get(STORE_DOWN):
         return None
+    if COUNTER in request.META:
+        return request.META[COUNTER]
     from broadsheet.pagecache import get_store
 
     try:

@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 # refused connection per second, not a timeout per request).
 RETRY_AFTER = 1.0
 STORE_DOWN = "broadsheet.pagecache.store_down"
+# The store's purge counter as read before this request's render (the edge headers compare it).
+COUNTER = "broadsheet.pagecache.counter"
 # How long a request waits for another worker's render of the same page before rendering itself.
 RENDER_WAIT = 5.0
 
@@ -131,6 +133,7 @@ class PageCache:
             found = self.wait_for_render(key, store)
             if found is not None:
                 return self.serve(found, "HIT", environ, start_response, secret)
+        environ[COUNTER] = generation
         try:
             return self.render_and_store(environ, start_response, key, generation, now)
         finally:
