@@ -219,7 +219,7 @@ else:
     # A file cache is shared by every worker process of one machine without another service.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "broadsheet.core.cache.FileCache",
             "LOCATION": str(DATA_DIR / "cache"),
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 300,
