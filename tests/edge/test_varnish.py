@@ -145,6 +145,23 @@ def test_stale_pages_are_served_while_the_app_is_down(tmp_path, settings):
         assert stale[2] == fresh[2]
 
 
+def test_a_purged_page_is_served_stale_when_the_app_fails(site):
+    story = published("Bridge repairs start on Monday")
+    url = story.get_absolute_url()
+    fresh = site.get(url)
+    assert fresh[0] == 200 and cache_of(site.get(url)) == "HIT"
+    assert site.purge(f"story-{story.pk}")[0] == 200
+    site.stop_origin()
+
+    # At once, before the health probe has noticed: the fetch fails and the purged copy is served.
+    failed_fetch = site.get(url)
+    assert failed_fetch[0] == 200 and failed_fetch[2] == fresh[2]
+    # And once the probe has marked the app down.
+    time.sleep(4)
+    down = site.get(url)
+    assert down[0] == 200 and down[2] == fresh[2]
+
+
 def test_a_scheduled_story_is_on_home_for_every_reader_from_its_time(site):
     published("Harbour reopens after the storm")
     due = timezone.now() + datetime.timedelta(seconds=3)

@@ -2,15 +2,16 @@
 #
 # - Pages Broadsheet marks `Cache-Control: public` are kept for their s-maxage and purged by
 #   surrogate key: the app sends `PURGE /` with the keys in an `xkey-purge` header after each
-#   change (BROADSHEET_EDGE_PURGERS). Anything else (a page that sets a cookie, a form, a
-#   signed-in editor's page) is never kept.
+#   change (BROADSHEET_EDGE_PURGERS). A purged page is kept as a stale copy (a soft purge) for
+#   when the app fails. Anything else (a page that sets a cookie, a form, a signed-in editor's
+#   page) is never kept.
 # - Readers' cookies never reach a cached page; signed-in editors and readers pinned to the
 #   primary database pass straight to the app.
-# - When the app is down (health probe), stale pages are served for up to a day
-#   (stale-if-error); while it is up, for 30 s while a fresh copy is fetched, except a page
-#   past the time of the scheduled story it was kept for (X-Broadsheet-Until): that one is
-#   fetched again while its readers wait.
-# - Requests for the same missing page wait for one fetch (Varnish's request collapsing).
+# - While the app is up, a purged or expired page is fetched again and its readers wait for that
+#   one fetch (Varnish's request collapsing): nobody is handed the page from before a change,
+#   nor from before the time of the scheduled story it was kept for (X-Broadsheet-Until).
+# - When the app is down (health probe) or answers an error, the stale copy is served for up to
+#   a day (stale-if-error) instead.
 #
 # `broadsheet varnish` fills in the @...@ values and runs varnishd with this file.
 vcl 4.1;
@@ -24,13 +25,14 @@ backend origin {
     .connect_timeout = 1s;
     .first_byte_timeout = 30s;
     .between_bytes_timeout = 10s;
+    # Down after 3 of 5 probes fail: a busy app answering slowly is not a stopped one.
     .probe = {
         .url = "/healthz";
         .interval = 1s;
-        .timeout = 1s;
-        .window = 3;
-        .threshold = 2;
-        .initial = 2;
+        .timeout = 2s;
+        .window = 5;
+        .threshold = 3;
+        .initial = 3;
     }
 }
 
@@ -40,7 +42,7 @@ acl purgers {
 
 sub vcl_recv {
     if (req.restarts == 0) {
-        unset req.http.X-Broadsheet-Fresh;  # set below only, by vcl_hit
+        unset req.http.X-Broadsheet-Stale;  # set below only, by vcl_deliver
     }
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
@@ -49,7 +51,7 @@ sub vcl_recv {
         if (!req.http.xkey-purge) {
             return (synth(400, "Name the keys to purge in an xkey-purge header"));
         }
-        set req.http.n-gone = xkey.purge(req.http.xkey-purge);
+        set req.http.n-gone = xkey.softpurge(req.http.xkey-purge);
         return (synth(200, "Purged " + req.http.n-gone));
     }
     # A Host the site does not serve is refused before anything is looked up or kept.
@@ -74,26 +76,26 @@ sub vcl_recv {
         return (pass);
     }
     unset req.http.Cookie;
-    # Stale copies: briefly while the app is up (one fetch refreshes them), long while it is down.
-    if (std.healthy(req.backend_hint)) {
-        set req.grace = 30s;
-        if (req.http.X-Broadsheet-Fresh) {
-            set req.grace = 0s;
-        }
+    # Stale copies only while the app is down or has just failed this request (vcl_deliver).
+    if (std.healthy(req.backend_hint) && !req.http.X-Broadsheet-Stale) {
+        set req.grace = 0s;
+    } else {
+        set req.grace = 24h;  # (a restart keeps what the first pass set)
     }
     return (hash);
 }
 
-sub vcl_hit {
-    # A page kept until a scheduled story's time is past it: the readers wait for the page
-    # with the story (one fetch for all of them) rather than being handed the one without.
-    if (obj.ttl <= 0s && obj.http.X-Broadsheet-Until && req.restarts == 0 && std.healthy(req.backend_hint)) {
-        set req.http.X-Broadsheet-Fresh = "1";
-        return (restart);
-    }
-}
-
 sub vcl_backend_response {
+    # An error from the app: dropped, so that the stale copy stays and is served (vcl_synth);
+    # on the retry, when there was none, the app's own error page goes out, not kept.
+    if (beresp.status >= 500) {
+        if (bereq.is_bgfetch || !bereq.http.X-Broadsheet-Stale) {
+            return (abandon);
+        }
+        set beresp.uncacheable = true;
+        set beresp.ttl = 0s;
+        return (deliver);
+    }
     if (beresp.http.Cache-Control !~ "(^|[ ,])public([ ,]|$)" || beresp.http.Set-Cookie) {
         set beresp.uncacheable = true;
         set beresp.ttl = 120s;
@@ -109,6 +111,20 @@ sub vcl_backend_response {
     }
     set beresp.grace = 24h;
     return (deliver);
+}
+
+sub vcl_backend_error {
+    if (bereq.is_bgfetch || !bereq.http.X-Broadsheet-Stale) {
+        return (abandon);
+    }
+}
+
+sub vcl_synth {
+    # The app failed this page (vcl_backend_*): once more, taking a stale copy if one is kept.
+    if (resp.status == 503 && req.restarts == 0 && (req.method == "GET" || req.method == "HEAD")) {
+        set req.http.X-Broadsheet-Stale = "1";
+        return (restart);
+    }
 }
 
 sub vcl_deliver {
