@@ -113,7 +113,7 @@ class FileCache(FileBasedCache):
     processes write meanwhile."""
 
     # Per process and folder, shared by every thread's instance: (room, writes since counted)
-    # and the thread counting it now.
+    # and the process counting it now.
     _room = {}
     _counting = {}
     _room_lock = threading.Lock()
@@ -126,20 +126,22 @@ class FileCache(FileBasedCache):
             self._room[self._dir] = (room, writes)
             if writes <= room // 8:
                 return
-            counting = self._counting.get(self._dir)
-            if counting is not None and counting.is_alive():  # (a thread from before a fork is not)
+            if self._counting.get(self._dir) == os.getpid():  # (a count from before a fork is not)
                 return
-            if not self.count_in_background:
-                self._counting.pop(self._dir, None)
-            else:
-                counting = threading.Thread(target=self._count_and_cull, name="file-cache-cull", daemon=True)
-                self._counting[self._dir] = counting
+            self._counting[self._dir] = os.getpid()
         if self.count_in_background:
-            counting.start()
+            threading.Thread(target=self._count_and_cull, name="file-cache-cull", daemon=True).start()
         else:
             self._count_and_cull()
 
     def _count_and_cull(self):
+        try:
+            self._count_and_cull_now()
+        finally:
+            with self._room_lock:
+                self._counting.pop(self._dir, None)
+
+    def _count_and_cull_now(self):
         try:
             entries = self._entry_names()
             if len(entries) >= self._max_entries:
