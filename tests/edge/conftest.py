@@ -109,13 +109,18 @@ class Site:
             self.app.stop()
 
 
-@contextmanager
-def running_site(data_dir, **env):
+def need_varnish():
+    """Skip the test without Varnish and xkey, or fail it where CI requires them."""
     if varnish.find_varnishd() is None:
         message = "Varnish with the xkey module is not installed (apt-get install varnish varnish-modules)"
         if os.environ.get("BROADSHEET_REQUIRE_VARNISH") == "1":
             pytest.fail(message)
         pytest.skip(message)
+
+
+@contextmanager
+def running_site(data_dir, **env):
+    need_varnish()
     site = Site(data_dir, **env)
     try:
         yield site.start()

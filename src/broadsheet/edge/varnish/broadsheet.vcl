@@ -86,10 +86,11 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
-    # An error from the app: dropped, so that the stale copy stays and is served (vcl_synth);
-    # on the retry, when there was none, the app's own error page goes out, not kept.
+    # An error from the app for a page that may be kept: dropped, so that the stale copy stays
+    # and is served (vcl_synth); on the retry, when there was none, the app's own error page goes
+    # out, not kept. A passed request (a form, an editor) gets the app's answer at once.
     if (beresp.status >= 500) {
-        if (bereq.is_bgfetch || !bereq.http.X-Broadsheet-Stale) {
+        if (bereq.is_bgfetch || (!bereq.uncacheable && !bereq.http.X-Broadsheet-Stale)) {
             return (abandon);
         }
         set beresp.uncacheable = true;
@@ -114,7 +115,7 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
-    if (bereq.is_bgfetch || !bereq.http.X-Broadsheet-Stale) {
+    if (bereq.is_bgfetch || (!bereq.uncacheable && !bereq.http.X-Broadsheet-Stale)) {
         return (abandon);
     }
 }
