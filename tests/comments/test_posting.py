@@ -525,3 +525,70 @@ def test_a_long_discussion_counts_every_approved_comment_from_the_tally(client):
     assert "6 replies to" in html
     assert "Page 1 of 2" in html
     assert "Page 2 of 2" in client.get(article.get_absolute_url() + "?cpage=2").content.decode()
+
+
+def test_a_discussion_of_a_few_pages_is_read_whole_and_paged_as_the_database_would(client, monkeypatch):
+    """Up to READ_AT_ONCE pages of approved comments are read in one query and paged in
+    Python; longer ones are paged by the database. Both give the same threads on every page,
+    oldest or newest first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from broadsheet.comments import services
+
+    article = make_article()
+    for n in range(7):
+        root = make_comment(article, body=f"Thread {n} opens here.")
+        if n % 2:
+            make_comment(article, parent=make_comment(article, parent=root, body=f"Reply to {n}."))
+    make_comment(article, status="pending", body="Held, never shown.")
+    make_comment(article, status="spam", body="Spam, never shown.")
+
+    def pages(newest_first):
+        rules = save_rules(per_page=4, newest_first=newest_first)
+        shown = []
+        for number in (1, 2, 3, "x"):
+            page, count = services.story_discussion(article, page_number=number, rules=rules)
+            shown.append(
+                (
+                    count,
+                    page.number,
+                    [(c.pk, [(r.pk, [g.pk for g in r.children]) for r in c.children]) for c in page],
+                )
+            )
+        return shown
+
+    for newest_first in (False, True):
+        with CaptureQueriesContext(connection) as whole:
+            read_whole = pages(newest_first)
+        monkeypatch.setattr(services, "READ_AT_ONCE", 0)
+        paged_by_database = pages(newest_first)
+        monkeypatch.undo()
+        assert read_whole == paged_by_database
+        # 13 approved comments, 7 threads, 4 a page: page 3 and "x" are the last and the first.
+        assert [(count, number, len(threads)) for count, number, threads in read_whole] == [
+            (13, 1, 4),
+            (13, 2, 3),
+            (13, 2, 3),
+            (13, 1, 4),
+        ]
+        comment_queries = [q for q in whole.captured_queries if '"comments_comment"' in q["sql"]]
+        assert len(comment_queries) == 2 * 4  # a page's worth with the tally, then all of them
+
+
+def test_the_thread_under_a_story_reads_no_private_field(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    save_rules(per_page=2)
+    article = make_article()
+    for _ in range(4):
+        make_comment(article, parent=make_comment(article))
+    client.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        client.get(article.get_absolute_url())
+    comment_sql = [q["sql"] for q in queries if '"comments_comment"' in q["sql"]]
+    assert comment_sql
+    assert not any(
+        field in sql for sql in comment_sql for field in ("author_email", "ip_address", "user_agent")
+    )

@@ -18,7 +18,14 @@ from broadsheet.core.text import as_number
 from broadsheet.newsroom.models import Article
 
 from . import moderation, notifications, spam
-from .models import Comment, CommentTally, ModerationSettings, body_fingerprint, normalise_email
+from .models import (
+    Comment,
+    CommentTally,
+    ModerationSettings,
+    ThreadComment,
+    body_fingerprint,
+    normalise_email,
+)
 from .signals import comments_changed
 
 if TYPE_CHECKING:
@@ -73,49 +80,47 @@ def discussion(
     mine_ids: Iterable[int] = (),
     rules: ModerationSettings | None = None,
     approved: int | None = None,
-    read: list[Comment] | None = None,
+    read: list[ThreadComment] | None = None,
 ) -> Page:
-    """One page of threads: top-level comments with their replies nested as `.children`.
+    """One page of threads: top-level comments (ThreadComment rows) with their replies nested
+    as `.children`.
 
     The reader's own pending comments (ids from their signed cookie) are included, marked
-    `.awaiting`. Three queries: the count, the page of top-level comments, their replies.
-    `approved`, the story's approved comments as its tally says, saves the count when they
-    all fit on one page, and every query when there are none (most stories); `read`, those
-    approved comments already read (oldest first), saves that query too.
+    `.awaiting`. `read`, the story's approved comments already read (oldest first), or
+    `approved`, their number as the story's tally says: a discussion of up to READ_AT_ONCE
+    pages is read in one query and paged here; a longer one, or one with the reader's own
+    pending comments, in three (the count, the page of top-level comments, their replies).
     """
     rules = rules or ModerationSettings.load()
     per_page = max(rules.per_page, 1)
-    shown = _visible(mine_ids)
-    if approved is not None and not mine_ids and approved <= per_page:
-        # Top-level comments are some of the approved ones: one page holds them all, so the
-        # story's approved comments are read at once (one query) and split here.
-        if read is not None:
-            every = read
-        else:
-            every = STORY_APPROVED.all(article_id=article.pk) if approved else []
-        roots_found = [c for c in every if c.parent_id is None]
+    if read is None and not mine_ids and approved is not None and approved <= READ_AT_ONCE * per_page:
+        read = [ThreadComment(row) for row in STORY_APPROVED.all(article_id=article.pk)] if approved else []
+    if read is not None and not mine_ids:
+        roots = [c for c in read if c.parent_id is None]
         if rules.newest_first:
-            roots_found.reverse()
-        page = Paginator(roots_found[:per_page], per_page).get_page(1)
-        top = list(page.object_list)
-        top_ids = {c.pk for c in top}
-        replies = [c for c in every if c.parent_id is not None and c.thread_id in top_ids]
-    else:
-        roots = (
-            Comment.objects.filter(article=article, parent__isnull=True)
-            .filter(shown)
-            .defer(*PRIVATE_FIELDS)
-            .order_by(*_root_order(rules))
-        )
+            roots.reverse()
         page = Paginator(roots, per_page).get_page(page_number)
         top = list(page.object_list)
+        top_ids = {c.pk for c in top}
+        replies = [c for c in read if c.parent_id is not None and c.thread_id in top_ids]
+    else:
+        shown = _visible(mine_ids)
+        rows = (
+            Comment.objects.filter(article=article, parent__isnull=True)
+            .filter(shown)
+            .order_by(*_root_order(rules))
+            .values_list(*ThreadComment.FIELDS)
+        )
+        page = Paginator(rows, per_page).get_page(page_number)
+        top = [ThreadComment(row) for row in page.object_list]
         replies = (
-            list(
-                Comment.objects.filter(thread_id__in=[c.pk for c in top])
+            [
+                ThreadComment(row)
+                for row in Comment.objects.filter(thread_id__in=[c.pk for c in top])
                 .filter(shown)
-                .defer(*PRIVATE_FIELDS)
                 .order_by("created_at", "id")
-            )
+                .values_list(*ThreadComment.FIELDS)
+            ]
             if top
             else []
         )
@@ -154,8 +159,9 @@ def story_discussion(
     per_page = max(rules.per_page, 1)
     first = FIRST_APPROVED.all(article_id=article.pk, limit=per_page + 1)
     if len(first) <= per_page:
-        return discussion(article, rules=rules, approved=len(first), read=first), len(first)
-    count = first[0].story_tally or 0
+        read = [ThreadComment(row[:-1]) for row in first]
+        return discussion(article, rules=rules, read=read), len(read)
+    count = first[0][-1] or 0
     return discussion(article, page_number=page_number, rules=rules, approved=count), count
 
 
@@ -171,13 +177,13 @@ FIRST_APPROVED = PreparedQuery(
     lambda article_id, limit: (
         Comment.objects.approved()
         .filter(article_id=article_id)
-        .defer(*PRIVATE_FIELDS)
         .annotate(
             story_tally=Subquery(
                 CommentTally.objects.filter(article_id=OuterRef("article_id")).values("approved")[:1]
             )
         )
-        .order_by("created_at", "id")[:limit]
+        .order_by("created_at", "id")
+        .values_list(*ThreadComment.FIELDS, "story_tally")[:limit]
     ),
     fixed=["limit"],
 )
@@ -185,10 +191,12 @@ STORY_APPROVED = PreparedQuery(
     lambda article_id: (
         Comment.objects.approved()
         .filter(article_id=article_id)
-        .defer(*PRIVATE_FIELDS)
         .order_by("created_at", "id")
+        .values_list(*ThreadComment.FIELDS)
     )
 )
+# A discussion of up to this many pages is read whole (one query) and paged in Python.
+READ_AT_ONCE = 4
 
 
 def page_of(comment: Comment, rules: ModerationSettings | None = None) -> int:
