@@ -26,17 +26,19 @@ def comment_tree(threads, article, page_number, closed_reason=""):
     permalink = reverse("comments:permalink", args=[999_999_999]).replace("999999999", "%d")
     story_url = escape(article.get_absolute_url())
     page = f"cpage={int(page_number)}&amp;" if int(page_number) > 1 else ""
+    # Looked up once per thread, not once per comment: the time zone and the month names (lazy
+    # translations, each a lookup of the active language).
+    zone = timezone.get_current_timezone()
+    months = {number: str(month) for number, month in MONTHS.items()}
     out = []
 
     def write(comment):
         pk, name = int(comment.pk), escape(comment.author_name)
         editor = comment.by_editor
-        when = (
-            timezone.localtime(comment.created_at)
-            if timezone.is_aware(comment.created_at)
-            else comment.created_at
-        )
-        shown = f"{when.day} {MONTHS[when.month]} {when.year:04d} at {when:%H:%M}"
+        when = comment.created_at
+        if when.utcoffset() is not None:
+            when = when.astimezone(zone)
+        shown = f"{when.day} {months[when.month]} {when.year:04d} at {when:%H:%M}"
         author = (
             f'<a href="{escape(comment.author_url)}" rel="nofollow ugc external noopener">{name}</a>'
             if comment.author_url
