@@ -195,6 +195,10 @@ class ThreadComment:
         "created_at", "user_id",
     )  # fmt: skip
     __slots__ = (*FIELDS[1:], "pk", "children", "awaiting", "can_reply")
+    # Set by services.discussion(), as on Comment.
+    children: list["ThreadComment"]
+    awaiting: bool
+    can_reply: bool
 
     def __init__(self, row):
         (
