@@ -22,6 +22,18 @@ def test_second_visit_is_served_from_cache(reader):
     assert "Lighthouse keeper retires" in second.text
 
 
+def test_an_answer_from_the_cache_says_how_old_it_is(reader):
+    make_article("Harbour crane lifts its last container")
+    first = reader.get("/")
+    assert first.cache == "MISS" and "age" not in first.headers
+    assert int(reader.get("/").headers["age"]) <= 1
+    time.sleep(2.1)
+    later = reader.get("/")
+    assert later.cache == "HIT" and 2 <= int(later.headers["age"]) <= 4
+    not_modified = reader.get("/", if_none_match=first.headers["etag"])
+    assert not_modified.status_code == 304 and int(not_modified.headers["age"]) >= 2
+
+
 def test_each_page_has_its_own_entry(reader):
     story = make_article("Ferry timetable changes for the summer")
     reader.get("/")

@@ -315,6 +315,8 @@ class PageCache:
             headers, body = page.answer(label, accepts_gzip=wants_gzip)
         if extra:
             headers.extend(extra)
+        if label == "HIT":
+            headers.append(("Age", age_of(page)))
         start_response(page.status, headers)
         if environ.get("REQUEST_METHOD") == "HEAD":
             return [b""]
@@ -339,8 +341,16 @@ class PageCache:
     def answer_not_modified(self, page, etag, label, start_response):
         headers = [(n, v) for n, v in page.headers if n.lower() in _NOT_MODIFIED_HEADERS]
         headers += [("ETag", etag), ("X-Cache", label)]
+        if label == "HIT":
+            headers.append(("Age", age_of(page)))
         start_response("304 Not Modified", headers)
         return [b""]
+
+
+def age_of(page):
+    """Seconds since `page` was rendered (RFC 9111's Age, which a cache sends with a stored answer):
+    a shared cache in front counts its s-maxage from then, not from when it asked."""
+    return str(max(0, int(time.time() - page.last_modified)))
 
 
 def surrogate_keys(headers):
