@@ -43,7 +43,41 @@ def body_fingerprint(body):
     return hashlib.sha256(words.encode("utf-8", "replace")).hexdigest()
 
 
-class Comment(models.Model):
+class ShownComment:
+    """What a comment shows of its author, for a Comment and for a ThreadComment alike."""
+
+    __slots__ = ()
+    author_name: str
+    user_id: int | None
+
+    @property
+    def avatar_initials(self):
+        return avatar_initials(self.author_name)
+
+    @property
+    def avatar_colour(self):
+        return avatar_colour(self.author_name)
+
+    @property
+    def by_editor(self):
+        return self.user_id is not None
+
+
+def avatar_initials(name):
+    words = [w for w in name.split() if w[:1].isalnum()]
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()
+
+
+def avatar_colour(name):
+    """One of eight colours, from a hash of the name: drawn here, fetched from nowhere."""
+    digest = hashlib.blake2s(name.encode("utf-8", "replace"), digest_size=2).digest()
+    return digest[0] % 8
+
+
+class Comment(ShownComment, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Awaiting moderation"
         APPROVED = "approved", "Approved"
@@ -158,34 +192,8 @@ class Comment(models.Model):
     def get_absolute_url(self):
         return reverse("comments:permalink", args=[self.pk])
 
-    @property
-    def avatar_initials(self):
-        return avatar_initials(self.author_name)
 
-    @property
-    def avatar_colour(self):
-        return avatar_colour(self.author_name)
-
-    @property
-    def by_editor(self):
-        return self.user_id is not None
-
-
-def avatar_initials(name):
-    words = [w for w in name.split() if w[:1].isalnum()]
-    if not words:
-        return "?"
-    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
-    return letters.upper()
-
-
-def avatar_colour(name):
-    """One of eight colours, from a hash of the name: drawn here, fetched from nowhere."""
-    digest = hashlib.blake2s(name.encode("utf-8", "replace"), digest_size=2).digest()
-    return digest[0] % 8
-
-
-class ThreadComment:
+class ThreadComment(ShownComment):
     """A comment as the discussion under a story shows it, read as a row of THREAD_FIELDS rather
     than as a model instance: a long discussion's page built some 120 instances per request, a
     third of its render. Carries what the thread writes (comments/templatetags/comment_tree.py)."""
@@ -205,18 +213,6 @@ class ThreadComment:
             self.pk, self.parent_id, self.thread_id, self.depth, self.status, self.author_name,
             self.author_url, self.body_html, self.created_at, self.user_id,
         ) = row  # fmt: skip
-
-    @property
-    def avatar_initials(self):
-        return avatar_initials(self.author_name)
-
-    @property
-    def avatar_colour(self):
-        return avatar_colour(self.author_name)
-
-    @property
-    def by_editor(self):
-        return self.user_id is not None
 
 
 class ModerationSettings(models.Model):
