@@ -15,5 +15,6 @@ urlpatterns = [
     path("sources", views.sources, name="sources"),
     path("authors", views.authors, name="authors"),
     path("export/articles.jsonl", views.export_articles, name="export-articles"),
-    re_path(r"^(?P<path>.*)$", views.not_found),
+    # Anything else under /api/, a newline in the path included ("." stops at one): a JSON 404.
+    re_path(r"^(?P<path>[\s\S]*)$", views.not_found),
 ]
