@@ -146,7 +146,7 @@ class Comment(ShownComment, models.Model):
             ),
         ]
 
-    # Set by services.discussion() on the comments it shows, for the thread template.
+    # Set on the comments a page shows (services.story_discussion, views.held), for the thread.
     children: list["Comment"]
     awaiting: bool
     can_reply: bool
@@ -199,19 +199,19 @@ class ThreadComment(ShownComment):
     third of its render. Carries what the thread writes (comments/templatetags/comment_tree.py)."""
 
     FIELDS = (
-        "id", "parent_id", "thread_id", "depth", "status", "author_name", "author_url", "body_html",
+        "id", "parent_id", "thread_id", "depth", "author_name", "author_url", "body_html",
         "created_at", "user_id",
     )  # fmt: skip
-    __slots__ = (*FIELDS[1:], "pk", "children", "awaiting", "can_reply")
-    # Set by services.discussion(), as on Comment.
+    __slots__ = (*FIELDS[1:], "pk", "children", "can_reply")
+    awaiting = False  # only approved comments are read (a reader's own held one comes apart)
+    # Set by services.story_discussion(), as on Comment.
     children: list["ThreadComment"]
-    awaiting: bool
     can_reply: bool
 
     def __init__(self, row):
         (
-            self.pk, self.parent_id, self.thread_id, self.depth, self.status, self.author_name,
-            self.author_url, self.body_html, self.created_at, self.user_id,
+            self.pk, self.parent_id, self.thread_id, self.depth, self.author_name, self.author_url,
+            self.body_html, self.created_at, self.user_id,
         ) = row  # fmt: skip
 
 

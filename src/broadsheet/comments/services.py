@@ -62,40 +62,18 @@ def annotate_comment_counts(articles: list[Article]) -> list[Article]:
     return articles
 
 
-def _visible(mine_ids: Iterable[int]) -> Q:
-    shown = Q(status=Comment.Status.APPROVED)
-    if mine_ids:
-        shown |= Q(pk__in=list(mine_ids), status=Comment.Status.PENDING)
-    return shown
-
-
 def _root_order(rules: ModerationSettings) -> list[str]:
     return ["-created_at", "-id"] if rules.newest_first else ["created_at", "id"]
 
 
-def discussion(
-    article: Article,
-    *,
-    page_number: int | str = 1,
-    mine_ids: Iterable[int] = (),
-    rules: ModerationSettings | None = None,
-    approved: int | None = None,
-    read: list[ThreadComment] | None = None,
+def _threads(
+    article: Article, page_number: int | str, rules: ModerationSettings, read: list[ThreadComment] | None
 ) -> Page:
-    """One page of threads: top-level comments (ThreadComment rows) with their replies nested
-    as `.children`.
-
-    The reader's own pending comments (ids from their signed cookie) are included, marked
-    `.awaiting`. `read`, the story's approved comments already read (oldest first), or
-    `approved`, their number as the story's tally says: a discussion of up to READ_AT_ONCE
-    pages is read in one query and paged here; a longer one, or one with the reader's own
-    pending comments, in three (the count, the page of top-level comments, their replies).
-    """
-    rules = rules or ModerationSettings.load()
+    """One page of threads: top-level approved comments with their replies nested as
+    `.children`; paged here from `read` (the story's approved comments, oldest first) when
+    given, else by the database (the count, the page of top-level comments, their replies)."""
     per_page = max(rules.per_page, 1)
-    if read is None and not mine_ids and approved is not None and approved <= READ_AT_ONCE * per_page:
-        read = [ThreadComment(row) for row in STORY_APPROVED.all(article_id=article.pk)] if approved else []
-    if read is not None and not mine_ids:
+    if read is not None:
         roots = [c for c in read if c.parent_id is None]
         if rules.newest_first:
             roots.reverse()
@@ -104,10 +82,9 @@ def discussion(
         top_ids = {c.pk for c in top}
         replies = [c for c in read if c.parent_id is not None and c.thread_id in top_ids]
     else:
-        shown = _visible(mine_ids)
         rows = (
-            Comment.objects.filter(article=article, parent__isnull=True)
-            .filter(shown)
+            Comment.objects.approved()
+            .filter(article=article, parent__isnull=True)
             .order_by(*_root_order(rules))
             .values_list(*ThreadComment.FIELDS)
         )
@@ -116,8 +93,8 @@ def discussion(
         replies = (
             [
                 ThreadComment(row)
-                for row in Comment.objects.filter(thread_id__in=[c.pk for c in top])
-                .filter(shown)
+                for row in Comment.objects.approved()
+                .filter(thread_id__in=[c.pk for c in top])
                 .order_by("created_at", "id")
                 .values_list(*ThreadComment.FIELDS)
             ]
@@ -127,8 +104,7 @@ def discussion(
     by_id = {c.pk: c for c in top}
     for comment in [*top, *replies]:
         comment.children = []
-        comment.awaiting = comment.status == Comment.Status.PENDING
-        comment.can_reply = comment.status == Comment.Status.APPROVED and comment.depth < rules.max_depth
+        comment.can_reply = comment.depth < rules.max_depth
     for reply in replies:
         by_id[reply.pk] = reply
     for reply in replies:
@@ -154,25 +130,23 @@ def story_discussion(
     """The page of threads under a story for readers and its approved comments' count.
 
     Most stories have no more approved comments than one page shows: those are read at once
-    with the story's tally beside each (one query, at most a page and one more row) and shown
-    on one page; a longer discussion pages its threads (three more queries)."""
+    with the story's tally beside each (one query, at most a page and one more row). A
+    discussion of up to READ_AT_ONCE pages is read whole by one more query and paged here; a
+    longer one is paged by the database (three more)."""
     per_page = max(rules.per_page, 1)
     first = FIRST_APPROVED.all(article_id=article.pk, limit=per_page + 1)
     if len(first) <= per_page:
-        read = [ThreadComment(row[:-1]) for row in first]
-        return discussion(article, rules=rules, read=read), len(read)
-    count = first[0][-1] or 0
-    return discussion(article, page_number=page_number, rules=rules, approved=count), count
-
-
-def approved_count(article: Article) -> int:
-    return TALLY.first(article_id=article.pk) or 0
+        read: list[ThreadComment] | None = [ThreadComment(row[:-1]) for row in first]
+        count = len(first)
+    else:
+        count = first[0][-1] or 0
+        read = None
+        if count <= READ_AT_ONCE * per_page:
+            read = [ThreadComment(row) for row in STORY_APPROVED.all(article_id=article.pk)]
+    return _threads(article, page_number, rules, read), count
 
 
 # Read under every story: their SQL is built once (core.prepared).
-TALLY = PreparedQuery(
-    lambda article_id: CommentTally.objects.filter(article_id=article_id).values_list("approved", flat=True)
-)
 FIRST_APPROVED = PreparedQuery(
     lambda article_id, limit: (
         Comment.objects.approved()
