@@ -110,9 +110,7 @@ def test_a_cull_frequency_of_zero_empties_the_full_cache(folder):
 
 
 def test_the_site_uses_it_without_redis(settings):
-    from django.conf import settings as live
-
-    backend = live.CACHES["default"]["BACKEND"]
+    backend = settings.CACHES["default"]["BACKEND"]
     if "Redis" in backend:
         pytest.skip("this run uses Redis")
     assert backend == "broadsheet.core.cache.FileCache"

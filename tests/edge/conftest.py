@@ -78,15 +78,8 @@ class Site:
             stdout=open(self.data_dir / "varnish.log", "wb"),
             stderr=open(self.data_dir / "varnish.err", "wb"),
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if fetch(self.port, "/healthz")[0] == 200:
-                    return self
-            except urllib.error.URLError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("Varnish did not answer")
+        wait_for_varnish(self.port)
+        return self
 
     @property
     def purge_url(self):
@@ -107,6 +100,19 @@ class Site:
             self.varnish.wait(timeout=15)
         if self.app is not None:
             self.app.stop()
+
+
+def wait_for_varnish(port, timeout=30):
+    """Until Varnish on `port` answers /healthz from its app (200)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if fetch(port, "/healthz")[0] == 200:
+                return
+        except urllib.error.URLError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("Varnish did not answer")
 
 
 def need_varnish():

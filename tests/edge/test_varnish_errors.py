@@ -11,7 +11,7 @@ import pytest
 from broadsheet.edge import varnish
 from tests.conftest import wait_for
 
-from .conftest import fetch, free_port, need_varnish
+from .conftest import fetch, free_port, need_varnish, wait_for_varnish
 
 
 class Origin:
@@ -65,14 +65,7 @@ def front(tmp_path):
         stderr=open(tmp_path / "varnish.err", "wb"),
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if fetch(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
+        wait_for_varnish(port)
         time.sleep(1)  # the health probe's first rounds
         yield origin, port
     finally:

@@ -35,11 +35,17 @@ def test_a_story_without_provenance_asks_nothing_after_the_first_page(client, si
     assert "Reporting cited" not in html and "In this story" not in html
 
 
-def test_an_editors_citation_shows_on_the_next_page(client, site_values, committed):
+def seen_story_and_outlet(client, committed):
+    """A story without provenance whose page has been read once, and an outlet it does not cite yet."""
     with committed():
         story = make_article("Ferry timetable changes")
         gazette = Source.objects.create(name="Harbour Gazette")
     page(client, story)
+    return story, gazette
+
+
+def test_an_editors_citation_shows_on_the_next_page(client, site_values, committed):
+    story, gazette = seen_story_and_outlet(client, committed)
     with committed():
         provenance.add_citation(story, gazette, sentence="The Gazette said so.")
     html, asked = page(client, story)
@@ -50,10 +56,7 @@ def test_an_editors_citation_shows_on_the_next_page(client, site_values, committ
 
 def test_a_citation_saved_with_the_story_shows_on_the_next_page(client, site_values, committed):
     """The article form's inline saves the row and then announces the story."""
-    with committed():
-        story = make_article("Ferry timetable changes")
-        gazette = Source.objects.create(name="Harbour Gazette")
-    page(client, story)
+    story, gazette = seen_story_and_outlet(client, committed)
     with committed():
         Citation.objects.create(article=story, source=gazette, status=Citation.Status.ADDED)
         newsroom.announce(story)
