@@ -125,11 +125,19 @@ class SubmissionForm(SpamDefenceMixin, forms.Form):
             raise ValidationError("Links are not allowed here.", code="link")
         return value
 
+    def _line(self, name):
+        """A required single line without links; one that cleaning empties (control characters
+        only, which Django's own required check lets through) is missing."""
+        value = " ".join(self._no_links(name).split())
+        if not value:
+            raise ValidationError(self.fields[name].error_messages["required"], code="required")
+        return value
+
     def clean_headline(self):
-        return " ".join(self._no_links("headline").split())
+        return self._line("headline")
 
     def clean_contributor_name(self):
-        return " ".join(self._no_links("contributor_name").split())
+        return self._line("contributor_name")
 
     def clean_summary(self):
         return self._text("summary")
